@@ -1,0 +1,42 @@
+package dev.restora.core.diffusion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * The update rule of a reverse diffusion, without weights: the time grid and one step. A sampler instance
+ * belongs to one run (it holds that run's conditioning); the network is passed in, so one network serves many
+ * runs. A step may call the network more than once (predictor and corrector).
+ *
+ * <p>Memory contract: {@link #step} gets a fresh {@code stepScope} that owns {@code state} and is closed after the
+ * step; everything it creates must be made from {@code state} (DJL attaches a result to its first operand's
+ * manager) or from {@code stepScope}. The loop moves {@link Step#next()} and {@link Step#predictedClean()} out of
+ * the scope before closing it.
+ *
+ * @param <D> the network type the sampler calls
+ */
+public interface Sampler<D> {
+
+    /** Number of steps the loop runs. */
+    int steps();
+
+    /** The starting state (for example the prior sample x_T), owned by {@code scope}. */
+    NDArray initialState(NDManager scope, NoiseSource noise);
+
+    /** Step {@code index} (0-based, in the order run) from {@code state}. */
+    Step step(D network, int index, NDArray state, NDManager stepScope, NoiseSource noise);
+
+    /** What the run returns after its last step; by default the last state. */
+    default NDArray finalOutput(Step last) {
+        return last.next();
+    }
+
+    /**
+     * The result of one step.
+     *
+     * @param next           the new state
+     * @param predictedClean the step's estimate of the clean signal (x̂0), what previews and finish-early show
+     */
+    record Step(NDArray next, NDArray predictedClean) {
+    }
+}

@@ -1,0 +1,47 @@
+package dev.restora.core.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+
+/** Scaled dot-product attention, softmax(q k^T * scale) v, over the last two axes. */
+public final class Attention {
+    private Attention() {
+    }
+
+    /**
+     * @param q     [..., Nq, d]
+     * @param k     [..., Nk, d]
+     * @param v     [..., Nk, dv]
+     * @param scale usually 1/sqrt(d)
+     * @param bias  added to the logits before the softmax ([..., Nq, Nk], broadcastable), or null
+     */
+    public static NDArray scaledDotProduct(NDArray q, NDArray k, NDArray v, double scale, NDArray bias) {
+        NDArray logits = q.mul(scale).matMul(k.swapAxes(-1, -2));
+        if (bias != null) {
+            logits = logits.add(bias);
+        }
+        return logits.softmax(-1).matMul(v);
+    }
+
+    /**
+     * The same computed in chunks of {@code chunk} queries, so that the Nq x Nk logits of a large image never
+     * exist at once (exact: each query's softmax is independent).
+     */
+    public static NDArray chunked(NDArray q, NDArray k, NDArray v, double scale, int chunk) {
+        int axis = (int) q.getShape().dimension() - 2;
+        long nq = q.getShape().get(axis);
+        if (nq <= chunk) {
+            return scaledDotProduct(q, k, v, scale, null);
+        }
+        NDArray kt = k.swapAxes(-1, -2);
+        String lead = ":,".repeat(axis);
+        NDList parts = new NDList();
+        for (long s = 0; s < nq; s += chunk) {
+            NDArray qs = q.get(new NDIndex(lead + s + ":" + Math.min(nq, s + chunk)));
+            parts.add(qs.mul(scale).matMul(kt).softmax(-1).matMul(v));
+        }
+        return NDArrays.concat(parts, axis);
+    }
+}

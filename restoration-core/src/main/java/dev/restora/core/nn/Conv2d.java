@@ -1,0 +1,78 @@
+package dev.restora.core.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import dev.restora.core.checkpoint.StateDict;
+
+/**
+ * torch.nn.Conv2d: weight [out, in/groups, kh, kw], optional bias, stride, padding with a padding mode,
+ * dilation and groups. Non-zero padding modes pad explicitly first, as PyTorch does.
+ */
+public final class Conv2d {
+    private final NDArray weight;
+    private final NDArray bias;
+    private final int stride;
+    private final int padding;
+    private final int dilation;
+    private final int groups;
+    private final PaddingMode mode;
+
+    public Conv2d(NDArray weight, NDArray bias, int stride, int padding, int dilation, int groups, PaddingMode mode) {
+        if (weight.getShape().dimension() != 4) {
+            throw new IllegalArgumentException("conv2d weight must be 4-D, got " + weight.getShape());
+        }
+        this.weight = weight;
+        this.bias = bias;
+        this.stride = stride;
+        this.padding = padding;
+        this.dilation = dilation;
+        this.groups = groups;
+        this.mode = mode;
+    }
+
+    /** Reads {@code weight} and optional {@code bias} from {@code sd}, zero padding. */
+    public static Conv2d load(StateDict sd, int stride, int padding) {
+        return new Conv2d(sd.get("weight"), sd.getOptional("bias"), stride, padding, 1, 1, PaddingMode.ZEROS);
+    }
+
+    /** Reads the weights and checks the weight shape [out, in, k, k]. */
+    public static Conv2d load(StateDict sd, long in, long out, int kernel, int stride, int padding) {
+        return new Conv2d(sd.get("weight", out, in, kernel, kernel), sd.getOptional("bias"), stride, padding, 1, 1,
+                PaddingMode.ZEROS);
+    }
+
+    public Conv2d withPaddingMode(PaddingMode newMode) {
+        return new Conv2d(weight, bias, stride, padding, dilation, groups, newMode);
+    }
+
+    public Conv2d withGroups(int newGroups) {
+        return new Conv2d(weight, bias, stride, padding, dilation, newGroups, mode);
+    }
+
+    public long outChannels() {
+        return weight.getShape().get(0);
+    }
+
+    public long inChannels() {
+        return weight.getShape().get(1) * groups;
+    }
+
+    public NDArray weight() {
+        return weight;
+    }
+
+    public NDArray bias() {
+        return bias;
+    }
+
+    public NDArray forward(NDArray x) {
+        NDArray in = x;
+        int pad = padding;
+        if (mode != PaddingMode.ZEROS && padding > 0) {
+            in = Padding.pad(x, mode, padding, padding, padding, padding);
+            pad = 0;
+        }
+        return ai.djl.nn.convolutional.Conv2d.conv2d(in, weight, bias, new Shape(stride, stride), new Shape(pad, pad),
+                new Shape(dilation, dilation), groups).singletonOrThrow();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.restora.core.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * Resizing as torch.nn.functional.interpolate does it by default (antialias off), which DJL's own resize does
+ * not (it behaves like antialias=True). Written as two matrix products with precomputed weight matrices.
+ */
+public final class Resize {
+    /** Keys's cubic convolution constant used by PyTorch. */
+    private static final double A = -0.75;
+
+    private Resize() {
+    }
+
+    /**
+     * Bicubic resize of the last two axes of {@code x} (N x C x H x W) to outH x outW, align_corners=False,
+     * taps outside the image clamped to the border, like {@code F.interpolate(x, size, mode='bicubic')}.
+     */
+    public static NDArray bicubic(NDArray x, int outH, int outW) {
+        long h = x.getShape().get(-2);
+        long w = x.getShape().get(-1);
+        NDManager m = x.getManager();
+        NDArray wh = m.create(bicubicMatrix((int) h, outH), new ai.djl.ndarray.types.Shape(outH, h));
+        NDArray ww = m.create(bicubicMatrix((int) w, outW), new ai.djl.ndarray.types.Shape(outW, w));
+        return x.matMul(ww.transpose()).transpose(0, 1, 3, 2).matMul(wh.transpose()).transpose(0, 1, 3, 2);
+    }
+
+    /** Bicubic resize by an integer factor, the scale_factor form of interpolate (same weights as the size form). */
+    public static NDArray bicubic(NDArray x, int factor) {
+        return bicubic(x, (int) x.getShape().get(-2) * factor, (int) x.getShape().get(-1) * factor);
+    }
+
+    /** Row-major [out x in] interpolation weights for one axis. */
+    static float[] bicubicMatrix(int in, int out) {
+        float[] mat = new float[out * in];
+        double scale = in / (double) out;
+        for (int o = 0; o < out; o++) {
+            double src = (o + 0.5) * scale - 0.5;
+            int i0 = (int) Math.floor(src);
+            double t = src - i0;
+            double[] c = {
+                cubic2(t + 1), cubic1(t), cubic1(1 - t), cubic2(2 - t)
+            };
+            for (int k = 0; k < 4; k++) {
+                int idx = Math.min(Math.max(i0 - 1 + k, 0), in - 1);
+                mat[o * in + idx] += (float) c[k];
+            }
+        }
+        return mat;
+    }
+
+    /** |x| <= 1 branch of the cubic kernel. */
+    private static double cubic1(double x) {
+        return ((A + 2) * x - (A + 3)) * x * x + 1;
+    }
+
+    /** 1 < |x| < 2 branch of the cubic kernel. */
+    private static double cubic2(double x) {
+        return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.restora.core.pipeline;
+
+import dev.restora.core.models.CatalogEntry;
+import java.util.List;
+
+/**
+ * The plugin SPI, found with {@link java.util.ServiceLoader}. A provider is cheap to construct: it loads
+ * nothing until {@link #create(PipelineContext)}.
+ */
+public interface PipelineProvider {
+
+    PipelineDescriptor descriptor();
+
+    /** The weight files this plugin's models may need, for the model store. */
+    default List<CatalogEntry> catalog() {
+        return List.of();
+    }
+
+    /**
+     * Loads the chosen model (weights into {@link PipelineContext#manager()}) and returns a pipeline that can
+     * run many inputs, one at a time, on the context's device.
+     */
+    RestorationPipeline create(PipelineContext context);
+}
