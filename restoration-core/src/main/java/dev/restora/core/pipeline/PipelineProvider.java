@@ -21,4 +21,9 @@ public interface PipelineProvider {
      * run many inputs, one at a time, on the context's device.
      */
     RestorationPipeline create(PipelineContext context);
+
+    /** The speed measurement of {@code restora bench}, or null when the pipeline has none. */
+    default PipelineBenchmark benchmark() {
+        return null;
+    }
 }
