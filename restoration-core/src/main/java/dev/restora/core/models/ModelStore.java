@@ -76,7 +76,7 @@ public final class ModelStore implements ModelResolver {
     private volatile Boolean offline;
     private volatile int maxAttempts = 4;
     private volatile Duration retryDelay = Duration.ofSeconds(2);
-    private volatile TensorInspector inspector;
+    private volatile TensorInspector inspector = TensorInspector.CHECKPOINT;
 
     /** A store in the default folder ({@link #defaultDirectory()}). */
     public ModelStore(ModelCatalog catalog) {
@@ -129,7 +129,10 @@ public final class ModelStore implements ModelResolver {
         return this;
     }
 
-    /** Lists a checkpoint's tensors for the {@link ExpectedStructure} check; null skips the check. */
+    /**
+     * Lists a checkpoint's tensors for the {@link ExpectedStructure} check (default {@link TensorInspector#CHECKPOINT});
+     * null skips the check.
+     */
     public ModelStore setTensorInspector(TensorInspector inspector) {
         this.inspector = inspector;
         return this;

@@ -8,6 +8,15 @@ import java.util.Map;
 @FunctionalInterface
 public interface TensorInspector {
 
+    /** Reads the tensor table of a PyTorch zip ({@code .pth}, {@code .ckpt}) or safetensors file, no code run. */
+    TensorInspector CHECKPOINT = file -> {
+        java.util.Map<String, List<Long>> out = new java.util.LinkedHashMap<>();
+        for (dev.restora.core.checkpoint.TensorInfo t : dev.restora.core.checkpoint.Checkpoint.inspect(file).tensors()) {
+            out.put(t.name(), java.util.Arrays.stream(t.shape()).boxed().toList());
+        }
+        return out;
+    };
+
     /** @throws dev.restora.core.RestoraException when the file is not a readable checkpoint */
     Map<String, List<Long>> tensors(Path file);
 }
