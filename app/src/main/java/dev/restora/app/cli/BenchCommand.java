@@ -18,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code restora bench PIPELINE}: the pipeline's own speed measurement, printed as JSON on standard output. */
-@Command(name = "bench", description = {"Measure a pipeline's speed at the released model size (random weights).",
+@Command(name = "bench", mixinStandardHelpOptions = true, description = {"Measure a pipeline's speed at the released model size (random weights).",
     "Prints JSON on standard output; progress goes to standard error."})
 final class BenchCommand implements Callable<Integer> {
     @ParentCommand

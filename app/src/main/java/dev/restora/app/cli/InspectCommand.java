@@ -9,7 +9,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code restora inspect FILE}: what a checkpoint holds, read without running any code from it. */
-@Command(name = "inspect", description = "List a checkpoint's tensors (name, dtype, shape, bytes), parameter count,"
+@Command(name = "inspect", mixinStandardHelpOptions = true, description = "List a checkpoint's tensors (name, dtype, shape, bytes), parameter count,"
         + " and for Lightning files the hyper-parameters and EMA weights.")
 final class InspectCommand implements Callable<Integer> {
     @ParentCommand

@@ -17,7 +17,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code restora pipelines}: every pipeline with its models (and whether their weights are here) and parameters. */
-@Command(name = "pipelines", description = "List the pipelines, their models (and whether the weights are present)"
+@Command(name = "pipelines", mixinStandardHelpOptions = true, description = "List the pipelines, their models (and whether the weights are present)"
         + " and their parameters with defaults and ranges.")
 final class PipelinesCommand implements Callable<Integer> {
     @ParentCommand

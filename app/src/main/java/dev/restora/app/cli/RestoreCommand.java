@@ -33,7 +33,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code restora restore INPUT...}: restores files one after the other, going on after a failed one. */
-@Command(name = "restore", description = {"Restore images or speech recordings (a folder means the images and WAVs in it).",
+@Command(name = "restore", mixinStandardHelpOptions = true, description = {"Restore images or speech recordings (a folder means the images and WAVs in it).",
     "Outputs are named <name>_<pipeline>.<ext> and keep the input's format."})
 final class RestoreCommand implements Callable<Integer> {
     /** The embedded weight-free defaults, by input kind. */
