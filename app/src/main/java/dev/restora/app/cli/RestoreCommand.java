@@ -1,0 +1,246 @@
+package dev.restora.app.cli;
+
+import ai.djl.Device;
+import dev.restora.core.diffusion.CancellationToken;
+import dev.restora.core.diffusion.CancelledException;
+import dev.restora.core.pipeline.Modality;
+import dev.restora.core.pipeline.ModelOption;
+import dev.restora.core.pipeline.ParameterValues;
+import dev.restora.core.pipeline.PipelineDescriptor;
+import dev.restora.core.plugins.PipelineRegistry;
+import dev.restora.core.restore.LoadedPipeline;
+import dev.restora.core.restore.MediaFiles;
+import dev.restora.core.restore.RestoreException;
+import dev.restora.core.restore.RestoreRequest;
+import dev.restora.core.restore.RestoreResult;
+import dev.restora.core.restore.RestoreTask;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code restora restore INPUT...}: restores files one after the other, going on after a failed one. */
+@Command(name = "restore", mixinStandardHelpOptions = true, description = {"Restore images or speech recordings (a folder means the images and WAVs in it).",
+    "Outputs are named <name>_<pipeline>.<ext> and keep the input's format."})
+final class RestoreCommand implements Callable<Integer> {
+    /** The embedded weight-free defaults, by input kind. */
+    static final Map<Modality, String> DEFAULT_PIPELINES = Map.of(Modality.IMAGE, "classic-image",
+            Modality.SPEECH, "classic-speech");
+
+    @ParentCommand
+    RestoraCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Image or WAV files, or folders of them.")
+    List<Path> inputs;
+
+    @Option(names = {"-p", "--pipeline"}, paramLabel = "ID",
+            description = "Pipeline id (see 'restora pipelines'); default: classic-image for images, classic-speech for audio.")
+    String pipeline;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "ID", description = "Model of the pipeline (default: its first).")
+    String model;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output folder (default: beside each input).")
+    Path out;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Sampling steps (the pipeline's 'steps' parameter).")
+    Integer steps;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "-1",
+            description = "Noise seed; -1 (default) picks one and prints it.")
+    long seed;
+
+    @Option(names = "--device", paramLabel = "cpu|gpu:N", defaultValue = "cpu",
+            description = "Where to run (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--param", paramLabel = "K=V", mapFallbackValue = "",
+            description = "Set a pipeline parameter (repeatable); see 'restora pipelines' for names and ranges.")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress display.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<Path> files = expand(inputs, err);
+        if (files.isEmpty()) {
+            throw new CliException(ExitCodes.USAGE, "no image or audio file among the inputs");
+        }
+        root.prepareEngine();
+        Device dev = DeviceOption.parse(device);
+        PipelineRegistry registry = root.registry();
+        Map<String, Object> overrides = new LinkedHashMap<>(params);
+
+        // plan: the pipeline of every file; files of unknown kind fail now, bad options stop everything
+        List<Item> items = new ArrayList<>();
+        int failed = 0;
+        for (Path f : files) {
+            try {
+                String id = pipeline != null ? pipeline : defaultPipeline(registry, MediaFiles.detect(f));
+                items.add(new Item(f, id));
+            } catch (RestoreException e) {
+                err.println("error: " + e.getMessage());
+                failed++;
+            }
+        }
+        for (String id : items.stream().map(Item::pipelineId).distinct().toList()) {
+            validate(registry, id, overrides);
+        }
+
+        boolean modelMissing = false;
+        CancellationToken token = new CancellationToken();
+        Map<String, LoadedPipeline> loaded = new LinkedHashMap<>();
+        Map<String, RestoreException> loadFailures = new LinkedHashMap<>();
+        boolean terminal = System.console() != null;
+        try (CancelOnInterrupt ignored = new CancelOnInterrupt(token)) {
+            for (int i = 0; i < items.size(); i++) {
+                Item item = items.get(i);
+                Path target = RestoreRequest.defaultOutput(item.file(), this.out, item.pipelineId());
+                RestoreRequest request = new RestoreRequest(item.file(), item.pipelineId(), model, overrides, target,
+                        dev, seed);
+                String label = items.size() > 1 ? "(" + (i + 1) + "/" + items.size() + ") " + item.file().getFileName()
+                        : item.file().getFileName().toString();
+                ProgressPrinter progress = new ProgressPrinter(err, terminal, label);
+                try {
+                    RestoreException loadFailure = loadFailures.get(item.pipelineId());
+                    if (loadFailure != null) {
+                        throw loadFailure;
+                    }
+                    LoadedPipeline lp = loaded.get(item.pipelineId());
+                    if (lp == null) {
+                        try {
+                            lp = LoadedPipeline.load(registry.require(item.pipelineId()), model, dev, root.models());
+                        } catch (RestoreException e) {
+                            loadFailures.put(item.pipelineId(), e);
+                            throw e;
+                        }
+                        loaded.put(item.pipelineId(), lp);
+                    }
+                    RestoreResult r = new RestoreTask(request, registry, root.models())
+                            .runWith(lp, quiet ? null : progress, token);
+                    progress.finish();
+                    out.printf(Locale.ROOT, "%s -> %s  (pipeline %s, model %s, seed %d, %.1f s)%n", r.input(),
+                            r.output(), r.pipelineId(), r.modelId(), r.seed(), r.elapsed().toMillis() / 1000.0);
+                    out.flush();
+                } catch (CancelledException e) {
+                    progress.finish();
+                    err.println("cancelled: " + item.file() + " (no output written)");
+                    err.flush();
+                    return ExitCodes.CANCELLED;
+                } catch (RestoreException e) {
+                    progress.finish();
+                    if (e.reason() == RestoreException.Reason.USAGE) {
+                        throw e;
+                    }
+                    modelMissing |= e.reason() == RestoreException.Reason.MODEL_MISSING;
+                    err.println("error: " + (e.reason() == RestoreException.Reason.MODEL_MISSING
+                            ? item.file() + ": " : "") + e.getMessage());
+                    if (root.verbose()) {
+                        e.printStackTrace(err);
+                    }
+                    err.flush();
+                    failed++;
+                }
+            }
+        } finally {
+            loaded.values().forEach(LoadedPipeline::close);
+        }
+        if (modelMissing) {
+            return ExitCodes.MODEL_MISSING;
+        }
+        if (failed > 0) {
+            err.println(failed + " of " + (files.size()) + " file(s) failed");
+            return ExitCodes.FAILED;
+        }
+        return ExitCodes.OK;
+    }
+
+    private record Item(Path file, String pipelineId) {
+    }
+
+    /** The embedded default for this kind of input, or else the first weight-free pipeline of that kind. */
+    static String defaultPipeline(PipelineRegistry registry, Modality kind) {
+        String preferred = DEFAULT_PIPELINES.get(kind);
+        if (registry.find(preferred).isPresent()) {
+            return preferred;
+        }
+        return registry.byModality(kind).stream()
+                .filter(r -> r.descriptor().defaultModel().catalogEntryIds().isEmpty())
+                .map(r -> r.descriptor().id()).findFirst()
+                .orElseThrow(() -> new CliException(ExitCodes.USAGE, "no default pipeline for "
+                        + kind.name().toLowerCase(Locale.ROOT) + " (" + preferred + " is not installed); choose one"
+                        + " with --pipeline: " + registry.ids()));
+    }
+
+    /** Unknown pipeline, model or parameter, or a value out of range: a usage error before anything runs. */
+    private void validate(PipelineRegistry registry, String id, Map<String, Object> overrides) {
+        PipelineDescriptor d = registry.find(id).orElseThrow(() -> new CliException(ExitCodes.USAGE,
+                "no pipeline '" + id + "'; known pipelines: " + String.join(", ", registry.ids())))
+                .descriptor();
+        try {
+            ModelOption m = d.requireModel(model);
+            if (m == null) {
+                throw new IllegalArgumentException("no model");
+            }
+            if (steps != null) {
+                if (d.parameters().stream().noneMatch(p -> p.id().equals("steps"))) {
+                    throw new IllegalArgumentException("it has no 'steps' parameter (its parameters: "
+                            + d.parameters().stream().map(p -> p.id()).toList() + ")");
+                }
+                overrides.put("steps", steps);
+            }
+            ParameterValues.of(d.parameters(), overrides);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "pipeline " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Files as given; a folder gives its images and audio files (not recursive), in name order. */
+    static List<Path> expand(List<Path> inputs, PrintWriter err) {
+        List<Path> out = new ArrayList<>();
+        for (Path p : inputs) {
+            if (Files.isDirectory(p)) {
+                List<Path> inDir = new ArrayList<>();
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
+                    for (Path f : ds) {
+                        String name = f.getFileName().toString();
+                        int dot = name.lastIndexOf('.');
+                        if (Files.isRegularFile(f) && !name.startsWith(".") && dot > 0 && MediaFiles.kindByExtension(
+                                name.substring(dot + 1).toLowerCase(Locale.ROOT)) != null) {
+                            inDir.add(f);
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new CliException(ExitCodes.FAILED, p + ": cannot list the folder (" + e.getMessage() + ")");
+                }
+                inDir.sort(null);
+                if (inDir.isEmpty()) {
+                    err.println("warning: " + p + ": no image or audio file in this folder");
+                }
+                out.addAll(inDir);
+            } else {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+}
