@@ -36,12 +36,19 @@ public final class ModelCatalog {
     public static ModelCatalog fromProviders(Collection<? extends PipelineProvider> providers) {
         ModelCatalog c = new ModelCatalog();
         for (PipelineProvider p : providers) {
+            List<CatalogEntry> entries;
             try {
-                for (CatalogEntry e : p.catalog()) {
-                    c.add(e, p.expectedStructure(e.id()));
-                }
+                entries = p.catalog();
             } catch (RuntimeException | LinkageError e) {
                 LOG.warn("plugin {} has a broken model catalog; skipped", p.getClass().getName(), e);
+                continue;
+            }
+            for (CatalogEntry e : entries == null ? List.<CatalogEntry>of() : entries) {
+                try {
+                    c.add(e, p.expectedStructure(e.id()));
+                } catch (RuntimeException | LinkageError ex) {
+                    LOG.warn("plugin {}: catalog entry {} skipped: {}", p.getClass().getName(), e.id(), ex.toString());
+                }
             }
         }
         return c;
