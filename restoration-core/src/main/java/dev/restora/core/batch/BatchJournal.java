@@ -6,6 +6,8 @@ import dev.restora.core.RestoraException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +74,18 @@ final class BatchJournal implements AutoCloseable {
             }
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                channel.close();
+                channel = null;
+                throw new RestoraException(file.getParent() + ": another batch is writing into this folder right now;"
+                        + " wait for it to finish or choose another output folder");
+            }
             if (channel.size() > 0) {
                 append("\n"); // terminate a torn last line
             }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +85,7 @@ public final class BatchRunner {
         listener.started(items.size());
         try (BatchJournal journal = new BatchJournal(outputFolder())) {
             journal.open();
+            deleteStaleTemporaries();
             for (BatchItem item : items) {
                 ItemResult r;
                 if (cancelled || token.isCancelled()) {
@@ -161,6 +163,20 @@ public final class BatchRunner {
             double secs = (System.nanoTime() - t0) / 1e9;
             journal.record(key, "failed", target, secs, msg);
             return new ItemResult(item, target, ItemState.FAILED, secs, msg, false);
+        }
+    }
+
+    /** Temporary outputs of a killed run (ours and the codecs' own, all carrying the mark); we hold the lock. */
+    private void deleteStaleTemporaries() {
+        try (Stream<Path> s = Files.walk(outputFolder())) {
+            for (Path p : s.filter(p -> p.getFileName().toString().contains(TEMP_MARK)).toList()) {
+                if (Files.isRegularFile(p)) {
+                    LOG.info("deleting {} left by an interrupted run", p);
+                    deleteQuietly(p);
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.warn("cannot clean temporary files in {}: {}", outputFolder(), e.toString());
         }
     }
 

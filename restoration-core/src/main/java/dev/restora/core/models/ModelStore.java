@@ -514,12 +514,16 @@ public final class ModelStore implements ModelResolver {
                 c = http;
                 if (c == null) {
                     ProxySelector proxy = ProxySelector.getDefault();
-                    c = HttpClient.newBuilder()
+                    HttpClient.Builder b = HttpClient.newBuilder()
                             .proxy(proxy != null ? proxy : HttpClient.Builder.NO_PROXY)
                             .followRedirects(HttpClient.Redirect.NORMAL)
                             .version(HttpClient.Version.HTTP_1_1)
-                            .connectTimeout(Duration.ofSeconds(15))
-                            .build();
+                            .connectTimeout(Duration.ofSeconds(15));
+                    java.net.Authenticator auth = java.net.Authenticator.getDefault();
+                    if (auth != null) {
+                        b.authenticator(auth); // proxy credentials set up by the app
+                    }
+                    c = b.build();
                     http = c;
                 }
             }

@@ -57,6 +57,14 @@ class BatchKillResumeTest {
                 .count();
     }
 
+    private static boolean hasTemp(Path out) throws IOException {
+        try (Stream<Path> s = Files.walk(out)) {
+            return s.anyMatch(p -> p.getFileName().toString().contains(BatchRunner.TEMP_MARK));
+        } catch (java.io.UncheckedIOException e) {
+            return false; // a file vanished while listing
+        }
+    }
+
     private static void assertDecodes(Path png) throws IOException {
         BufferedImage img = ImageIO.read(png.toFile());
         assertNotNull(img, png + " must decode");
@@ -83,7 +91,10 @@ class BatchKillResumeTest {
             }
             assertTrue(child.isAlive(), "the batch must still be running when killed: "
                     + Files.readString(tmp.resolve("run1.log")));
-            Thread.sleep(130); // land inside an item's slow write
+            // kill while an item is being written (its temporary file exists)
+            while (!hasTemp(out) && child.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
             child.destroyForcibly();
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
         } finally {
@@ -104,7 +115,8 @@ class BatchKillResumeTest {
         for (Path f : finals) {
             assertDecodes(f);
         }
-        System.out.println("killed after " + finals.size() + " outputs; temporary file left by the kill: " + sawTemp);
+        assertTrue(sawTemp, "the kill landed inside an item's write (its temporary file is left)");
+        System.out.println("killed after " + finals.size() + " outputs, mid-write");
 
         Process again = startChild(planFile, tmp.resolve("run2.log"));
         try {

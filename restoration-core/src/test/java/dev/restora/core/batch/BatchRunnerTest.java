@@ -165,6 +165,26 @@ class BatchRunnerTest {
         assertEquals(item0(), boom.results().get(0).error());
     }
 
+    @Test
+    void twoBatchesCannotWriteIntoOneFolderAtOnce() {
+        BatchPlan plan = plan();
+        List<BatchItem> items = BatchExpansion.expand(plan, new BatchNaming("inv", "m", 1), BatchExpansion.IMAGES);
+        List<String> inner = new ArrayList<>();
+        BatchReport r = new BatchRunner(plan, items, (item, output, t) -> {
+            if (item.index() == 0) {
+                try {
+                    new BatchRunner(plan, items, INVERT).run();
+                } catch (RestoraException e) {
+                    inner.add(e.getMessage());
+                }
+            }
+            INVERT.process(item, output, t);
+        }).run();
+        assertEquals(1, inner.size());
+        assertTrue(inner.get(0).contains("another batch is writing into this folder"), inner.get(0));
+        assertEquals(3, r.count(ItemState.DONE));
+    }
+
     private String item0() {
         return in.resolve("p0.png") + ": model file x.pth is missing";
     }
