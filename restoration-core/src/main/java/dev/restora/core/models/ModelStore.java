@@ -34,7 +34,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -76,6 +83,7 @@ public final class ModelStore implements ModelResolver {
     private volatile Boolean offline;
     private volatile int maxAttempts = 4;
     private volatile Duration retryDelay = Duration.ofSeconds(2);
+    private volatile Duration idleTimeout = Duration.ofSeconds(60);
     private volatile TensorInspector inspector = TensorInspector.CHECKPOINT;
 
     /** A store in the default folder ({@link #defaultDirectory()}). */
@@ -115,6 +123,18 @@ public final class ModelStore implements ModelResolver {
             throw new IllegalArgumentException("attempts must be at least 1");
         }
         this.maxAttempts = attempts;
+        return this;
+    }
+
+    /**
+     * How long a connection may stay silent (no answer, or no body bytes) before it is dropped and the download
+     * resumed with a new request (default 60 s).
+     */
+    public ModelStore setIdleTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("idle timeout must be positive");
+        }
+        this.idleTimeout = timeout;
         return this;
     }
 
@@ -451,6 +471,9 @@ public final class ModelStore implements ModelResolver {
         }
         Path part = partOf(e);
         Path lockFile = part.resolveSibling(e.fileName() + ".lock");
+        long idleNanos = idleTimeout.toNanos();
+        ScheduledFuture<?> watch = WATCHDOG.scheduleWithFixedDelay(() -> rd.watch(idleNanos), 100, 100,
+                TimeUnit.MILLISECONDS);
         try {
             Files.createDirectories(part.getParent());
             try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -478,6 +501,7 @@ public final class ModelStore implements ModelResolver {
         } catch (IOException ex) {
             throw new RestoraException(target + ": cannot write into the model store (" + ex.getMessage() + ")", ex);
         } finally {
+            watch.cancel(false);
             running.remove(id, rd);
         }
     }
@@ -498,12 +522,69 @@ public final class ModelStore implements ModelResolver {
         long total = -1;
     }
 
+    /** Watches running downloads: a cancelled token or a silent connection closes the body stream. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "restora-download-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+
     private static final class RunningDownload {
         final CancellationToken token;
         volatile InputStream stream;
+        volatile long lastActivity = System.nanoTime();
+        volatile boolean stalled;
 
         RunningDownload(CancellationToken token) {
             this.token = token;
+        }
+
+        /** Unblocks a reader stuck on a cancelled or silent connection by closing its stream. */
+        void watch(long idleNanos) {
+            InputStream in = stream;
+            if (in == null) {
+                return;
+            }
+            boolean idle = System.nanoTime() - lastActivity > idleNanos;
+            if (token.isCancelled() || idle) {
+                stalled = idle && !token.isCancelled();
+                try {
+                    in.close();
+                } catch (IOException | RuntimeException ignored) {
+                    // the reader sees the closed stream
+                }
+            }
+        }
+    }
+
+    /** Sends a request, waiting for the answer at most the idle timeout and giving up at once when cancelled. */
+    private HttpResponse<InputStream> send(HttpRequest request, RunningDownload rd) throws IOException {
+        CompletableFuture<HttpResponse<InputStream>> f = http().sendAsync(request,
+                HttpResponse.BodyHandlers.ofInputStream());
+        long deadline = System.nanoTime() + idleTimeout.toNanos();
+        while (true) {
+            try {
+                return f.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException t) {
+                if (rd.token.isCancelled()) {
+                    f.cancel(true);
+                    throw new CancelledException();
+                }
+                if (System.nanoTime() > deadline) {
+                    f.cancel(true);
+                    throw new IOException("no answer from the server for " + idleTimeout.toSeconds() + " s");
+                }
+            } catch (InterruptedException ex) {
+                f.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new CancelledException();
+            } catch (ExecutionException ex) {
+                Throwable c = ex.getCause();
+                if (c instanceof IOException io) {
+                    throw io;
+                }
+                throw new IOException(describe(c), c);
+            }
         }
     }
 
@@ -576,10 +657,7 @@ public final class ModelStore implements ModelResolver {
             }
             HttpResponse<InputStream> resp;
             try {
-                resp = http().send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new CancelledException();
+                resp = send(rb.build(), rd);
             } catch (IOException ex) {
                 if (isNoNetwork(ex)) {
                     throw manual(e, "no network connection to " + URI.create(e.url()).getHost() + " (" + describe(ex)
@@ -640,6 +718,10 @@ public final class ModelStore implements ModelResolver {
                 if (rd.token.isCancelled()) {
                     throw new CancelledException();
                 }
+                if (rd.stalled) {
+                    rd.stalled = false;
+                    ex = new IOException("no data for " + idleTimeout.toSeconds() + " s", ex);
+                }
                 lastProblem = "connection lost after " + (Files.isRegularFile(part) ? Files.size(part) : 0) + " of "
                         + (total >= 0 ? total : "?") + " bytes: " + describe(ex);
                 LOG.warn("download of {} attempt {}: {}", e.fileName(), attempt, lastProblem);
@@ -664,6 +746,7 @@ public final class ModelStore implements ModelResolver {
 
     private long copyBody(CatalogEntry e, InputStream body, Path part, boolean append, long have, long total,
                           DownloadListener l, RunningDownload rd) throws IOException {
+        rd.lastActivity = System.nanoTime();
         rd.stream = body;
         try (InputStream in = body;
              FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -678,6 +761,7 @@ public final class ModelStore implements ModelResolver {
             byte[] buf = new byte[1 << 16];
             int n;
             while ((n = in.read(buf)) >= 0) {
+                rd.lastActivity = System.nanoTime();
                 if (rd.token.isCancelled()) {
                     throw new CancelledException();
                 }

@@ -314,6 +314,42 @@ class ModelStoreTest {
     }
 
     @Test
+    void aSilentConnectionIsDroppedAndTheDownloadResumed() throws IOException {
+        server.stallRequests = 1;
+        server.stallAfter = 100_000;
+        server.stallMillis = 30_000;
+        ModelStore s = store(entry(sha(content), SIZE, false)).setIdleTimeout(Duration.ofMillis(400));
+        long t0 = System.nanoTime();
+        Path p = s.download("test-model", null);
+        assertTrue(System.nanoTime() - t0 < 15_000_000_000L, "did not wait for the stalled server");
+        assertArrayEquals(content, Files.readAllBytes(p));
+        assertTrue(server.rangeHeaders.get(1).startsWith("bytes="), server.rangeHeaders.toString());
+    }
+
+    @Test
+    void cancellingTheTokenUnblocksAStalledRead() throws Exception {
+        server.stallRequests = 1;
+        server.stallAfter = 50_000;
+        server.stallMillis = 30_000;
+        ModelStore s = store(entry(sha(content), SIZE, false));
+        CancellationToken token = new CancellationToken();
+        AtomicReference<DownloadProgress> seen = new AtomicReference<>();
+        CompletableFuture<Path> run = CompletableFuture.supplyAsync(() -> s.download("test-model", seen::set, token));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        Path part = s.directory().resolve(".partial/test_model.pth.part");
+        while ((!Files.isRegularFile(part) || Files.size(part) < 40_000) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(200); // the reader now blocks on the silent connection
+        long t0 = System.nanoTime();
+        token.cancel();
+        Exception ex = assertThrows(Exception.class, () -> run.get(10, TimeUnit.SECONDS));
+        assertTrue(ex.getCause() instanceof CancelledException, String.valueOf(ex));
+        assertTrue(System.nanoTime() - t0 < 3_000_000_000L, "cancel took effect promptly");
+        assertFalse(Files.exists(s.pathOf("test-model")));
+    }
+
+    @Test
     void structureHookRefusesAFileWithoutTheExpectedTensors() throws IOException {
         // a real (if tiny) inspector: the "checkpoint" is a text list of name=shape lines
         TensorInspector lines = f -> {

@@ -30,6 +30,10 @@ final class TestModelServer implements AutoCloseable {
     volatile int truncateAt = -1;
     volatile boolean ignoreRange;
     volatile boolean announceShortLength;
+    /** Requests whose number is at most this go silent for {@link #stallMillis} after {@link #stallAfter} bytes. */
+    volatile int stallRequests;
+    volatile int stallAfter;
+    volatile long stallMillis;
     /** Sleep between 4 KiB chunks. */
     volatile long chunkDelayMillis;
     final List<String> rangeHeaders = new CopyOnWriteArrayList<>();
@@ -95,7 +99,12 @@ final class TestModelServer implements AutoCloseable {
         }
         OutputStream out = ex.getResponseBody();
         try {
+            boolean stalls = n <= stallRequests;
             for (int i = from; i < stop; i += 4096) {
+                if (stalls && i - from >= stallAfter) {
+                    stalls = false;
+                    Thread.sleep(stallMillis);
+                }
                 out.write(data, i, Math.min(4096, stop - i));
                 out.flush();
                 if (chunkDelayMillis > 0) {
