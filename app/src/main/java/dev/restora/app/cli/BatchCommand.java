@@ -12,16 +12,11 @@ import dev.restora.core.batch.BatchRunner;
 import dev.restora.core.batch.ItemResult;
 import dev.restora.core.batch.ItemState;
 import dev.restora.core.batch.OverwritePolicy;
+import dev.restora.core.batch.RestoreBatch;
 import dev.restora.core.diffusion.CancellationToken;
 import dev.restora.core.pipeline.Modality;
-import dev.restora.core.pipeline.ModelOption;
-import dev.restora.core.pipeline.ParameterValues;
-import dev.restora.core.pipeline.PipelineDescriptor;
 import dev.restora.core.plugins.PipelineRegistry;
-import dev.restora.core.restore.LoadedPipeline;
 import dev.restora.core.restore.MediaFiles;
-import dev.restora.core.restore.RestoreRequest;
-import dev.restora.core.restore.RestoreTask;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -126,45 +122,34 @@ final class BatchCommand implements Callable<Integer> {
         if (plan.pipeline() == null) {
             plan.pipeline(defaultPipeline(plan, registry));
         }
-        PipelineDescriptor d = registry.find(plan.pipeline()).orElseThrow(() -> new CliException(ExitCodes.USAGE,
-                "no pipeline '" + plan.pipeline() + "'; known pipelines: " + String.join(", ", registry.ids())))
-                .descriptor();
-        ModelOption m;
-        try {
-            m = d.requireModel(plan.model());
-            ParameterValues.of(d.parameters(), plan.parameters());
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCodes.USAGE, "pipeline " + d.id() + ": " + e.getMessage(), e);
-        }
         if (savePlan != null) {
             plan.write(savePlan);
         }
-        List<BatchItem> items = BatchExpansion.expand(plan, new BatchNaming(d.id(), m.id(), m.scale()),
-                d.modality() == Modality.SPEECH ? BatchExpansion.AUDIO : BatchExpansion.IMAGES);
-        if (items.isEmpty()) {
-            throw new CliException(ExitCodes.USAGE, "no " + (d.modality() == Modality.SPEECH ? "audio" : "image")
-                    + " file among the inputs " + plan.inputs());
-        }
-
         root.prepareEngine();
         Device dev = DeviceOption.parse(device);
         boolean terminal = System.console() != null;
         CancellationToken token = new CancellationToken();
         BatchReport result;
-        try (LoadedPipeline lp = LoadedPipeline.load(registry.require(d.id()), m.id(), dev, root.models());
-             CancelOnInterrupt ignored = new CancelOnInterrupt(token)) {
-            BatchItemProcessor processor = (item, tmp, t) -> {
-                ProgressPrinter progress = new ProgressPrinter(err, terminal, item.input().getFileName().toString());
-                try {
-                    new RestoreTask(new RestoreRequest(item.input(), d.id(), m.id(), plan.parameters(), tmp, dev, seed),
-                            registry, root.models()).runWith(lp, quiet ? null : progress, t);
-                } finally {
-                    progress.finish();
+        try (RestoreBatch batch = RestoreBatch.prepare(plan, registry, root.models(), dev)) {
+            if (batch.items().isEmpty()) {
+                throw new CliException(ExitCodes.USAGE, "no " + (batch.descriptor().modality() == Modality.SPEECH
+                        ? "audio" : "image") + " file among the inputs " + plan.inputs());
+            }
+            batch.load(); // a missing weight file stops here, before any item
+            AtomicReference<ProgressPrinter> current = new AtomicReference<>();
+            BatchItemProcessor processor = batch.processor(seed, item -> {
+                if (quiet) {
+                    return null;
                 }
-            };
-            BatchRunner runner = new BatchRunner(plan, items, processor).token(token).reportFile(report)
-                    .listener(new Printer(outW, err));
-            result = runner.run();
+                ProgressPrinter p = new ProgressPrinter(err, terminal, item.input().getFileName().toString());
+                current.set(p);
+                return p;
+            });
+            BatchRunner runner = new BatchRunner(plan, batch.items(), processor).token(token).reportFile(report)
+                    .listener(new Printer(outW, err, current));
+            try (CancelOnInterrupt ignored = new CancelOnInterrupt(token)) {
+                result = runner.run();
+            }
             outW.println(result.summary() + "; report: " + runner.reportFile());
             outW.flush();
         }
@@ -255,14 +240,20 @@ final class BatchCommand implements Callable<Integer> {
     private static final class Printer implements BatchListener {
         private final PrintWriter out;
         private final PrintWriter err;
+        private final AtomicReference<ProgressPrinter> progress;
 
-        Printer(PrintWriter out, PrintWriter err) {
+        Printer(PrintWriter out, PrintWriter err, AtomicReference<ProgressPrinter> progress) {
             this.out = out;
             this.err = err;
+            this.progress = progress;
         }
 
         @Override
         public void itemFinished(ItemResult r, int total) {
+            ProgressPrinter p = progress.getAndSet(null);
+            if (p != null) {
+                p.finish();
+            }
             String head = "(" + (r.item().index() + 1) + "/" + total + ") " + r.item().input();
             switch (r.state()) {
                 case DONE -> out.printf(Locale.ROOT, "%s -> %s  %s%n", head, r.output(), r.earlierRun()
