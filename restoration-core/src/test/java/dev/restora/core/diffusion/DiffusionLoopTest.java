@@ -90,7 +90,7 @@ class DiffusionLoopTest {
     @Test
     void ancestralSamplerHasTheAnalyticMoments() {
         GaussianDiffusion g = new GaussianDiffusion(1.5, 0.5, 100, 1e-3, 0.1);
-        int n = 40_000;
+        int n = 20_000;
         AtomicInteger events = new AtomicInteger();
         DiffusionLoop.Result r = new DiffusionLoop(context(new SeededNoise(7), e -> events.incrementAndGet(),
                 new CancellationToken(), PreviewPolicy.OFF), null, null)
