@@ -30,7 +30,7 @@ public final class Attention {
      * exist at once (exact: each query's softmax is independent).
      */
     public static NDArray chunked(NDArray q, NDArray k, NDArray v, double scale, int chunk) {
-        int axis = (int) q.getShape().dimension() - 2;
+        int axis = q.getShape().dimension() - 2;
         long nq = q.getShape().get(axis);
         if (nq <= chunk) {
             return scaledDotProduct(q, k, v, scale, null);
