@@ -201,6 +201,31 @@ class WorkerPoolTest {
     }
 
     @Test
+    void pausedQueueLetsTheRunningJobFinishAndHoldsTheRest() throws Exception {
+        WorkerPool p = cpuPool();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Job<String> running = p.submit("running", JobPriority.BATCH, ctx -> {
+            started.countDown();
+            assertTrue(release.await(30, TimeUnit.SECONDS));
+            return "done";
+        });
+        assertTrue(started.await(30, TimeUnit.SECONDS));
+        p.queue().pause();
+        Job<String> held = p.submit("held", JobPriority.INTERACTIVE, ctx -> "held done");
+        assertEquals(List.of(running, held), p.activeJobs());
+        release.countDown();
+        assertTrue(running.await(Duration.ofSeconds(30)));
+        assertEquals("done", running.result());
+        assertFalse(held.await(Duration.ofMillis(200)), "nothing starts while paused");
+        assertEquals(JobState.QUEUED, held.state());
+        p.queue().resume();
+        assertTrue(held.await(Duration.ofSeconds(30)));
+        assertEquals("held done", held.result());
+        assertEquals(List.of(), p.activeJobs());
+    }
+
+    @Test
     void failingTaskGivesFailedWithItsMessage() throws Exception {
         WorkerPool p = cpuPool();
         Job<Object> bad = p.submit("read broken.png", JobPriority.INTERACTIVE, ctx -> {
