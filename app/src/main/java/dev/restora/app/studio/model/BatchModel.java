@@ -234,9 +234,7 @@ public final class BatchModel {
                 ctx.ui().execute(() -> report.set(r));
             }
         };
-        Job<?> j = ctx.queue().submit(spec, JobPriority.BATCH, task(ctx, plan, listener));
-        job = j;
-        j.addListener(new JobListener() {
+        JobListener states = new JobListener() {
             @Override
             public void stateChanged(Job<?> jb, JobState from, JobState to) {
                 if (to == JobState.RUNNING) {
@@ -253,7 +251,8 @@ public final class BatchModel {
                     });
                 }
             }
-        });
+        };
+        job = ctx.queue().submit(spec, JobPriority.BATCH, task(ctx, plan, listener), states);
         return true;
     }
 

@@ -142,10 +142,16 @@ public final class QueueModel {
         ctx.ui().execute(() -> poolError.set(message));
     }
 
-    /** Queues a job built by the caller (the workspace's interactive runs). */
-    public <R> Job<R> submit(JobSpec spec, JobPriority priority, JobTask<R> task) {
+    /**
+     * Queues a job built by the caller (the workspace's interactive runs); {@code listeners} are attached before the
+     * job can start, so they see every transition.
+     */
+    public <R> Job<R> submit(JobSpec spec, JobPriority priority, JobTask<R> task, JobListener... listeners) {
         Job<R> job = new Job<>(spec.title, priority, ctx.jobDevice(), task);
         job.addListener(listener);
+        for (JobListener l : listeners) {
+            job.addListener(l);
+        }
         synchronized (this) {
             specs.put(job, spec);
         }

@@ -211,16 +211,12 @@ public final class WorkspaceModel {
                 item.path() == null ? null : item.path().toString(), reg.descriptor().id(), m.id(), overrides, seed,
                 null);
         Media input = item.media();
-        Job<Media> j = ctx.queue().submit(spec, JobPriority.INTERACTIVE, jc -> {
-            RestorationPipeline p = jc.pipelines().get(reg.provider(), m.id(), ctx.resolver());
-            return p.run(input, jc.runContext(values, new SeededNoise(s), policy));
-        });
-        job = j;
-        LatestValueHandoff<StepEvent> handoff = new LatestValueHandoff<>(ctx.ui(), e -> onStep(j, e));
-        j.addListener(new JobListener() {
+        Job<?>[] self = new Job<?>[1];
+        LatestValueHandoff<StepEvent> handoff = new LatestValueHandoff<>(ctx.ui(), e -> onStep(self[0], e));
+        JobListener listener = new JobListener() {
             @Override
             public void stateChanged(Job<?> jb, JobState from, JobState to) {
-                ctx.ui().execute(() -> onState(j, to));
+                ctx.ui().execute(() -> onState(jb, to));
             }
 
             @Override
@@ -228,12 +224,18 @@ public final class WorkspaceModel {
                 h.record(event);
                 handoff.offer(event);
             }
-        });
-        state.set(j.isDone() ? RunState.CANCELLED : RunState.QUEUED);
+        };
+        state.set(RunState.QUEUED);
+        Job<Media> j = ctx.queue().submit(spec, JobPriority.INTERACTIVE, jc -> {
+            RestorationPipeline p = jc.pipelines().get(reg.provider(), m.id(), ctx.resolver());
+            return p.run(input, jc.runContext(values, new SeededNoise(s), policy));
+        }, listener);
+        self[0] = j;
+        job = j;
         status.set(Boolean.TRUE.equals(ctx.queue().paused().get()) ? "queued (the queue is paused)" : "queued");
     }
 
-    private void onStep(Job<Media> j, StepEvent e) {
+    private void onStep(Job<?> j, StepEvent e) {
         if (j != job) {
             return;
         }
@@ -252,7 +254,7 @@ public final class WorkspaceModel {
         }
     }
 
-    private void onState(Job<Media> j, JobState to) {
+    private void onState(Job<?> j, JobState to) {
         if (j != job) {
             return;
         }
@@ -264,7 +266,7 @@ public final class WorkspaceModel {
             }
             case SUCCEEDED -> {
                 historySize.set(history.size());
-                result.set(j.result());
+                result.set((Media) j.result());
                 state.set(RunState.DONE);
                 status.set((j.finishEarlyRequested() ? "finished early" : "done") + " in "
                         + RunProgress.format(j.runTime()) + " · seed " + usedSeed + " · " + j.lane());

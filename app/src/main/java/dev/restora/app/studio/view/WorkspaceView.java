@@ -181,7 +181,7 @@ public final class WorkspaceView extends BorderPane {
         return r;
     }
 
-    private ScrollPane side() {
+    private BorderPane side() {
         Label pipeHeader = header("Pipeline");
         pipelineBox.getItems().setAll(model.pipelines());
         pipelineBox.setId("pipeline-box");
@@ -232,15 +232,19 @@ public final class WorkspaceView extends BorderPane {
         VBox actions = new VBox(8, run, stopRow, save);
         actions.getStyleClass().add("actions");
         VBox side = new VBox(8, pipeHeader, pipelineBox, description, modelHeader, modelBox, modelNote, paramHeader,
-                paramsBox, new Region(), actions);
+                paramsBox);
         side.getStyleClass().add("side-panel");
         side.setPadding(new Insets(16));
         ScrollPane sp = new ScrollPane(side);
         sp.setFitToWidth(true);
-        sp.setPrefWidth(330);
-        sp.setMinWidth(280);
         sp.getStyleClass().add("side-scroll");
-        return sp;
+        actions.setPadding(new Insets(12, 16, 16, 16));
+        BorderPane panel = new BorderPane(sp);
+        panel.setBottom(actions);
+        panel.getStyleClass().add("side-container");
+        panel.setPrefWidth(330);
+        panel.setMinWidth(280);
+        return panel;
     }
 
     private static Label header(String text) {
