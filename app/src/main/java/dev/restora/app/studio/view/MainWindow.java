@@ -375,12 +375,16 @@ public final class MainWindow extends BorderPane {
         }
     }
 
-    public void openBatch() {
-        new BatchDialog(ctx, stage).show();
+    public BatchDialog openBatch() {
+        BatchDialog d = new BatchDialog(ctx, stage);
+        d.show();
+        return d;
     }
 
-    public void openModels() {
-        new ModelManagerView(ctx, stage).show();
+    public ModelManagerView openModels() {
+        ModelManagerView v = new ModelManagerView(ctx, stage);
+        v.show();
+        return v;
     }
 
     public void openSettings() {
