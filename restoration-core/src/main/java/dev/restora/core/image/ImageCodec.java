@@ -269,6 +269,9 @@ public final class ImageCodec {
         List<String> warnings = new ArrayList<>();
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             reader.setInput(in, true, false);
+            if (format == ImageFormat.TIFF && reader.getNumImages(true) < 1) {
+                throw new RestoraException(file + ": corrupt TIFF: no readable image directory");
+            }
             int w = reader.getWidth(0);
             int h = reader.getHeight(0);
             checkSize(file, w, h, maxPixels);
@@ -312,8 +315,10 @@ public final class ImageCodec {
         if ((m == null || m.isBlank()) && c != null) {
             m = c.getMessage();
         }
-        String type = e.getClass().getSimpleName();
-        return m == null || m.isBlank() ? type : m.trim();
+        if (m == null || m.isBlank()) {
+            return e instanceof java.io.EOFException ? "unexpected end of file" : "no details from the decoder";
+        }
+        return m.trim();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -566,7 +571,9 @@ public final class ImageCodec {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".part");
+            // createFile (not createTempFile) so the result gets the usual permissions, not owner-only
+            tmp = Files.createFile(dir.resolve("." + file.getFileName() + "." + Long.toHexString(System.nanoTime())
+                    + Long.toHexString(Thread.currentThread().getId()) + ".part"));
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 switch (format) {
                     case PNG -> writePng(image, out, options);
