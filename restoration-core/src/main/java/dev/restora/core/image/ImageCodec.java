@@ -179,6 +179,14 @@ public final class ImageCodec {
             }
         }
         BufferedImage img = decode(file, format, maxPixels);
+        if (format == ImageFormat.JPEG && info.components == 4) {
+            // CMYK/YCCK: TwelveMonkeys converted it to sRGB (with the embedded CMYK profile when there is one)
+            ImageBuffer b = toBuffer(file, img, null, exif == null ? null : Exif.withNormalOrientation(exif),
+                    orientation, true);
+            String from = "CMYK (" + (icc != null ? describeOrUnnamed(icc) : "no embedded profile: generic conversion") + ")";
+            return new ImageBuffer(b.width(), b.height(), b.rgb(), b.alpha(), b.bitDepth(), b.grey(),
+                    new ImageMetadata(ColorProfiles.srgbBytes(), b.metadata().exif(), from));
+        }
         return toBuffer(file, img, icc, exif == null ? null : Exif.withNormalOrientation(exif), orientation,
                 format == ImageFormat.JPEG);
     }
@@ -467,6 +475,14 @@ public final class ImageCodec {
         float[] oalpha = alpha == null ? null : Exif.orient(alpha, 1, w, h, orientation, new int[2]);
         return new ImageBuffer(dims[0], dims[1], orgb, oalpha, depth, grey,
                 new ImageMetadata(outIcc, exif, convertedFrom));
+    }
+
+    private static String describeOrUnnamed(byte[] icc) {
+        try {
+            return ColorProfiles.describe(ICC_Profile.getInstance(icc));
+        } catch (RuntimeException e) {
+            return "unreadable profile";
+        }
     }
 
     private static String csName(ColorModel cm) {
