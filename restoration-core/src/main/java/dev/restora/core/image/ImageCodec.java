@@ -154,6 +154,17 @@ public final class ImageCodec {
      * @param maxPixels refuse images whose declared width x height exceeds this, before decoding them
      */
     public static ImageBuffer read(Path file, long maxPixels) {
+        try {
+            return readChecked(file, maxPixels);
+        } catch (OutOfMemoryError e) {
+            throw new RestoraException(file + ": not enough memory to decode this image (give Java more memory with "
+                    + "-Xmx, or lower -D" + MAX_PIXELS_PROPERTY + " to refuse such images early)", e);
+        } catch (StackOverflowError e) {
+            throw new RestoraException(file + ": corrupt image (the decoder recursed too deep)", e);
+        }
+    }
+
+    private static ImageBuffer readChecked(Path file, long maxPixels) {
         ImageFormat format = checkFile(file);
         Containers.Info info = containerInfo(file, format);
         if (info.problem != null) {

@@ -57,6 +57,41 @@ class ImageCodecRoundTripTest {
     }
 
     @Test
+    void ourTiffAndPngDecodeWithTheJdksOwnReadersToo() throws IOException {
+        int w = 70;
+        int h = 130; // more than one 64-row strip
+        float[] rgb = TestImages.gradient(w, h);
+        ImageBuffer in = new ImageBuffer(w, h, rgb, TestImages.alphaRamp(w, h), 8, false, ImageMetadata.NONE);
+        for (String ext : new String[] {"tif", "png"}) {
+            Path f = dir.resolve("jdk-check." + ext);
+            ImageCodec.write(in, f);
+            javax.imageio.ImageReader jdk = null;
+            for (var it = ImageIO.getImageReadersByFormatName(ext.equals("tif") ? "tiff" : "png"); it.hasNext(); ) {
+                var r = it.next();
+                if (r.getClass().getName().startsWith("com.sun.")) {
+                    jdk = r;
+                }
+            }
+            assertNotNull(jdk, "the JDK has a " + ext + " reader");
+            try (var s = ImageIO.createImageInputStream(f.toFile())) {
+                jdk.setInput(s);
+                BufferedImage img = jdk.read(0);
+                assertEquals(w, img.getWidth());
+                assertEquals(h, img.getHeight());
+                int x = 33;
+                int y = 101;
+                int[] px = img.getRaster().getPixel(x, y, (int[]) null);
+                assertEquals(Math.round(rgb[y * w + x] * 255), px[0], ext);
+                assertEquals(Math.round(rgb[w * h + y * w + x] * 255), px[1], ext);
+                assertEquals(Math.round(rgb[2 * w * h + y * w + x] * 255), px[2], ext);
+                assertEquals(Math.round(in.alpha()[y * w + x] * 255), px[3], ext);
+            } finally {
+                jdk.dispose();
+            }
+        }
+    }
+
+    @Test
     void sixteenBitKeepsMoreThanEightBitsOfPrecision() {
         int w = 256;
         int h = 1;

@@ -183,6 +183,18 @@ class ClassicImageProviderTest {
     }
 
     @Test
+    void benchmarkPrintsTimings() {
+        var out = new java.io.ByteArrayOutputStream();
+        Map<String, Object> r = provider.benchmark().run(Device.cpu(), new java.io.PrintStream(out, true), true);
+        System.out.print(out);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) r.get("upscale_x4_128");
+        assertTrue(((Double) m.get("seconds")) > 0);
+        assertTrue(((Long) m.get("peak_memory_bytes")) > 0);
+        assertTrue(out.toString().contains("megapixels per second"));
+    }
+
+    @Test
     void rejectsAudio() {
         var clip = new dev.restora.audio.AudioClip(new float[][] {new float[16]}, 16000);
         assertThrows(RestoraException.class, () -> pipeline.run(Media.of(clip),
