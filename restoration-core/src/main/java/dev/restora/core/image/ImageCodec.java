@@ -198,8 +198,11 @@ public final class ImageCodec {
             return new ImageBuffer(b.width(), b.height(), b.rgb(), b.alpha(), b.bitDepth(), b.grey(),
                     new ImageMetadata(ColorProfiles.srgbBytes(), b.metadata().exif(), from));
         }
+        // TwelveMonkeys' JPEG and WebP readers apply an embedded profile themselves; the JDK's PNG reader ignores
+        // iCCP and TwelveMonkeys' TIFF reader hands the profile over as the image's colour space
+        boolean readerConverts = format == ImageFormat.JPEG || format == ImageFormat.WEBP;
         return toBuffer(file, img, icc, exif == null ? null : Exif.withNormalOrientation(exif), orientation,
-                format == ImageFormat.JPEG);
+                readerConverts);
     }
 
     private static ImageFormat checkFile(Path file) {

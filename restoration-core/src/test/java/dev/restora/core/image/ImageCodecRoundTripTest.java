@@ -138,6 +138,50 @@ class ImageCodecRoundTripTest {
         assertEquals(10 / 255f, buf.rgb()[8 + 3], 1e-6);
     }
 
+    static void chunk(java.io.DataOutputStream out, String type, byte[] data) throws IOException {
+        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        out.writeInt(data.length);
+        out.write(t);
+        out.write(data);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(t);
+        crc.update(data);
+        out.writeInt((int) crc.getValue());
+    }
+
+    /** A 3x1 PNG (colour type 2 or 0, 8-bit) with a tRNS chunk making one colour transparent. */
+    static byte[] pngWithTrns(boolean grey) throws IOException {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(b);
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        chunk(out, "IHDR", new byte[] {0, 0, 0, 3, 0, 0, 0, 1, 8, (byte) (grey ? 0 : 2), 0, 0, 0});
+        chunk(out, "tRNS", grey ? new byte[] {0, (byte) 200} : new byte[] {0, (byte) 255, 0, 0, 0, 0});
+        byte[] row = grey ? new byte[] {0, 10, (byte) 200, 30} : new byte[] {0, 1, 2, 3, (byte) 255, 0, 0, 7, 8, 9};
+        chunk(out, "IDAT", deflate(row));
+        chunk(out, "IEND", new byte[0]);
+        return b.toByteArray();
+    }
+
+    static byte[] deflate(byte[] data) throws IOException {
+        java.io.ByteArrayOutputStream z = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream d = new java.util.zip.DeflaterOutputStream(z)) {
+            d.write(data);
+        }
+        return z.toByteArray();
+    }
+
+    @Test
+    void trnsOnRgbAndGreyMakesThatColourTransparent() throws IOException {
+        for (boolean grey : new boolean[] {false, true}) {
+            Path f = dir.resolve("trns-" + grey + ".png");
+            Files.write(f, pngWithTrns(grey));
+            ImageBuffer b = ImageCodec.read(f);
+            assertTrue(b.hasAlpha(), "tRNS gives alpha, grey=" + grey);
+            assertArrayEquals(new float[] {1f, 0f, 1f}, b.alpha(), 0f);
+            assertEquals(grey, b.grey());
+        }
+    }
+
     @Test
     void jpegQualityMattersAndDropsAlphaOverWhite() throws IOException {
         int w = 64;

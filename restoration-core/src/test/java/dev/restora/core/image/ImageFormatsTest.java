@@ -52,6 +52,15 @@ class ImageFormatsTest {
     }
 
     @Test
+    void webpWithAnIccProfileIsConvertedOnceLikeItsPng() {
+        ImageBuffer webp = ImageCodec.read(IMAGES.resolve("photo-adobe_lossless.webp"));
+        ImageBuffer png = ImageCodec.read(IMAGES.resolve("photo-exif_upright.png"));
+        assertTrue(webp.metadata().convertedFrom().contains("Adobe"));
+        assertTrue(TestImages.maxAbsDiff(png.rgb(), webp.rgb()) < 2 / 255.0,
+                "max diff " + TestImages.maxAbsDiff(png.rgb(), webp.rgb()));
+    }
+
+    @Test
     void lossyWebpIsClose() {
         ImageBuffer webp = ImageCodec.read(IMAGES.resolve("text_x4_lossy.webp"));
         ImageBuffer png = ImageCodec.read(IMAGES.resolve("text_x4.png"));
