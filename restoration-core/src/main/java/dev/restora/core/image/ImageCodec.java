@@ -449,6 +449,9 @@ public final class ImageCodec {
                 }
             }
             if (convertedFrom == null) {
+                // TwelveMonkeys converts colour images only: a grey JPEG/WebP keeps its samples, and one tagged with
+                // the JDK's own grey profile comes back in the built-in grey space, so treat it like a PNG
+                readerConverts &= nc != 1;
                 ICC_Profile readerProfile = ColorProfiles.profileOf(cs);
                 ProfileChoice pc = chooseProfile(file, readerConverts && readerProfile == null ? null : containerIcc,
                         readerProfile, nc);
