@@ -195,6 +195,16 @@ class ClassicImageProviderTest {
     }
 
     @Test
+    void refusesAnOutputThatCannotFitInMemoryBeforeAllocating() {
+        long heap = Runtime.getRuntime().maxMemory();
+        // an input whose x4 output needs more than the whole heap; the input itself is small enough to build
+        int side = (int) Math.ceil(Math.sqrt(heap / (double) ClassicUpscaler.BYTES_PER_OUTPUT_PIXEL) / 4) + 16;
+        ImageBuffer in = ImageBuffer.rgb(side, side, new float[3 * side * side]);
+        RestoraException e = assertThrows(RestoraException.class, () -> run(in, Map.of()));
+        assertTrue(e.getMessage().contains("megapixels") && e.getMessage().contains("smaller"), e.getMessage());
+    }
+
+    @Test
     void rejectsAudio() {
         var clip = new dev.restora.audio.AudioClip(new float[][] {new float[16]}, 16000);
         assertThrows(RestoraException.class, () -> pipeline.run(Media.of(clip),
