@@ -702,7 +702,7 @@ public final class ImageCodec {
         boolean alpha = image.hasAlpha();
         int[] s = samples(image, grey, alpha, depth, false);
         TiffEncoder.write(out, image.width(), image.height(), (grey ? 1 : 3) + (alpha ? 1 : 0), depth, s,
-                iccFor(image, grey), image.metadata().exif());
+                iccFor(image, grey), uprightExif(image));
     }
 
     private static void writeJpeg(ImageBuffer image, OutputStream out, WriteOptions options) throws IOException {
@@ -735,10 +735,13 @@ public final class ImageCodec {
         out.write(JpegSegments.insert(bytes.toByteArray(), uprightExif(image), iccFor(image, grey)));
     }
 
-    /** The buffer's EXIF with orientation "normal": buffers are always upright. */
+    /**
+     * The buffer's EXIF as written: orientation "normal" (buffers are always upright), pixel dimensions of this
+     * buffer, no stale thumbnail.
+     */
     private static byte[] uprightExif(ImageBuffer image) {
         byte[] exif = image.metadata().exif();
-        return exif == null ? null : Exif.withNormalOrientation(exif);
+        return exif == null ? null : Exif.forOutput(exif, image.width(), image.height());
     }
 
     static String extension(Path file) {

@@ -108,6 +108,50 @@ class ImageMetadataTest {
         assertEquals("Restora Test Camera", TiffTags.parseExif(b2.metadata().exif()).getEntryById(TIFF.TAG_MAKE).getValueAsString());
     }
 
+    /** EXIF with Make, orientation 6, an EXIF sub-IFD with pixel dimensions 30x20, and an IFD1 (thumbnail). */
+    static byte[] richExif() throws IOException {
+        com.twelvemonkeys.imageio.metadata.tiff.IFD sub = new com.twelvemonkeys.imageio.metadata.tiff.IFD(List.of(
+                new TIFFEntry(0xA002, TIFF.TYPE_LONG, 30),
+                new TIFFEntry(0xA003, TIFF.TYPE_SHORT, (short) 20)));
+        byte[] base = TiffTags.toBytes(List.of(
+                new TIFFEntry(TIFF.TAG_MAKE, TIFF.TYPE_ASCII, "Restora Test Camera"),
+                new TIFFEntry(TIFF.TAG_ORIENTATION, TIFF.TYPE_SHORT, (short) 6),
+                new TIFFEntry(TIFF.TAG_EXIF_IFD, TIFF.TYPE_LONG, sub)));
+        boolean le = base[0] == 'I';
+        int ifd0 = (int) Exif.u32(base, 4, le);
+        int n = Exif.u16(base, ifd0, le);
+        int nextAt = ifd0 + 2 + 12 * n;
+        assertEquals(0, Exif.u32(base, nextAt, le), "one IFD so far");
+        // append IFD1: one entry (Compression = 6, JPEG thumbnail), next = 0
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(base.length + 18)
+                .order(le ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN);
+        b.put(base);
+        b.putShort((short) 1).putShort((short) 0x0103).putShort((short) 3).putInt(1).putShort((short) 6)
+                .putShort((short) 0).putInt(0);
+        b.putInt(nextAt, base.length);
+        return b.array();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"png", "jpg", "tif"})
+    void writtenExifHasTheNewSizeAndNoStaleThumbnail(String ext) throws IOException {
+        byte[] exif = richExif();
+        ImageBuffer img = new ImageBuffer(48, 32, TestImages.smooth(48, 32), null, 8, false, new ImageMetadata(null, exif));
+        Path f = dir.resolve("rich." + ext);
+        ImageCodec.write(img, f);
+        byte[] back = ImageCodec.read(f).metadata().exif();
+        assertNotNull(back);
+        boolean le = back[0] == 'I';
+        int ifd0 = (int) Exif.u32(back, 4, le);
+        assertEquals(0, Exif.u32(back, ifd0 + 2 + 12 * Exif.u16(back, ifd0, le), le), "IFD1 thumbnail unlinked");
+        Directory d = TiffTags.parseExif(back);
+        assertEquals("Restora Test Camera", d.getEntryById(TIFF.TAG_MAKE).getValueAsString());
+        Directory sub = (Directory) d.getEntryById(TIFF.TAG_EXIF_IFD).getValue();
+        assertEquals(48, ((Number) sub.getEntryById(0xA002).getValue()).intValue());
+        assertEquals(32, ((Number) sub.getEntryById(0xA003).getValue()).intValue());
+        assertEquals(1, Exif.orientation(back));
+    }
+
     @Test
     void allEightOrientationsMapTheCornersRight() throws IOException {
         // expected displayed top-left pixel index of the numbered 3x2 image for each orientation
