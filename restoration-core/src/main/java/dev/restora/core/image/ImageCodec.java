@@ -401,12 +401,13 @@ public final class ImageCodec {
             boolean usable = (nc == 1 && cs.getType() == ColorSpace.TYPE_GRAY) || (nc == 3 && cs.getType() == ColorSpace.TYPE_RGB);
             if (!usable) {
                 // CMYK, Lab, YCbCr left unconverted by a reader: let Java 2D bring it to sRGB at 16 bits
+                String from = "a " + csName(cm) + " colour space";
                 img = toSrgb16(img);
                 cm = img.getColorModel();
                 r = img.getRaster();
                 cs = cm.getColorSpace();
                 nc = 3;
-                convertedFrom = "a " + csName(cm) + " colour space";
+                convertedFrom = from;
             }
             grey = nc == 1;
             int bands = r.getNumBands();
