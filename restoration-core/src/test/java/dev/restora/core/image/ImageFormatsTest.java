@@ -140,6 +140,53 @@ class ImageFormatsTest {
     }
 
     @Test
+    void cmykTiffIsConvertedToRgb() throws IOException {
+        int w = 16;
+        int h = 8;
+        byte[] data = new byte[w * h * 4];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int o = (y * w + x) * 4;
+                data[o] = (byte) (x < 8 ? 255 : 0); // full cyan on the left, paper on the right
+            }
+        }
+        java.util.List<com.twelvemonkeys.imageio.metadata.Entry> entries = new java.util.ArrayList<>();
+        entries.add(new com.twelvemonkeys.imageio.metadata.tiff.TIFFEntry(TIFF.TAG_IMAGE_WIDTH, TIFF.TYPE_SHORT, (short) w));
+        entries.add(new com.twelvemonkeys.imageio.metadata.tiff.TIFFEntry(TIFF.TAG_IMAGE_HEIGHT, TIFF.TYPE_SHORT, (short) h));
+        entries.add(new com.twelvemonkeys.imageio.metadata.tiff.TIFFEntry(TIFF.TAG_BITS_PER_SAMPLE, TIFF.TYPE_SHORT,
+                new short[] {8, 8, 8, 8}));
+        entries.add(new com.twelvemonkeys.imageio.metadata.tiff.TIFFEntry(TIFF.TAG_COMPRESSION, TIFF.TYPE_SHORT, (short) 1));
+        entries.add(new com.twelvemonkeys.imageio.metadata.tiff.TIFFEntry(TIFF.TAG_PHOTOMETRIC_INTERPRETATION,
+                TIFF.TYPE_SHORT, (short) 5));
+        entries.add(new com.twelvemonkeys.imageio.metadata.tiff.TIFFEntry(TIFF.TAG_SAMPLES_PER_PIXEL, TIFF.TYPE_SHORT, (short) 4));
+        entries.add(new com.twelvemonkeys.imageio.metadata.tiff.TIFFEntry(TIFF.TAG_ROWS_PER_STRIP, TIFF.TYPE_SHORT, (short) h));
+        entries.add(new com.twelvemonkeys.imageio.metadata.tiff.TIFFEntry(TIFF.TAG_STRIP_BYTE_COUNTS, TIFF.TYPE_LONG,
+                data.length));
+        entries.add(new com.twelvemonkeys.imageio.metadata.tiff.TIFFEntry(TIFF.TAG_STRIP_OFFSETS, TIFF.TYPE_LONG, 0));
+        entries.sort(java.util.Comparator.comparingInt(e -> (Integer) e.getIdentifier()));
+        int headerLength = TiffTags.toBytes(entries).length;
+        entries.removeIf(e -> (Integer) e.getIdentifier() == TIFF.TAG_STRIP_OFFSETS);
+        entries.add(new com.twelvemonkeys.imageio.metadata.tiff.TIFFEntry(TIFF.TAG_STRIP_OFFSETS, TIFF.TYPE_LONG,
+                headerLength));
+        entries.sort(java.util.Comparator.comparingInt(e -> (Integer) e.getIdentifier()));
+        byte[] header = TiffTags.toBytes(entries);
+        assertEquals(headerLength, header.length);
+        Path f = dir.resolve("cmyk.tif");
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        file.write(header);
+        file.write(data);
+        Files.write(f, file.toByteArray());
+        ImageBuffer b = ImageCodec.read(f);
+        int plane = w * h;
+        int left = 4 * w + 2;
+        int right = 4 * w + 13;
+        assertTrue(b.rgb()[left] < 0.3f && b.rgb()[plane + left] > 0.5f && b.rgb()[2 * plane + left] > 0.7f,
+                "cyan: " + b.rgb()[left] + " " + b.rgb()[plane + left] + " " + b.rgb()[2 * plane + left]);
+        assertTrue(b.rgb()[right] > 0.9f && b.rgb()[plane + right] > 0.9f && b.rgb()[2 * plane + right] > 0.9f, "white");
+        assertNotNull(b.metadata().convertedFrom(), "the conversion is recorded");
+    }
+
+    @Test
     void adobeCmykJpegIsConvertedToRgb() throws IOException {
         int w = 32;
         int h = 16;
