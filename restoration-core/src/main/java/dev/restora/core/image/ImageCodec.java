@@ -653,37 +653,16 @@ public final class ImageCodec {
         return (greyOut ? sig.equals("GRAY") : sig.equals("RGB ")) ? icc : null;
     }
 
-    /** Interleaved integer samples: grey or RGB, then alpha if asked. */
+    /** Interleaved integer samples of the whole image (tests build encoder input with it). */
     static int[] samples(ImageBuffer image, boolean grey, boolean withAlpha, int depth, boolean overWhite) {
-        int w = image.width();
-        int h = image.height();
-        int plane = w * h;
-        float[] rgb = image.rgb();
-        float[] a = image.alpha();
         int ch = (grey ? 1 : 3) + (withAlpha ? 1 : 0);
-        int[] out = new int[ch * plane];
-        float max = depth == 16 ? 65535f : 255f;
-        for (int i = 0; i < plane; i++) {
-            float r = clamp01(rgb[i]);
-            float g = clamp01(rgb[plane + i]);
-            float b = clamp01(rgb[2 * plane + i]);
-            if (overWhite && a != null) {
-                float al = clamp01(a[i]);
-                r = r * al + (1 - al);
-                g = g * al + (1 - al);
-                b = b * al + (1 - al);
-            }
-            int o = i * ch;
-            if (grey) {
-                out[o++] = Math.round((0.299f * r + 0.587f * g + 0.114f * b) * max);
-            } else {
-                out[o++] = Math.round(r * max);
-                out[o++] = Math.round(g * max);
-                out[o++] = Math.round(b * max);
-            }
-            if (withAlpha) {
-                out[o] = Math.round(clamp01(a[i]) * max);
-            }
+        int w = image.width();
+        int[] out = new int[ch * w * image.height()];
+        int[] row = new int[ch * w];
+        SampleRows rows = SampleRows.of(image, grey, withAlpha, depth, overWhite);
+        for (int y = 0; y < image.height(); y++) {
+            rows.row(y, row);
+            System.arraycopy(row, 0, out, y * row.length, row.length);
         }
         return out;
     }
@@ -692,7 +671,7 @@ public final class ImageCodec {
         int depth = depthFor(image, options);
         boolean grey = image.grey();
         boolean alpha = image.hasAlpha();
-        int[] s = samples(image, grey, alpha, depth, false);
+        SampleRows s = SampleRows.of(image, grey, alpha, depth, false);
         PngEncoder.write(out, image.width(), image.height(), (grey ? 1 : 3) + (alpha ? 1 : 0), depth, s,
                 iccFor(image, grey), uprightExif(image));
     }
@@ -701,7 +680,7 @@ public final class ImageCodec {
         int depth = depthFor(image, options);
         boolean grey = image.grey();
         boolean alpha = image.hasAlpha();
-        int[] s = samples(image, grey, alpha, depth, false);
+        SampleRows s = SampleRows.of(image, grey, alpha, depth, false);
         TiffEncoder.write(out, image.width(), image.height(), (grey ? 1 : 3) + (alpha ? 1 : 0), depth, s,
                 iccFor(image, grey), uprightExif(image));
     }
@@ -710,9 +689,13 @@ public final class ImageCodec {
         int w = image.width();
         int h = image.height();
         boolean grey = image.grey();
-        int[] s = samples(image, grey, false, 8, true);
+        SampleRows rows = SampleRows.of(image, grey, false, 8, true);
         BufferedImage bi = new BufferedImage(w, h, grey ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
-        bi.getRaster().setPixels(0, 0, w, h, s);
+        int[] row = new int[w * (grey ? 1 : 3)];
+        for (int y = 0; y < h; y++) {
+            rows.row(y, row);
+            bi.getRaster().setPixels(0, y, w, 1, row);
+        }
         ImageWriter writer = null;
         for (Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("jpeg"); it.hasNext(); ) {
             ImageWriter cand = it.next();
