@@ -357,7 +357,7 @@ public final class ImageCodec {
         int plane = w * h;
         ColorModel cm = img.getColorModel();
         Raster r = img.getRaster();
-        float[] rgb = new float[3 * plane];
+        float[] rgb;
         float[] alpha = null;
         int depth = 8;
         boolean grey;
@@ -370,6 +370,7 @@ public final class ImageCodec {
                 paletteGrey &= icm.getRed(i) == icm.getGreen(i) && icm.getGreen(i) == icm.getBlue(i);
             }
             grey = paletteGrey;
+            rgb = new float[3 * plane];
             alpha = icm.hasAlpha() ? new float[plane] : null;
             int[] idx = new int[w];
             for (int y = 0; y < h; y++) {
@@ -478,11 +479,12 @@ public final class ImageCodec {
                 outIcc = grey ? null : ColorProfiles.srgbBytes();
             }
             if (nc == 1) {
+                rgb = new float[3 * plane];
                 System.arraycopy(colour, 0, rgb, 0, plane);
                 System.arraycopy(colour, 0, rgb, plane, plane);
                 System.arraycopy(colour, 0, rgb, 2 * plane, plane);
             } else {
-                System.arraycopy(colour, 0, rgb, 0, 3 * plane);
+                rgb = colour; // already planar RGB: no second copy
             }
         }
         if (convertedFrom != null) {
