@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.restora.audio.AudioClip;
 import dev.restora.audio.AudioIO;
 import dev.restora.audio.metrics.SpeechMetrics;
+import dev.restora.audio.metrics.Stoi;
 import dev.restora.core.diffusion.PreviewPolicy;
 import java.util.ArrayList;
 import java.util.Map;
@@ -45,11 +46,15 @@ class SpeechEnhancementQualityTest {
                     double siOut = SpeechMetrics.siSdr(out.channels()[ch], s);
                     double segIn = SpeechMetrics.segmentalSnr(noisy.channels()[ch], s, clean.sampleRate());
                     double segOut = SpeechMetrics.segmentalSnr(out.channels()[ch], s, clean.sampleRate());
+                    double stoiIn = Stoi.compute(s, noisy.channels()[ch], clean.sampleRate());
+                    double stoiOut = Stoi.compute(s, out.channels()[ch], clean.sampleRate());
                     System.out.printf("classic-speech %-8s %-34s ch%d  SI-SDR %6.2f -> %6.2f dB (%+5.2f)  "
-                                    + "segSNR %6.2f -> %6.2f dB (%+5.2f)  %.2f s run%n", estimator, c.noisy(), ch + 1,
-                            siIn, siOut, siOut - siIn, segIn, segOut, segOut - segIn, seconds);
+                                    + "segSNR %6.2f -> %6.2f dB (%+5.2f)  STOI %.3f -> %.3f  %.2f s run%n", estimator, c.noisy(),
+                            ch + 1, siIn, siOut, siOut - siIn, segIn, segOut, segOut - segIn, stoiIn, stoiOut, seconds);
                     assertTrue(siOut - siIn > c.minSiSdrGain(), c.noisy() + " SI-SDR gain " + (siOut - siIn));
                     assertTrue(segOut - segIn > c.minSegSnrGain(), c.noisy() + " segSNR gain " + (segOut - segIn));
+                    // a classic enhancer rarely raises intelligibility; it must not wreck it
+                    assertTrue(stoiOut > stoiIn - 0.05, c.noisy() + " STOI " + stoiIn + " -> " + stoiOut);
                 }
             }
         }
