@@ -178,7 +178,7 @@ class AudioIOTest {
 
     @Test
     void flacRoundTripAndContentDetection() throws IOException {
-        for (SampleEncoding enc : new SampleEncoding[] {SampleEncoding.PCM_16, SampleEncoding.PCM_24}) {
+        for (SampleEncoding enc : new SampleEncoding[] {SampleEncoding.PCM_U8, SampleEncoding.PCM_16, SampleEncoding.PCM_24}) {
             AudioClip clip = noise(2, 20000, 44100, 5);
             Path f = dir.resolve("x" + enc.bits() + ".flac");
             AudioIO.write(clip, f, AudioFileSpec.flac(enc));

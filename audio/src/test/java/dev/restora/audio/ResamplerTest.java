@@ -125,6 +125,23 @@ class ResamplerTest {
     }
 
     @Test
+    void printsThroughput() {
+        // a speed figure for the record, not a timed assertion
+        float[] x = sine(440, 48000, 10 * 48000, 0.5);
+        Resampler down = new Resampler(48000, 16000);
+        Resampler up = new Resampler(16000, 48000);
+        down.process(x);
+        long t0 = System.nanoTime();
+        float[] y = down.process(x);
+        long t1 = System.nanoTime();
+        up.process(y);
+        long t2 = System.nanoTime();
+        System.out.printf("Resampler speed, 10 s of audio: 48k->16k %.0f ms (%d taps), 16k->48k %.0f ms (%d taps)%n",
+                (t1 - t0) / 1e6, down.taps(), (t2 - t1) / 1e6, up.taps());
+        assertEquals(160000, y.length);
+    }
+
+    @Test
     void clipConvenienceKeepsChannels() {
         AudioClip c = new AudioClip(new float[][] {sine(440, 44100, 4410, 0.3), sine(660, 44100, 4410, 0.3)}, 44100, 24);
         AudioClip r = Resampler.resample(c, 16000);

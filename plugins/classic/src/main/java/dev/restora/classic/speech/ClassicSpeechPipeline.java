@@ -34,8 +34,11 @@ final class ClassicSpeechPipeline implements RestorationPipeline {
 
     /** The enhancer settings from the run's parameters. */
     static SpeechEnhancer.Settings settings(ParameterValues p) {
-        SpectralGain.Estimator est = p.getString(ClassicSpeechProvider.ESTIMATOR).equals("wiener")
-                ? SpectralGain.Estimator.WIENER : SpectralGain.Estimator.LOG_MMSE;
+        SpectralGain.Estimator est = switch (p.getString(ClassicSpeechProvider.ESTIMATOR)) {
+            case "wiener" -> SpectralGain.Estimator.WIENER;
+            case "om-lsa" -> SpectralGain.Estimator.OM_LSA;
+            default -> SpectralGain.Estimator.LOG_MMSE;
+        };
         double strength = p.getDouble(ClassicSpeechProvider.STRENGTH);
         return new SpeechEnhancer.Settings(est, 5 + 30 * strength, p.getDouble(ClassicSpeechProvider.NOISE_WINDOW));
     }
