@@ -47,6 +47,39 @@ public final class AudioIO {
         }
     }
 
+    /**
+     * What a file holds, from its header only (no audio is decoded): for listing and planning batches.
+     *
+     * @param format     the container
+     * @param sampleRate samples per second
+     * @param channels   channel count
+     * @param frames     samples per channel (-1 when a FLAC header does not say)
+     * @param encoding   the stored sample encoding (G.711 reports {@link SampleEncoding#PCM_16}, what it decodes to)
+     */
+    public record Info(Detected format, int sampleRate, int channels, long frames, SampleEncoding encoding) {
+        public double seconds() {
+            return frames < 0 ? -1 : frames / (double) sampleRate;
+        }
+    }
+
+    /** Reads the header of a WAV or FLAC file; the same checks and errors as {@link #read}, without decoding. */
+    public static Info probe(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            Detected kind = detect(file, ch);
+            if (kind == Detected.WAV) {
+                WavReader.Header h = WavReader.header(file, ch);
+                return new Info(kind, h.format().sampleRate(), h.format().channels(), h.frames(), h.encoding());
+            }
+            return FlacCodec.probe(file);
+        } catch (NoSuchFileException e) {
+            throw new AudioFormatException(file + ": file not found", e);
+        } catch (AccessDeniedException e) {
+            throw new AudioFormatException(file + ": permission denied", e);
+        } catch (IOException e) {
+            throw new AudioFormatException(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** Recognises the container from the first bytes, or throws naming what the file is instead. */
     public static Detected detect(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {

@@ -297,6 +297,44 @@ class AudioIOTest {
     }
 
     @Test
+    void probeReadsHeadersOnly() throws IOException {
+        Path w = dir.resolve("p.wav");
+        AudioIO.write(noise(6, 4800, 48000, 1), w, AudioFileSpec.wav(SampleEncoding.PCM_24));
+        AudioIO.Info i = AudioIO.probe(w);
+        assertEquals(new AudioIO.Info(AudioIO.Detected.WAV, 48000, 6, 4800, SampleEncoding.PCM_24), i);
+        assertEquals(0.1, i.seconds(), 1e-12);
+        Path f = dir.resolve("p.flac");
+        AudioIO.write(noise(2, 1234, 44100, 2), f, AudioFileSpec.flac(SampleEncoding.PCM_16));
+        assertEquals(new AudioIO.Info(AudioIO.Detected.FLAC, 44100, 2, 1234, SampleEncoding.PCM_16), AudioIO.probe(f));
+        byte[] b = Files.readAllBytes(w);
+        Path cut = Files.write(dir.resolve("cut.wav"), Arrays.copyOf(b, 1000));
+        assertThrows(AudioFormatException.class, () -> AudioIO.probe(cut));
+    }
+
+    @Test
+    void rf64AndUnpaddedOddChunksRead() throws IOException {
+        // RF64 (EBU Tech 3306): sizes 0xFFFFFFFF, the real ones in ds64
+        byte[] data = shorts(1000, -1000, 2000);
+        ByteBuffer ds64 = ByteBuffer.allocate(28).order(ByteOrder.LITTLE_ENDIAN);
+        ds64.putLong(0).putLong(data.length).putLong(3).putInt(0);
+        byte[] body = riff(chunk("ds64", ds64.array(), true), chunk("fmt ", fmt(1, 1, 8000, 2, 16), true),
+                chunk("data", data, true));
+        ByteBuffer bb = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
+        bb.put(0, "RF64".getBytes(StandardCharsets.US_ASCII)).putInt(4, -1);
+        // the data chunk's own size field is 0xFFFFFFFF too
+        int dataAt = body.length - data.length - 4;
+        bb.putInt(dataAt, -1);
+        Path rf = Files.write(dir.resolve("rf64.wav"), body);
+        assertArrayEquals(new float[] {1000 / 32768f, -1000 / 32768f, 2000 / 32768f}, AudioIO.read(rf).channels()[0]);
+        // an odd-sized chunk written without its pad byte, and a RIFF size that is plainly wrong
+        byte[] wav = riff(chunk("fmt ", fmt(1, 1, 8000, 2, 16), true), chunk("note", new byte[] {'a', 'b', 'c'}, false),
+                chunk("data", shorts(16384), true));
+        ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN).putInt(4, 20);
+        Path odd = Files.write(dir.resolve("unpadded.wav"), wav);
+        assertArrayEquals(new float[] {0.5f}, AudioIO.read(odd).channels()[0]);
+    }
+
+    @Test
     void streamedWavWithUnknownSizeReadsToTheEnd() throws IOException {
         Path good = dir.resolve("s.wav");
         AudioIO.write(noise(1, 1000, 8000, 6), good, AudioFileSpec.wav(SampleEncoding.PCM_16));
