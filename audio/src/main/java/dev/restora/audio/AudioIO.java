@@ -22,6 +22,8 @@ import java.nio.file.StandardOpenOption;
  * message names the file and the problem.
  */
 public final class AudioIO {
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private AudioIO() {
     }
 
@@ -185,11 +187,14 @@ public final class AudioIO {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".part");
+            // not Files.createTempFile: its owner-only permissions would stay on the finished file
+            tmp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".part");
             if (spec.format() == AudioFileSpec.Format.FLAC) {
+                Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
                 FlacCodec.write(clip, enc, file, tmp);
             } else {
-                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE), 1 << 16)) {
                     WavWriter.write(clip, enc, file, out);
                 }
             }

@@ -363,4 +363,17 @@ class AudioIOTest {
         }
         assertThrows(IllegalArgumentException.class, () -> AudioFileSpec.flac(SampleEncoding.FLOAT_32));
     }
+
+    @Test
+    void writtenFilesGetOrdinaryPermissions() throws IOException {
+        // the temporary file must not carry owner-only permissions into the result
+        Path probe = Files.createFile(dir.resolve("probe.txt"));
+        for (String name : new String[] {"perm.wav", "perm.flac"}) {
+            Path f = dir.resolve(name);
+            AudioIO.write(noise(1, 100, 8000, 1), f);
+            if (Files.getFileStore(f).supportsFileAttributeView("posix")) {
+                assertEquals(Files.getPosixFilePermissions(probe), Files.getPosixFilePermissions(f), name);
+            }
+        }
+    }
 }
