@@ -66,7 +66,7 @@ final class ClassicSpeechPipeline implements RestorationPipeline {
             int frames = enhancer.frames(x.length);
             int steps = (frames + FRAMES_PER_STEP - 1) / FRAMES_PER_STEP;
             SpectrogramCanvas canvas = policy.enabled()
-                    ? new SpectrogramCanvas(frames, enhancer.stft().bins(), clip.sampleRate()) : null;
+                    ? new SpectrogramCanvas(frames, enhancer.stft().bins(), enhancer.stft().fftSize(), clip.sampleRate()) : null;
             PreviewPolicy.Gate gate = policy.gate();
             int stage = c;
             String label = channels == 1 ? "" : "channel " + (c + 1) + "/" + channels;

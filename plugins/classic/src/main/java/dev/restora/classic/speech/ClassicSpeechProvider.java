@@ -3,6 +3,7 @@ package dev.restora.classic.speech;
 import dev.restora.core.pipeline.Modality;
 import dev.restora.core.pipeline.ModelOption;
 import dev.restora.core.pipeline.ParameterSpec;
+import dev.restora.core.pipeline.PipelineBenchmark;
 import dev.restora.core.pipeline.PipelineContext;
 import dev.restora.core.pipeline.PipelineDescriptor;
 import dev.restora.core.pipeline.PipelineProvider;
@@ -48,5 +49,10 @@ public final class ClassicSpeechProvider implements PipelineProvider {
             DESCRIPTOR.requireModel(context.model().id());
         }
         return new ClassicSpeechPipeline(DESCRIPTOR);
+    }
+
+    @Override
+    public PipelineBenchmark benchmark() {
+        return new ClassicSpeechBenchmark(DESCRIPTOR);
     }
 }

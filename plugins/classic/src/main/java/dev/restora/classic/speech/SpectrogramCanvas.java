@@ -1,11 +1,11 @@
 package dev.restora.classic.speech;
 
 import dev.restora.core.diffusion.PreviewFrame;
-import java.util.Arrays;
+import dev.restora.audio.Stft;
 
 /**
  * A display-size magnitude spectrogram (dB) of one channel being enhanced, filled left to right as frames are done;
- * columns not yet processed stay at {@link #FLOOR_DB}. Frames and bins are max-pooled so the preview stays small for
+ * columns not yet processed show {@link #FLOOR_DB}. Frames and bins are max-pooled so the preview stays small for
  * long recordings (at most {@value #MAX_COLUMNS} by {@value #MAX_ROWS}). Built from the enhancer's own per-frame
  * spectra, so previews cost no extra transform.
  */
@@ -23,7 +23,11 @@ final class SpectrogramCanvas {
     private final float[] grid;
     private final int sampleRate;
 
-    SpectrogramCanvas(int frames, int bins, int sampleRate) {
+    private final double ref;
+
+    /** @param fftSize the STFT size: a full-scale sine then shows at 0 dB */
+    SpectrogramCanvas(int frames, int bins, int fftSize, int sampleRate) {
+        this.ref = fftSize / 4.0;
         this.frames = frames;
         this.bins = bins;
         this.framePool = Math.max(1, (frames + MAX_COLUMNS - 1) / MAX_COLUMNS);
@@ -32,10 +36,12 @@ final class SpectrogramCanvas {
         this.rows = (bins + binPool - 1) / binPool;
         this.sampleRate = sampleRate;
         this.grid = new float[rows * columns];
-        Arrays.fill(grid, FLOOR_DB);
     }
 
-    /** Adds enhanced frames {@code from..to-1}, given as {@code db[(t - from) * bins + bin]}. */
+    /**
+     * Adds enhanced frames {@code from..to-1}, given as power {@code p[(t - from) * bins + bin]}; pooled in the linear
+     * domain, converted to dB only when a preview is rendered.
+     */
     void addEnhanced(float[] db, int from, int to) {
         for (int t = from; t < to; t++) {
             int col = t / framePool;
@@ -47,9 +53,13 @@ final class SpectrogramCanvas {
         }
     }
 
-    /** A copy of the current picture, safe to hand to another thread. */
+    /** The current picture in dB, a fresh array safe to hand to another thread. */
     PreviewFrame.Spectrogram render(String label) {
-        return new PreviewFrame.Spectrogram(label, rows, columns, grid.clone(), null, sampleRate);
+        float[] db = new float[grid.length];
+        for (int i = 0; i < db.length; i++) {
+            db[i] = Stft.toDb(grid[i], ref, FLOOR_DB);
+        }
+        return new PreviewFrame.Spectrogram(label, rows, columns, db, null, sampleRate);
     }
 
     int frames() {

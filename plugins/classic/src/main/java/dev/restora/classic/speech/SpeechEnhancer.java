@@ -23,7 +23,7 @@ final class SpeechEnhancer {
 
     /** Called every {@code framesPerBlock} frames; may throw to stop (cancellation). */
     interface Progress {
-        void block(int framesDone, int frames, float[] enhancedPowerDb, int frameFrom, int frameTo);
+        void block(int framesDone, int frames, float[] enhancedPower, int frameFrom, int frameTo);
     }
 
     static final double XI_MIN_DB = -25;
@@ -53,7 +53,7 @@ final class SpeechEnhancer {
      *
      * @param framesPerBlock how often {@code progress} is called
      * @param progress       receives progress, or null
-     * @param spectra        whether to hand {@code progress} each block's enhanced power in dB
+     * @param spectra        whether to hand {@code progress} each block's enhanced power |Ŝ|²
      *                       ({@code [frame - frameFrom][bin]} flattened; else null)
      */
     float[] enhance(float[] x, int framesPerBlock, Progress progress, boolean spectra) {
@@ -85,7 +85,6 @@ final class SpeechEnhancer {
         float[] norm = new float[n];
         int block = Math.max(1, framesPerBlock);
         float[] blockDb = progress == null || !spectra ? null : new float[block * bins];
-        double ref = stft.fftSize() / 4.0;
         for (int t = 0; t < frames; t++) {
             if (t < prime) {
                 System.arraycopy(primed[t], 0, spec, 0, spec.length);
@@ -105,7 +104,7 @@ final class SpeechEnhancer {
             if (blockDb != null) {
                 int row = t % block;
                 for (int k = 0; k < bins; k++) {
-                    blockDb[row * bins + k] = Stft.toDb(power[k] * gain[k] * gain[k], ref, -120f);
+                    blockDb[row * bins + k] = power[k] * gain[k] * gain[k];
                 }
             }
             if (progress != null && (t % block == block - 1 || t == frames - 1)) {
