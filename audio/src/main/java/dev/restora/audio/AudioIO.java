@@ -114,6 +114,18 @@ public final class AudioIO {
         if (s4.equals("fLaC")) {
             return Detected.FLAC;
         }
+        if (s4.startsWith("ID3") && h.length >= 10) {
+            // an ID3v2 tag (some taggers put one before FLAC): look past it
+            long tag = 10 + ((h[6] & 0x7FL) << 21 | (h[7] & 0x7FL) << 14 | (h[8] & 0x7FL) << 7 | (h[9] & 0x7FL))
+                    + ((h[5] & 0x10) != 0 ? 10 : 0);
+            ByteBuffer after = ByteBuffer.allocate(4);
+            while (after.hasRemaining() && ch.read(after, tag + after.position()) > 0) {
+                // fill
+            }
+            if (!after.hasRemaining() && new String(after.array(), StandardCharsets.ISO_8859_1).equals("fLaC")) {
+                return Detected.FLAC;
+            }
+        }
         throw new AudioFormatException(file + ": not a WAV or FLAC file: " + describe(h, size));
     }
 

@@ -213,6 +213,25 @@ class AudioIOTest {
     }
 
     @Test
+    void flacBehindAnId3TagReads() throws IOException {
+        Path f = dir.resolve("plain.flac");
+        AudioClip clip = noise(2, 3000, 22050, 3);
+        AudioIO.write(clip, f, AudioFileSpec.flac(SampleEncoding.PCM_16));
+        byte[] frame = "TIT2\u0000\u0000\u0000\u0006\u0000\u0000\u0000hello".getBytes(StandardCharsets.ISO_8859_1);
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(new byte[] {'I', 'D', '3', 3, 0, 0, 0, 0, 0, (byte) frame.length});
+        b.writeBytes(frame);
+        b.writeBytes(Files.readAllBytes(f));
+        Path tagged = Files.write(dir.resolve("tagged.flac"), b.toByteArray());
+        assertEquals(AudioIO.Detected.FLAC, AudioIO.detect(tagged));
+        assertArrayEquals(AudioIO.read(f).channels()[1], AudioIO.read(tagged).channels()[1]);
+        assertEquals(new AudioIO.Info(AudioIO.Detected.FLAC, 22050, 2, 3000, SampleEncoding.PCM_16), AudioIO.probe(tagged));
+        // an ID3 tag before anything else is still reported as MP3-like
+        Path mp3 = Files.write(dir.resolve("song.wav"), new byte[] {'I', 'D', '3', 3, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFB});
+        assertTrue(failure(mp3).contains("MP3 or AAC"), failure(mp3));
+    }
+
+    @Test
     void truncatedFlacIsAnError() throws IOException {
         Path f = dir.resolve("t.flac");
         AudioIO.write(noise(1, 40000, 16000, 4), f, AudioFileSpec.flac(SampleEncoding.PCM_16));
