@@ -167,9 +167,7 @@ public final class Resampler {
             int first = base - halfTaps + 1;
             double acc = 0;
             if (first >= 0 && first + taps <= n) {
-                for (int j = 0; j < taps; j++) {
-                    acc += h[j] * x[first + j];
-                }
+                acc = dot(h, x, first, taps);
             } else {
                 int jFrom = Math.max(0, -first);
                 int jTo = Math.min(taps, n - first);
@@ -292,6 +290,25 @@ public final class Resampler {
                 bufStart += drop;
             }
         }
+    }
+
+    /** The dot product of the taps with {@code x[first..]}, with four partial sums (taps is even). */
+    private static double dot(double[] h, float[] x, int first, int taps) {
+        double a0 = 0;
+        double a1 = 0;
+        double a2 = 0;
+        double a3 = 0;
+        int j = 0;
+        for (; j + 3 < taps; j += 4) {
+            a0 += h[j] * x[first + j];
+            a1 += h[j + 1] * x[first + j + 1];
+            a2 += h[j + 2] * x[first + j + 2];
+            a3 += h[j + 3] * x[first + j + 3];
+        }
+        for (; j < taps; j++) {
+            a0 += h[j] * x[first + j];
+        }
+        return (a0 + a1) + (a2 + a3);
     }
 
     private void fillInterpolated(double frac, double[] h) {
