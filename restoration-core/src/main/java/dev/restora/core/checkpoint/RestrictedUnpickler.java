@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -156,7 +155,7 @@ final class RestrictedUnpickler extends Unpickler {
                 return NO_RETURN_VALUE;
             }
             case 0x8f: // EMPTY_SET
-                stack.add(new LinkedHashSet<Object>());
+                stack.add(new PickledSet());
                 return NO_RETURN_VALUE;
             case 0x90: { // ADDITEMS
                 List<Object> items = stack.pop_all_since_marker();
@@ -172,7 +171,7 @@ final class RestrictedUnpickler extends Unpickler {
                 return NO_RETURN_VALUE;
             }
             case 0x91: { // FROZENSET
-                Set<Object> set = new LinkedHashSet<>();
+                Set<Object> set = new PickledSet();
                 for (Object o : stack.pop_all_since_marker()) {
                     set.add(hashable(o));
                 }
@@ -279,7 +278,7 @@ final class RestrictedUnpickler extends Unpickler {
             }
             case "builtins.set":
             case "builtins.frozenset": {
-                Set<Object> set = new LinkedHashSet<>();
+                Set<Object> set = new PickledSet();
                 if (a.length >= 1) {
                     Object[] items = Values.tupleItems(a[0]);
                     if (items == null) {
@@ -356,7 +355,7 @@ final class RestrictedUnpickler extends Unpickler {
             return new ArrayList<Object>();
         }
         if (q.equals("builtins.set")) {
-            return new LinkedHashSet<Object>();
+            return new PickledSet();
         }
         if (q.equals("argparse.Namespace") || q.equals("builtins.object") || q.equals("types.SimpleNamespace")) {
             return PythonObjectPlaceholder.instance(g, Arrays.asList(args));
