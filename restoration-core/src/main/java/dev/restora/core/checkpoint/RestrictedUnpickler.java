@@ -309,7 +309,20 @@ final class RestrictedUnpickler extends Unpickler {
                 }
                 throw error("refuses to call " + g.qualifiedName() + " with " + Values.describe(a[0]));
             case "torch.device":
+            case "numpy.dtype":
                 return PythonObjectPlaceholder.instance(g, Arrays.asList(a));
+            case "numpy.core.multiarray.scalar":
+            case "numpy._core.multiarray.scalar":
+                return NumpyScalars.scalar(g, a);
+            case "numpy.core.multiarray._reconstruct":
+            case "numpy._core.multiarray._reconstruct": {
+                // (numpy.ndarray, shape, dtype char); the data comes with BUILD: kept as an inert object
+                if (a.length < 1 || !(a[0] instanceof PythonObjectPlaceholder)
+                        || !"numpy.ndarray".equals(((PythonObjectPlaceholder) a[0]).qualifiedName())) {
+                    throw error("refuses to call " + g.qualifiedName() + " for " + Values.describe(a.length > 0 ? a[0] : null));
+                }
+                return PythonObjectPlaceholder.instance((PythonObjectPlaceholder) a[0], List.of());
+            }
             case "torch.serialization._get_layout":
                 return a.length == 1 ? a[0] : null;
             case "pathlib.Path":

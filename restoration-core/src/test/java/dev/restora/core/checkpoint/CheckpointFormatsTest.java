@@ -165,7 +165,7 @@ class CheckpointFormatsTest {
         PythonObjectPlaceholder args = assertInstanceOf(PythonObjectPlaceholder.class, hp.get("args"));
         assertEquals("argparse.Namespace", args.qualifiedName());
         assertTrue(args.isInstance());
-        assertEquals(1, args.state().get("gpus"));
+        assertEquals(1L, args.state().get("gpus"));
         assertEquals("run", args.state().get("name"));
 
         Map<?, ?> root = assertInstanceOf(Map.class, c.root());
@@ -176,6 +176,14 @@ class CheckpointFormatsTest {
         Map<?, ?> opt = (Map<?, ?>) ((List<?>) root.get("optimizer_states")).get(0);
         NDArray expAvg = (NDArray) ((Map<?, ?>) ((Map<?, ?>) opt.get("state")).get(0L)).get("exp_avg");
         assertArrayEquals(new float[] {0.125f, 0.125f, 0.125f, 0.125f, 0.125f, 0.125f}, expAvg.toFloatArray());
+
+        Map<?, ?> callback = (Map<?, ?>) ((Map<?, ?>) root.get("callbacks")).get("ModelCheckpoint");
+        assertEquals(0.25, callback.get("best_model_score"));
+        assertEquals(-7L, callback.get("epochs"));
+        assertEquals(Boolean.TRUE, callback.get("flag"));
+        PythonObjectPlaceholder curve = assertInstanceOf(PythonObjectPlaceholder.class, callback.get("curve"));
+        assertEquals("numpy.ndarray object", curve.toString());
+        assertEquals(Map.of("(1, 'a')", "tuple key"), callback.get("keyed"));
 
         CheckpointInfo info = Checkpoint.inspect(file);
         assertTrue(info.hasEma());
