@@ -24,6 +24,7 @@ import net.razorvine.pickle.Unpickler;
 final class RestrictedUnpickler extends Unpickler {
     /** Upper bound on executed opcodes (a pickle of many tiny objects could otherwise exhaust the heap). */
     static final long MAX_OPS = 16_000_000;
+    static final int MAX_TEXT_NUMBER = 4300;
 
     /** Resolves a persistent id {@code ('storage', type, key, location, numel)} to a storage. */
     interface StorageResolver {
@@ -178,6 +179,14 @@ final class RestrictedUnpickler extends Unpickler {
                 stack.add(set);
                 return NO_RETURN_VALUE;
             }
+            case 'I': case 'L': case 'F': // text numbers: Python caps int parsing at 4300 digits; so do we
+                in.mark(0);
+                String line = PickleUtils.readline(in);
+                if (line.length() > MAX_TEXT_NUMBER) {
+                    throw error("pickle data holds a " + line.length() + "-character number");
+                }
+                in.reset();
+                return super.dispatch(key);
             case 'X': // BINUNICODE
                 stack.add(new String(readCounted(readLength(4, false)), StandardCharsets.UTF_8));
                 return NO_RETURN_VALUE;
@@ -250,15 +259,16 @@ final class RestrictedUnpickler extends Unpickler {
         }
         switch (q) {
             case "collections.OrderedDict":
+            case "collections.defaultdict": // the default factory is kept as a reference, never called
             case "builtins.dict": {
                 Map<Object, Object> map = new LinkedHashMap<>();
                 if (a.length == 1 && a[0] instanceof Map) {
                     for (Map.Entry<?, ?> e : ((Map<?, ?>) a[0]).entrySet()) {
                         map.put(e.getKey(), e.getValue());
                     }
-                } else if (a.length == 1) {
+                } else if (a.length == 1 && !q.equals("collections.defaultdict")) {
                     addPairList(map, a[0]);
-                } else if (a.length > 1) {
+                } else if (a.length > 1 && !q.equals("collections.defaultdict")) {
                     throw error(q + " called with " + a.length + " arguments");
                 }
                 return map;
@@ -349,6 +359,10 @@ final class RestrictedUnpickler extends Unpickler {
                 }
                 return instantiate(a[0], new Object[0], "copyreg._reconstructor");
             default:
+                if (q.startsWith("torch._utils._rebuild_") || q.startsWith("torch._tensor._rebuild_")) {
+                    throw error("refuses to call " + g.qualifiedName() + ": this kind of tensor (quantized, sparse, "
+                            + "nested or subclassed) is not supported; save dense tensors");
+                }
                 throw error("refuses to call " + g.qualifiedName()
                         + " (not an allowed checkpoint type; loading it would run code)");
         }
@@ -373,8 +387,9 @@ final class RestrictedUnpickler extends Unpickler {
         if (q.equals("argparse.Namespace") || q.equals("builtins.object") || q.equals("types.SimpleNamespace")) {
             return PythonObjectPlaceholder.instance(g, Arrays.asList(args));
         }
-        throw error("refuses to call " + g.qualifiedName() + " (" + how
-                + " of a class that is not allowed in a checkpoint; loading it would run code)");
+        throw error("refuses to call " + g.qualifiedName() + " (" + how + " of a class that is not allowed in a "
+                + "checkpoint; loading it would run code. Only state dicts of tensors, dicts, lists, numbers and "
+                + "strings are read: is this a whole pickled model?)");
     }
 
     /** BUILD: sets the state of maps (ignored: attributes such as a state dict's _metadata) and inert objects. */

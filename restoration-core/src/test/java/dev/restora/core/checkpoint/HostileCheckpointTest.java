@@ -204,6 +204,43 @@ class HostileCheckpointTest {
     }
 
     @Test
+    void hugeTextNumberIsRefusedWithoutParsing() throws IOException {
+        PickleWriter w = PickleWriter.protocol(2).dictWithTensor().str("x").op('L');
+        for (int i = 0; i < 2_000_000; i++) {
+            w.raw('9');
+        }
+        refused(zip("long.pth", w.raw('L', '\n').op('s').endDict().bytes()), "2000001-character number");
+    }
+
+    @Test
+    void unsupportedTensorKindsAreNamed() throws IOException {
+        byte[] p = PickleWriter.protocol(2).dictWithTensor().str("q").global("torch._utils", "_rebuild_qtensor")
+                .mark().integer(1).tuple().reduce().endDict().bytes();
+        refused(zip("qtensor.pth", p), "refuses to call torch._utils._rebuild_qtensor", "not supported");
+    }
+
+    @Test
+    void wholePickledModelIsExplained() throws IOException {
+        byte[] p = PickleWriter.protocol(2).global("models.unet", "UNetModelSwin").emptyTuple().op(0x81)
+                .emptyDict().op('b').stop().bytes();
+        refused(zip("model.pth", p), "refuses to call models.unet.UNetModelSwin", "whole pickled model");
+    }
+
+    @Test
+    void untypedStorageIsReadAsTheV3Dtype() throws IOException {
+        byte[] p = PickleWriter.protocol(2).emptyDict().mark().str("w")
+                .global("torch._utils", "_rebuild_tensor_v3").mark()
+                .mark().str("storage").global("torch", "UntypedStorage").str("0").str("cpu").integer(16).tuple().op('Q')
+                .integer(1).mark().integer(3).tuple().mark().integer(1).tuple().op(0x89)
+                .global("collections", "OrderedDict").emptyTuple().reduce().global("torch", "float32").tuple().reduce()
+                .str("d").global("collections", "defaultdict").mark().global("builtins", "list").tuple().reduce()
+                .endDict().bytes();
+        Checkpoint c = Checkpoint.read(zip("v3.pth", p), manager);
+        assertArrayEquals(new float[] {2, 3, 4}, c.tensors().get("w").toFloatArray());
+        assertTrue(((java.util.Map<?, ?>) ((java.util.Map<?, ?>) c.root()).get("d")).isEmpty());
+    }
+
+    @Test
     void deepListNestingIsRefused() throws IOException {
         PickleWriter w = PickleWriter.protocol(2).dictWithTensor().str("hyper_parameters").emptyDict().str("deep");
         int depth = 100_000;
