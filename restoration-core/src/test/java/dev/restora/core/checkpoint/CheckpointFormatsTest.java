@@ -147,6 +147,13 @@ class CheckpointFormatsTest {
         assertArrayEquals(new float[] {0, 2, 4, 6, 8, 10}, ema.get(0).toFloatArray());
         assertArrayEquals(new float[] {1, -1}, ema.get(1).toFloatArray());
 
+        StateDict averaged = c.emaStateDict().orElseThrow();
+        assertArrayEquals(new float[] {1, -1}, averaged.get("dnn.lin.bias").toFloatArray());
+        assertEquals("lightning.ckpt (EMA)", averaged.source());
+        CheckpointException mismatch = assertThrows(CheckpointException.class,
+                () -> c.emaStateDict(k -> k.endsWith("weight")));
+        assertTrue(mismatch.getMessage().contains("shadow_params has 2 tensors"), mismatch.getMessage());
+
         Map<String, Object> hp = c.hyperParameters();
         assertEquals("ncsnpp", hp.get("backbone"));
         assertEquals(8L, hp.get("nf"));
