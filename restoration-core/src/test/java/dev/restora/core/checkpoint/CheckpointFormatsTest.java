@@ -26,6 +26,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -229,6 +230,21 @@ class CheckpointFormatsTest {
         CheckpointInfo info = Checkpoint.inspect(file);
         assertEquals("bfloat16", info.tensors().get(2).dtype());
         assertEquals("float16", info.tensors().get(1).dtype());
+    }
+
+    @Test
+    void cudaStoragesLoadOnTheCpu(@TempDir Path dir) throws IOException {
+        byte[] p = PickleWriter.protocol(2).emptyDict().mark().str("h")
+                .global("torch._utils", "_rebuild_tensor_v2").mark()
+                .mark().str("storage").global("torch.cuda", "HalfStorage").str("0").str("cuda:0").integer(2).tuple().op('Q')
+                .integer(0).mark().integer(2).tuple().mark().integer(1).tuple().op(0x89)
+                .global("collections", "OrderedDict").emptyTuple().reduce().tuple().reduce().setitems().stop().bytes();
+        Path file = TorchZipWriter.of(p).entry("archive/data/0", new byte[] {0, 0x3c, 0, (byte) 0xc0}) // 1.0, -2.0
+                .write(dir.resolve("cuda.pth"));
+        NDArray h = Checkpoint.read(file, manager).tensors().get("h");
+        assertEquals(DataType.FLOAT32, h.getDataType());
+        assertArrayEquals(new float[] {1f, -2f}, h.toFloatArray());
+        assertEquals("float16", Checkpoint.inspect(file).tensors().get(0).dtype());
     }
 
     @Test
