@@ -91,6 +91,7 @@ def main():
     t = dtype_tensors()
     torch.save(t, OUT / 'dtypes.pt')
     np.savez(OUT / 'dtypes_expected.npz', **expected(t))
+    torch.save(t, OUT / 'dtypes_protocol4.pt', pickle_protocol=4)  # FRAME, MEMOIZE, STACK_GLOBAL opcodes
 
     # torch >= 2.1 entries: byteorder, .data/serialization_id, .data/version
     add_entries(OUT / 'dtypes.pt', OUT / 'torch2_layout.pt',

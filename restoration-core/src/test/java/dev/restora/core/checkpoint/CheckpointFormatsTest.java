@@ -71,7 +71,7 @@ class CheckpointFormatsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dtypes.pt", "torch2_layout.pt", "bigendian.pt"})
+    @ValueSource(strings = {"dtypes.pt", "dtypes_protocol4.pt", "torch2_layout.pt", "bigendian.pt"})
     void everyDtypeAndViewMatchesTorch(String file) throws IOException {
         Checkpoint c = Checkpoint.read(resource(file), manager);
         assertEquals(DTYPES_KEYS, List.copyOf(c.tensors().keySet()), "pickle order");
@@ -245,6 +245,17 @@ class CheckpointFormatsTest {
         assertEquals(DataType.FLOAT32, h.getDataType());
         assertArrayEquals(new float[] {1f, -2f}, h.toFloatArray());
         assertEquals("float16", Checkpoint.inspect(file).tensors().get(0).dtype());
+    }
+
+    @Test
+    void namespaceHyperParametersReadAsAMap(@TempDir Path dir) throws IOException {
+        byte[] p = PickleWriter.protocol(2).dictWithTensor().str("hyper_parameters")
+                .global("argparse", "Namespace").emptyTuple().op(0x81)
+                .emptyDict().mark().str("nf").integer(8).str("backbone").str("ncsnpp").setitems().op('b')
+                .endDict().bytes();
+        Path file = TorchZipWriter.withTensor(p).write(dir.resolve("namespace.ckpt"));
+        assertEquals(Map.of("nf", 8L, "backbone", "ncsnpp"), Checkpoint.read(file, manager).hyperParameters());
+        assertEquals(List.of("nf", "backbone"), List.copyOf(Checkpoint.inspect(file).hyperParameters().keySet()));
     }
 
     @Test
