@@ -242,10 +242,14 @@ public final class Checkpoint {
             if (n >= 4 && head[0] == 'P' && head[1] == 'K') {
                 throw new CheckpointException(file + ": is an empty or damaged zip archive, not a checkpoint");
             }
-            if ((head[0] & 0xff) == 0x80) {
+            if ((head[0] & 0xff) == 0x80 && n >= 4 && (head[2] & 0xff) == 0x8a && head[3] == 10) {
+                // protocol 2, then LONG1 of 10 bytes: the magic number the pre-1.6 torch.save writes first
                 throw new CheckpointException(file + ": uses the legacy PyTorch format (before torch 1.6, a bare pickle, "
                         + "not a zip archive), which is not supported; re-save it with a current torch: "
                         + "torch.save(torch.load(path), new_path)");
+            }
+            if ((head[0] & 0xff) == 0x80) {
+                throw new CheckpointException(file + ": is a bare Python pickle, not a PyTorch checkpoint (torch.save zip)");
             }
             if (n >= 9 && SafetensorsReader.looksLike(head)) {
                 return SafetensorsReader.parse(file);

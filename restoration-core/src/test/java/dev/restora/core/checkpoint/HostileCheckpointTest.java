@@ -360,6 +360,7 @@ class HostileCheckpointTest {
         refused(Files.write(dir.resolve("text.pth"), "hello world, not a checkpoint".getBytes()), "neither");
         refused(Files.write(dir.resolve("legacy.pth"), new byte[] {(byte) 0x80, 2, (byte) 0x8a, 10, 0x6c, (byte) 0xfc}),
                 "legacy");
+        refused(Files.write(dir.resolve("pickle.pkl"), PickleWriter.protocol(2).emptyDict().stop().bytes()), "bare Python pickle");
         refused(dir.resolve("absent.pth"), "no such");
         Path notDict = zip("list.pth", PickleWriter.protocol(2).emptyList().stop().bytes());
         refused(notDict, "not a state dict");
