@@ -2,6 +2,7 @@ package dev.restora.app.cli;
 
 import dev.restora.core.RestoraException;
 import dev.restora.core.diffusion.CancelledException;
+import dev.restora.core.engine.AppDirs;
 import dev.restora.core.plugins.PipelineRegistry;
 import dev.restora.core.restore.RestoreException;
 import java.io.PrintWriter;
@@ -136,7 +137,6 @@ public final class RestoraCommand implements Callable<Integer> {
     /** Sets up the DJL engine (offline, caches, threads) once, before any tensor is made. */
     void prepareEngine() {
         if (!engineReady) {
-            RuntimeSetup.configure();
             RuntimeSetup.startEngine();
             engineReady = true;
         }
@@ -145,13 +145,13 @@ public final class RestoraCommand implements Callable<Integer> {
     /** The pipelines of the class path and the plugin folder, loaded once. */
     PipelineRegistry registry() {
         if (registry == null) {
-            registry = PipelineRegistry.load(pluginsDir != null ? pluginsDir : AppDirs.plugins());
+            registry = PipelineRegistry.load(pluginsDir != null ? pluginsDir : AppDirs.current().plugins());
         }
         return registry;
     }
 
     FolderModelResolver models() {
-        return new FolderModelResolver(modelsDir != null ? modelsDir : AppDirs.models(), registry().catalog());
+        return new FolderModelResolver(modelsDir != null ? modelsDir : AppDirs.current().models(), registry().catalog());
     }
 
     boolean verbose() {
