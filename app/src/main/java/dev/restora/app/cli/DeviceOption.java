@@ -12,7 +12,8 @@ final class DeviceOption {
     /** The device named by {@code text} (call after engine set-up); a usage error when it is unknown or absent. */
     static Device parse(String text) {
         try {
-            return Devices.require(text);
+            Device d = Devices.parse(text);
+            return d.isGpu() ? Devices.require(text) : d;
         } catch (RestoraException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
         }

@@ -35,6 +35,10 @@ public final class RuntimeSetup {
         setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
         setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
         setIfAbsent("org.slf4j.simpleLogger.levelInBrackets", "true");
+        if (!verbose) {
+            // DJL warns on every start of a CPU-only machine that it found no usable CUDA driver
+            setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+        }
     }
 
     /** Loads the engine now so that a broken installation is one clear message, not a failure mid-run. */

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import dev.restora.audio.AudioClip;
+import dev.restora.audio.AudioFileSpec;
 import dev.restora.audio.AudioIO;
+import dev.restora.audio.SampleEncoding;
 import dev.restora.core.RestoraException;
 import dev.restora.core.diffusion.CancellationToken;
 import dev.restora.core.diffusion.CancelledException;
@@ -155,29 +157,27 @@ class RestoreTaskTest {
     }
 
     @Test
-    void wavKeepsItsSampleFormat() throws Exception {
+    void audioKeepsItsContainerAndSampleFormat() throws Exception {
         float[] s = new float[1000];
         for (int i = 0; i < s.length; i++) {
             s[i] = (float) (0.6 * Math.sin(i * 0.05));
         }
-        AudioClip clip = new AudioClip(new float[][] {s, s}, 22050, 24);
-        for (int bits : new int[] {16, 24, 32}) {
-            for (boolean isFloat : new boolean[] {false, true}) {
-                if (isFloat && bits != 32) {
-                    continue;
-                }
-                Path in = dir.resolve("v" + bits + (isFloat ? "f" : "") + ".wav");
-                WavWriter.write(clip, bits, isFloat, in);
-                RestoreResult r = new RestoreTask(request(in, "t-halve", Map.of(), 1), REGISTRY, NO_MODELS)
-                        .run(null, new CancellationToken());
-                AudioClip back = AudioIO.read(r.output());
-                assertEquals(bits, back.sourceBits(), in::toString);
-                assertEquals(isFloat, WavWriter.isFloatWav(r.output()), in::toString);
-                assertEquals(22050, back.sampleRate());
-                assertEquals(2, back.channelCount());
-                for (int i = 0; i < s.length; i += 37) {
-                    assertEquals(s[i] * 0.5, back.channels()[1][i], bits == 16 ? 1e-4 : 1e-6);
-                }
+        AudioClip clip = new AudioClip(new float[][] {s, s}, 22050);
+        Object[][] cases = {{"wav", SampleEncoding.PCM_16}, {"wav", SampleEncoding.PCM_24},
+            {"wav", SampleEncoding.PCM_32}, {"wav", SampleEncoding.FLOAT_32}, {"flac", SampleEncoding.PCM_24}};
+        for (Object[] c : cases) {
+            SampleEncoding enc = (SampleEncoding) c[1];
+            Path in = dir.resolve("v" + enc + "." + c[0]);
+            AudioIO.write(clip, in, c[0].equals("flac") ? AudioFileSpec.flac(enc) : AudioFileSpec.wav(enc));
+            RestoreResult r = new RestoreTask(request(in, "t-halve", Map.of(), 1), REGISTRY, NO_MODELS)
+                    .run(null, new CancellationToken());
+            assertTrue(r.output().getFileName().toString().endsWith("_t-halve." + c[0]), r.output()::toString);
+            AudioClip back = AudioIO.read(r.output());
+            assertEquals(enc, back.sourceEncoding(), in::toString);
+            assertEquals(22050, back.sampleRate());
+            assertEquals(2, back.channelCount());
+            for (int i = 0; i < s.length; i += 37) {
+                assertEquals(s[i] * 0.5, back.channels()[1][i], enc == SampleEncoding.PCM_16 ? 1e-4 : 1e-6);
             }
         }
     }
@@ -246,6 +246,7 @@ class RestoreTaskTest {
         assertEquals(Path.of("/o/x_p.jpg"), RestoreRequest.defaultOutput(Path.of("/i/x.jpg"), Path.of("/o"), "p"));
         assertEquals(Path.of("/o/x_p.png"), RestoreRequest.defaultOutput(Path.of("/i/x.webp"), Path.of("/o"), "p"));
         assertEquals(Path.of("/i/x_p.wav"), RestoreRequest.defaultOutput(Path.of("/i/x.wav"), null, "p"));
+        assertEquals(Path.of("/o/x_p.flac"), RestoreRequest.defaultOutput(Path.of("/i/x.flac"), Path.of("/o"), "p"));
         assertNotEquals(Path.of("/i/x.wav"), RestoreRequest.defaultOutput(Path.of("/i/x.wav"), Path.of("/i"), "p"));
     }
 }

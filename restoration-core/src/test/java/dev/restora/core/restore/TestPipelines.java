@@ -108,7 +108,7 @@ final class TestPipelines {
                     for (int k = 0; k < out.length; k++) {
                         out[k] = ctx.scope().create(c.channels()[k]).mul(0.5f).toFloatArray();
                     }
-                    return Media.of(new AudioClip(out, c.sampleRate(), c.sourceBits()));
+                    return Media.of(new AudioClip(out, c.sampleRate()));
                 }
             };
         }
