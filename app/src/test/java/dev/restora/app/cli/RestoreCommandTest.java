@@ -203,6 +203,21 @@ class RestoreCommandTest {
     }
 
     @Test
+    void aPipelineBugIsOneLineUnlessVerbose() throws Exception {
+        Path img = TestMedia.image(dir.resolve("x.png"), 4, 4, false, "png");
+        CliRun r = CliRun.run(models(), "restore", img.toString(), "--pipeline", TestUpscaleProvider.ID,
+                "--param", "bug=true");
+        assertEquals(ExitCodes.FAILED, r.code(), r::toString);
+        assertTrue(r.err().contains("x.png") && r.err().contains("NullPointerException"), r::toString);
+        assertFalse(r.err().contains("\tat "), r::toString);
+        CliRun verbose = CliRun.run(models(), "restore", img.toString(), "--pipeline", TestUpscaleProvider.ID,
+                "--param", "bug=true", "--verbose");
+        assertEquals(ExitCodes.FAILED, verbose.code(), verbose::toString);
+        assertTrue(verbose.err().contains("\tat dev.restora.app.cli.fixtures.TestUpscaleProvider"), verbose::toString);
+        assertFalse(Files.exists(dir.resolve("x_test-upscale.png")));
+    }
+
+    @Test
     void cancelledRunExits4AndLeavesNothing() throws Exception {
         Path img = TestMedia.image(dir.resolve("x.png"), 8, 8, false, "png");
         Path out = dir.resolve("out");
