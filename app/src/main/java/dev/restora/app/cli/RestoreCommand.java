@@ -8,6 +8,7 @@ import dev.restora.core.jobs.JobListener;
 import dev.restora.core.jobs.JobPriority;
 import dev.restora.core.jobs.JobState;
 import dev.restora.core.jobs.WorkerPool;
+import dev.restora.core.models.ModelResolver;
 import dev.restora.core.pipeline.Modality;
 import dev.restora.core.pipeline.ModelOption;
 import dev.restora.core.pipeline.ParameterValues;
@@ -23,12 +24,12 @@ import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -85,6 +86,7 @@ final class RestoreCommand implements Callable<Integer> {
     boolean quiet;
 
     @Override
+    @SuppressWarnings("try") // the interrupt hook is only held open for the run
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -114,7 +116,7 @@ final class RestoreCommand implements Callable<Integer> {
         }
 
         // every weight file of every model needed, before anything runs
-        FolderModelResolver models = root.models();
+        ModelResolver models = root.models();
         for (String id : items.stream().map(Item::pipelineId).distinct().toList()) {
             ModelOption m = registry.require(id).descriptor().requireModel(model);
             for (String entry : m.catalogEntryIds()) {
