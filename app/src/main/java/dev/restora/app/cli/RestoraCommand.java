@@ -156,8 +156,7 @@ public final class RestoraCommand implements Callable<Integer> {
 
     /**
      * The model store: {@code --models-dir}, else {@code -Drestora.models.dir}, else {@code <app data>/models}
-     * ({@link ModelStore#defaultDirectory()});
-     * its catalog is every installed pipeline's.
+     * ({@link ModelStore#defaultDirectory()}); its catalog is every installed pipeline's.
      */
     ModelStore models() {
         if (store == null) {
