@@ -296,6 +296,9 @@ class AudioIOTest {
         Files.write(zeroCh, riff(chunk("fmt ", fmt(1, 0, 8000, 2, 16), true), chunk("data", new byte[4], true)));
         assertTrue(failure(zeroCh).contains("0 channels"), failure(zeroCh));
 
+        Path folder = Files.createDirectory(dir.resolve("folder.wav"));
+        assertTrue(failure(folder).startsWith(folder + ": "), failure(folder));
+
         Path missing = dir.resolve("nope.wav");
         assertTrue(failure(missing).contains("nope.wav: file not found"), failure(missing));
     }
