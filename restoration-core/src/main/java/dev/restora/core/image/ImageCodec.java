@@ -718,7 +718,12 @@ public final class ImageCodec {
         } finally {
             writer.dispose();
         }
-        out.write(JpegSegments.insert(bytes.toByteArray(), uprightExif(image), iccFor(image, grey)));
+        byte[] exif = uprightExif(image);
+        if (exif != null && exif.length + 8 > 65535) {
+            LOG.warn("EXIF of {} bytes does not fit in one JPEG APP1 segment; the JPEG is written without it", exif.length);
+            exif = null;
+        }
+        out.write(JpegSegments.insert(bytes.toByteArray(), exif, iccFor(image, grey)));
     }
 
     /**
