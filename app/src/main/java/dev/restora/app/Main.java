@@ -35,7 +35,11 @@ public final class Main {
         System.exit(code);
     }
 
-    /** Starts the studio when it is part of this build; false when it is not (then the help is shown). */
+    /**
+     * Starts the studio when it is part of this build: {@code StudioApp.main(String[])}, or for a JavaFX
+     * {@code Application} subclass without one, {@code Application.launch(StudioApp.class)}. False when the studio is
+     * not in this build (then the help is shown).
+     */
     static boolean openStudio() {
         Class<?> studio;
         try {
@@ -44,10 +48,18 @@ public final class Main {
             return false;
         }
         try {
-            Method main = studio.getMethod("main", String[].class);
-            main.invoke(null, (Object) new String[0]);
+            try {
+                Method main = studio.getMethod("main", String[].class);
+                main.invoke(null, (Object) new String[0]);
+            } catch (NoSuchMethodException noMain) {
+                Class<?> app = Class.forName("javafx.application.Application");
+                if (!app.isAssignableFrom(studio)) {
+                    return false;
+                }
+                app.getMethod("launch", Class.class, String[].class).invoke(null, studio, new String[0]);
+            }
             return true;
-        } catch (NoSuchMethodException | IllegalAccessException e) {
+        } catch (NoSuchMethodException | IllegalAccessException | ClassNotFoundException e) {
             return false;
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();

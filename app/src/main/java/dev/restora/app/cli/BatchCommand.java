@@ -147,7 +147,7 @@ final class BatchCommand implements Callable<Integer> {
             });
             BatchRunner runner = new BatchRunner(plan, batch.items(), processor).token(token).reportFile(report)
                     .listener(new Printer(outW, err, current));
-            try (CancelOnInterrupt ignored = new CancelOnInterrupt(token)) {
+            try (CancelOnInterrupt ignored = new CancelOnInterrupt(token::cancel)) {
                 result = runner.run();
             }
             outW.println(result.summary() + "; report: " + runner.reportFile());

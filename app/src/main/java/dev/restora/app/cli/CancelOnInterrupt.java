@@ -1,11 +1,10 @@
 package dev.restora.app.cli;
 
-import dev.restora.core.diffusion.CancellationToken;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Makes Ctrl-C (SIGINT/SIGTERM) cancel the running job cleanly: the shutdown hook cancels the token, waits for the
+ * Makes Ctrl-C (SIGINT/SIGTERM) cancel the running job cleanly: the shutdown hook runs {@code cancel}, waits for the
  * command to finish (it deletes its temporary files and reports), then ends the process with
  * {@link ExitCodes#CANCELLED}. Close it when the command is done.
  */
@@ -14,9 +13,9 @@ final class CancelOnInterrupt implements AutoCloseable {
     private final CountDownLatch done = new CountDownLatch(1);
     private final Thread hook;
 
-    CancelOnInterrupt(CancellationToken token) {
+    CancelOnInterrupt(Runnable cancel) {
         hook = new Thread(() -> {
-            token.cancel();
+            cancel.run();
             try {
                 done.await(WAIT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -153,7 +153,7 @@ final class ModelsCommand implements Callable<Integer> {
             }
             int failed = 0;
             CancellationToken token = new CancellationToken();
-            try (CancelOnInterrupt ignored = new CancelOnInterrupt(token)) {
+            try (CancelOnInterrupt ignored = new CancelOnInterrupt(token::cancel)) {
                 for (String id : todo.stream().distinct().toList()) {
                     DownloadPrinter progress = new DownloadPrinter(err, System.console() != null,
                             s.catalog().require(id).fileName());

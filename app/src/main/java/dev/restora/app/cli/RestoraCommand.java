@@ -2,6 +2,7 @@ package dev.restora.app.cli;
 
 import dev.restora.core.RestoraException;
 import dev.restora.core.diffusion.CancelledException;
+import dev.restora.core.engine.AppDirs;
 import dev.restora.core.models.ModelCatalog;
 import dev.restora.core.models.ModelStore;
 import dev.restora.core.plugins.PipelineRegistry;
@@ -140,7 +141,6 @@ public final class RestoraCommand implements Callable<Integer> {
     /** Sets up the DJL engine (offline, caches, threads) once, before any tensor is made. */
     void prepareEngine() {
         if (!engineReady) {
-            RuntimeSetup.configure();
             RuntimeSetup.startEngine();
             engineReady = true;
         }
@@ -149,19 +149,18 @@ public final class RestoraCommand implements Callable<Integer> {
     /** The pipelines of the class path and the plugin folder, loaded once. */
     PipelineRegistry registry() {
         if (registry == null) {
-            registry = PipelineRegistry.load(pluginsDir != null ? pluginsDir : AppDirs.plugins());
+            registry = PipelineRegistry.load(pluginsDir != null ? pluginsDir : AppDirs.current().plugins());
         }
         return registry;
     }
 
     /**
-     * The model store: {@code --models-dir}, else {@code -Drestora.models.dir}, else {@code <app data>/models};
-     * its catalog is every installed pipeline's.
+     * The model store: {@code --models-dir}, else {@code -Drestora.models.dir}, else {@code <app data>/models}
+     * ({@link ModelStore#defaultDirectory()}); its catalog is every installed pipeline's.
      */
     ModelStore models() {
         if (store == null) {
-            Path dir = modelsDir != null ? modelsDir
-                    : System.getProperty(ModelStore.DIR_PROPERTY) != null ? ModelStore.defaultDirectory() : AppDirs.models();
+            Path dir = modelsDir != null ? modelsDir : ModelStore.defaultDirectory();
             store = new ModelStore(ModelCatalog.fromProviders(registry().all().stream()
                     .map(PipelineRegistry.Registered::provider).toList()), dir);
         }

@@ -1,14 +1,19 @@
 package dev.restora.app.cli;
 
 import ai.djl.Device;
-import dev.restora.core.diffusion.CancellationToken;
-import dev.restora.core.diffusion.CancelledException;
+import dev.restora.core.RestoraException;
+import dev.restora.core.diffusion.StepEvent;
+import dev.restora.core.jobs.Job;
+import dev.restora.core.jobs.JobListener;
+import dev.restora.core.jobs.JobPriority;
+import dev.restora.core.jobs.JobState;
+import dev.restora.core.jobs.WorkerPool;
+import dev.restora.core.models.ModelResolver;
 import dev.restora.core.pipeline.Modality;
 import dev.restora.core.pipeline.ModelOption;
 import dev.restora.core.pipeline.ParameterValues;
 import dev.restora.core.pipeline.PipelineDescriptor;
 import dev.restora.core.plugins.PipelineRegistry;
-import dev.restora.core.restore.LoadedPipeline;
 import dev.restora.core.restore.MediaFiles;
 import dev.restora.core.restore.RestoreException;
 import dev.restora.core.restore.RestoreRequest;
@@ -19,12 +24,15 @@ import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -78,6 +86,7 @@ final class RestoreCommand implements Callable<Integer> {
     boolean quiet;
 
     @Override
+    @SuppressWarnings("try") // the interrupt hook is only held open for the run
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -106,13 +115,34 @@ final class RestoreCommand implements Callable<Integer> {
             validate(registry, id, overrides);
         }
 
+        // every weight file of every model needed, before anything runs
+        ModelResolver models = root.models();
+        for (String id : items.stream().map(Item::pipelineId).distinct().toList()) {
+            ModelOption m = registry.require(id).descriptor().requireModel(model);
+            for (String entry : m.catalogEntryIds()) {
+                try {
+                    models.require(entry);
+                } catch (RestoraException e) {
+                    err.println("error: pipeline " + id + " (model " + m.id() + "): " + e.getMessage());
+                    err.flush();
+                    return ExitCodes.MODEL_MISSING;
+                }
+            }
+        }
+
         boolean modelMissing = false;
-        CancellationToken token = new CancellationToken();
-        Map<String, LoadedPipeline> loaded = new LinkedHashMap<>();
-        Map<String, RestoreException> loadFailures = new LinkedHashMap<>();
         boolean terminal = System.console() != null;
-        try (CancelOnInterrupt ignored = new CancelOnInterrupt(token)) {
-            for (int i = 0; i < items.size(); i++) {
+        AtomicReference<Job<RestoreResult>> current = new AtomicReference<>();
+        AtomicBoolean interrupted = new AtomicBoolean();
+        try (WorkerPool pool = new WorkerPool(List.of(dev), 1);
+             CancelOnInterrupt ignored = new CancelOnInterrupt(() -> {
+                 interrupted.set(true);
+                 Job<RestoreResult> j = current.get();
+                 if (j != null) {
+                     j.cancel();
+                 }
+             })) {
+            for (int i = 0; i < items.size() && !interrupted.get(); i++) {
                 Item item = items.get(i);
                 Path target = RestoreRequest.defaultOutput(item.file(), this.out, item.pipelineId());
                 RestoreRequest request = new RestoreRequest(item.file(), item.pipelineId(), model, overrides, target,
@@ -120,49 +150,59 @@ final class RestoreCommand implements Callable<Integer> {
                 String label = items.size() > 1 ? "(" + (i + 1) + "/" + items.size() + ") " + item.file().getFileName()
                         : item.file().getFileName().toString();
                 ProgressPrinter progress = new ProgressPrinter(err, terminal, label);
-                try {
-                    RestoreException loadFailure = loadFailures.get(item.pipelineId());
-                    if (loadFailure != null) {
-                        throw loadFailure;
-                    }
-                    LoadedPipeline lp = loaded.get(item.pipelineId());
-                    if (lp == null) {
-                        try {
-                            lp = LoadedPipeline.load(registry.require(item.pipelineId()), model, dev, root.models());
-                        } catch (RestoreException e) {
-                            loadFailures.put(item.pipelineId(), e);
-                            throw e;
+                Job<RestoreResult> job = new Job<>("restore " + item.file(), JobPriority.BATCH, dev,
+                        new RestoreTask(request, registry, models));
+                if (!quiet) {
+                    job.addListener(new JobListener() {
+                        @Override
+                        public void progress(Job<?> j, StepEvent event) {
+                            progress.onStep(event);
                         }
-                        loaded.put(item.pipelineId(), lp);
-                    }
-                    RestoreResult r = new RestoreTask(request, registry, root.models())
-                            .runWith(lp, quiet ? null : progress, token);
-                    progress.finish();
+                    });
+                }
+                current.set(job);
+                pool.submit(job);
+                if (interrupted.get()) {
+                    job.cancel();
+                }
+                try {
+                    job.await(Duration.ofDays(365));
+                } catch (InterruptedException e) {
+                    job.cancel();
+                    Thread.currentThread().interrupt();
+                }
+                progress.finish();
+                JobState state = job.state();
+                if (state == JobState.SUCCEEDED) {
+                    RestoreResult r = job.result();
                     out.printf(Locale.ROOT, "%s -> %s  (pipeline %s, model %s, seed %d, %.1f s)%n", r.input(),
                             r.output(), r.pipelineId(), r.modelId(), r.seed(), r.elapsed().toMillis() / 1000.0);
                     out.flush();
-                } catch (CancelledException e) {
-                    progress.finish();
+                    continue;
+                }
+                if (state == JobState.CANCELLED || !state.isTerminal()) {
                     err.println("cancelled: " + item.file() + " (no output written)");
                     err.flush();
                     return ExitCodes.CANCELLED;
-                } catch (RestoreException e) {
-                    progress.finish();
-                    if (e.reason() == RestoreException.Reason.USAGE) {
-                        throw e;
-                    }
-                    modelMissing |= e.reason() == RestoreException.Reason.MODEL_MISSING;
-                    err.println("error: " + (e.reason() == RestoreException.Reason.MODEL_MISSING
-                            ? item.file() + ": " : "") + e.getMessage());
-                    if (root.verbose()) {
-                        e.printStackTrace(err);
-                    }
-                    err.flush();
-                    failed++;
                 }
+                Throwable t = job.error();
+                if (t instanceof RestoreException e && e.reason() == RestoreException.Reason.USAGE) {
+                    throw e;
+                }
+                boolean missing = t instanceof RestoreException e && e.reason() == RestoreException.Reason.MODEL_MISSING;
+                modelMissing |= missing;
+                String msg = t instanceof RestoraException ? t.getMessage() : job.errorMessage();
+                err.println("error: " + (missing || !msg.contains(item.file().getFileName().toString())
+                        ? item.file() + ": " : "") + msg);
+                if (root.verbose() && t != null) {
+                    t.printStackTrace(err);
+                }
+                err.flush();
+                failed++;
             }
-        } finally {
-            loaded.values().forEach(LoadedPipeline::close);
+            if (interrupted.get()) {
+                return ExitCodes.CANCELLED;
+            }
         }
         if (modelMissing) {
             return ExitCodes.MODEL_MISSING;

@@ -1,12 +1,13 @@
 package dev.restora.app.cli;
 
-import ai.djl.engine.Engine;
-import java.nio.file.Path;
+import dev.restora.core.RestoraException;
+import dev.restora.core.engine.AppDirs;
+import dev.restora.core.engine.EngineSetup;
 
 /**
- * The JVM settings the app needs before any DJL class loads: offline mode (no telemetry or downloads), DJL's native
- * cache and JNA's temporary files under the user's app data folder rather than {@code $HOME}, quiet logging.
- * Values already given on the command line ({@code -D...}) or in the environment are kept.
+ * The JVM settings the app needs before any DJL class loads: the engine's (offline mode, DJL cache and JNA files under
+ * the user's app data folder, threads; see {@link EngineSetup}), JavaFX's cache folder and quiet logging. Values
+ * already given on the command line ({@code -D...}) are kept.
  */
 public final class RuntimeSetup {
     private RuntimeSetup() {
@@ -14,17 +15,18 @@ public final class RuntimeSetup {
 
     /** Sets the properties; safe to call more than once. */
     public static void configure() {
-        setIfAbsent("ai.djl.offline", "true");
-        Path data = AppDirs.data();
-        if (System.getProperty("DJL_CACHE_DIR") == null && System.getenv("DJL_CACHE_DIR") == null) {
-            System.setProperty("DJL_CACHE_DIR", AppDirs.djlCache().toString());
+        if (System.getProperty(AppDirs.HOME_PROPERTY) == null) {
+            String env = System.getenv("RESTORA_HOME");
+            if (env != null && !env.isBlank()) {
+                System.setProperty(AppDirs.HOME_PROPERTY, env);
+            }
         }
-        if (System.getProperty("ENGINE_CACHE_DIR") == null && System.getenv("ENGINE_CACHE_DIR") == null) {
-            System.setProperty("ENGINE_CACHE_DIR", AppDirs.djlCache().toString());
+        try {
+            EngineSetup.configure();
+        } catch (RestoraException e) {
+            throw new CliException(ExitCodes.INTERNAL, e.getMessage(), e);
         }
-        setIfAbsent("jna.tmpdir", data.resolve("tmp").resolve("jna").toString());
-        setIfAbsent("javafx.cachedir", data.resolve("openjfx").toString());
-        setIfAbsent("ai.djl.default_engine", "PyTorch");
+        setIfAbsent("javafx.cachedir", AppDirs.current().home().resolve("openjfx").toString());
     }
 
     /** Quiet logging (warnings only) unless verbose; must run before the first logger is made. */
@@ -33,15 +35,19 @@ public final class RuntimeSetup {
         setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
         setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
         setIfAbsent("org.slf4j.simpleLogger.levelInBrackets", "true");
+        if (!verbose) {
+            // DJL warns on every start of a CPU-only machine that it found no usable CUDA driver
+            setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+        }
     }
 
     /** Loads the engine now so that a broken installation is one clear message, not a failure mid-run. */
     public static void startEngine() {
+        configure();
         try {
-            Engine.getInstance();
-        } catch (RuntimeException | LinkageError e) {
-            throw new CliException(ExitCodes.INTERNAL, "the PyTorch engine could not start (" + e.getMessage()
-                    + "); DJL's native cache is " + System.getProperty("DJL_CACHE_DIR"), e);
+            EngineSetup.start();
+        } catch (RestoraException e) {
+            throw new CliException(ExitCodes.INTERNAL, e.getMessage(), e);
         }
     }
 

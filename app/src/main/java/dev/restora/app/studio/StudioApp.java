@@ -1,6 +1,6 @@
 package dev.restora.app.studio;
 
-import dev.restora.app.cli.AppDirs;
+import dev.restora.core.engine.AppDirs;
 import dev.restora.app.cli.RuntimeSetup;
 import dev.restora.app.studio.model.StudioContext;
 import dev.restora.app.studio.model.StudioModel;
@@ -55,8 +55,8 @@ public class StudioApp extends Application {
 
     /** The context of a normal start: the user's data folder, its plugins and settings. */
     public static StudioContext defaultContext() {
-        Path home = AppDirs.data();
-        PipelineRegistry registry = PipelineRegistry.load(AppDirs.plugins());
+        Path home = AppDirs.current().home();
+        PipelineRegistry registry = PipelineRegistry.load(AppDirs.current().plugins());
         return new StudioContext(home, registry, Platform::runLater, poolFactory(home));
     }
 

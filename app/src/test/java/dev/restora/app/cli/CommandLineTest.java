@@ -38,7 +38,7 @@ class CommandLineTest {
         assertTrue(out.matches("(?s).*\\* box2x\\s+x2\\s+weights: none needed.*"), out);
         assertTrue(out.contains("weighted") && out.contains("weights: MISSING " + TestUpscaleProvider.WEIGHTS_FILE),
                 out);
-        assertTrue(out.matches("(?s).*steps\\s+int\\s+default 3\\s+range 1\\.\\.20.*"), out);
+        assertTrue(out.matches("(?s).*steps\\s+int\\s+default 3\\s+range 1\\.\\.1000.*"), out);
         assertTrue(out.matches("(?s).*gain\\s+number\\s+default 1\\.0\\s+range 0\\.\\.2.*"), out);
 
         Files.write(dir.resolve(TestUpscaleProvider.WEIGHTS_FILE), new byte[4]);

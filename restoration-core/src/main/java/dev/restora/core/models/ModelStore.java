@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import dev.restora.core.RestoraException;
 import dev.restora.core.diffusion.CancellationToken;
 import dev.restora.core.diffusion.CancelledException;
+import dev.restora.core.engine.AppDirs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -98,10 +99,10 @@ public final class ModelStore implements ModelResolver {
         this.index = new StoreIndex(dir);
     }
 
-    /** {@value #DIR_PROPERTY} when set, else {@code <app data>/models}. */
+    /** {@value #DIR_PROPERTY} when set, else {@code <app data>/models} ({@link AppDirs}, {@code -Drestora.home}). */
     public static Path defaultDirectory() {
         String p = System.getProperty(DIR_PROPERTY);
-        return p != null && !p.isBlank() ? Path.of(p) : AppDataFolder.resolve().resolve("models");
+        return p != null && !p.isBlank() ? Path.of(p) : AppDirs.current().models();
     }
 
     // ------------------------------------------------------------------ configuration

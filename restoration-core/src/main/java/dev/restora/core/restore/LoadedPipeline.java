@@ -47,18 +47,24 @@ public record LoadedPipeline(PipelineRegistry.Registered registered, ModelOption
             return new LoadedPipeline(registered, model, device, p, weights);
         } catch (RuntimeException | LinkageError e) {
             weights.close();
-            if (resolver.failure != null) {
-                throw resolver.failure;
-            }
-            if (e instanceof RestoreException || e instanceof CancelledException) {
-                throw e;
-            }
-            String what = "pipeline " + registered.descriptor().id() + " (model " + model.id() + ")";
-            if (e instanceof RestoraException) {
-                throw new RestoreException(RestoreException.Reason.PIPELINE, what + ": " + e.getMessage(), e);
-            }
-            throw new RestoreException(RestoreException.Reason.PIPELINE, what + " could not be loaded: " + e, e);
+            throw loadFailure(registered, model, resolver, e);
         }
+    }
+
+    /** The exception to throw when creating the pipeline failed with {@code e}. */
+    static RuntimeException loadFailure(PipelineRegistry.Registered registered, ModelOption model,
+                                        RecordingResolver resolver, Throwable e) {
+        if (resolver.failure != null) {
+            return resolver.failure;
+        }
+        if (e instanceof RestoreException || e instanceof CancelledException) {
+            return (RuntimeException) e;
+        }
+        String what = "pipeline " + registered.descriptor().id() + " (model " + model.id() + ")";
+        if (e instanceof RestoraException) {
+            return new RestoreException(RestoreException.Reason.PIPELINE, what + ": " + e.getMessage(), e);
+        }
+        return new RestoreException(RestoreException.Reason.PIPELINE, what + " could not be loaded: " + e, e);
     }
 
     public String pipelineId() {
@@ -75,7 +81,7 @@ public record LoadedPipeline(PipelineRegistry.Registered registered, ModelOption
     }
 
     /** Turns any resolver failure into MODEL_MISSING and remembers it, whatever the provider does with it. */
-    private static final class RecordingResolver implements ModelResolver {
+    static final class RecordingResolver implements ModelResolver {
         private final ModelResolver delegate;
         private RestoreException failure;
 

@@ -1,8 +1,10 @@
 package dev.restora.core.restore;
 
 import dev.restora.audio.AudioClip;
+import dev.restora.audio.AudioFileSpec;
 import dev.restora.audio.AudioFormatException;
 import dev.restora.audio.AudioIO;
+import dev.restora.audio.SampleEncoding;
 import dev.restora.core.RestoraException;
 import dev.restora.core.image.ImageBuffer;
 import dev.restora.core.image.ImageCodec;
@@ -27,8 +29,12 @@ public final class MediaFiles {
     private MediaFiles() {
     }
 
-    /** How a source was stored, so the output can be written the same way. */
-    public record SourceFormat(Modality kind, String extension, int audioBits, boolean audioFloat) {
+    /**
+     * How a source was stored, so the output can be written the same way.
+     *
+     * @param audioEncoding the sample encoding of an audio source (null for images or synthesised audio)
+     */
+    public record SourceFormat(Modality kind, String extension, SampleEncoding audioEncoding) {
     }
 
     /**
@@ -108,7 +114,7 @@ public final class MediaFiles {
     /** The extension an output of this input extension gets: the same where it can be written, else png / wav. */
     static String writableExtension(String ext, Modality kind) {
         if (kind == Modality.SPEECH) {
-            return "wav";
+            return ext.equals("flac") ? "flac" : "wav";
         }
         return IMAGE_WRITABLE.contains(ext) ? ext : "png";
     }
@@ -125,11 +131,10 @@ public final class MediaFiles {
         try {
             if (kind == Modality.IMAGE) {
                 ImageBuffer img = ImageCodec.read(file);
-                return new Loaded(Media.of(img), new SourceFormat(kind, extension(file), 0, false));
+                return new Loaded(Media.of(img), new SourceFormat(kind, extension(file), null));
             }
             AudioClip clip = AudioIO.read(file);
-            boolean isFloat = WavWriter.isFloatWav(file);
-            return new Loaded(Media.of(clip), new SourceFormat(kind, extension(file), clip.sourceBits(), isFloat));
+            return new Loaded(Media.of(clip), new SourceFormat(kind, extension(file), clip.sourceEncoding()));
         } catch (RestoraException | AudioFormatException e) {
             throw new RestoreException(RestoreException.Reason.INPUT, named(file, e.getMessage()), e);
         } catch (RuntimeException e) {
@@ -147,9 +152,13 @@ public final class MediaFiles {
             if (media instanceof Media.Image img) {
                 ImageCodec.write(img.image(), out);
             } else if (media instanceof Media.Audio audio) {
-                int bits = source != null && source.audioBits() > 0 ? source.audioBits() : 16;
-                boolean isFloat = source != null && source.audioFloat();
-                WavWriter.write(audio.clip(), bits, isFloat, out);
+                SampleEncoding enc = source != null && source.audioEncoding() != null ? source.audioEncoding()
+                        : audio.clip().sourceEncoding();
+                AudioFileSpec spec = AudioFileSpec.forPath(out);
+                if (enc != null && spec.format() == AudioFileSpec.Format.FLAC && (enc.isFloat() || enc.bits() > 24)) {
+                    enc = SampleEncoding.PCM_24;
+                }
+                AudioIO.write(audio.clip(), out, new AudioFileSpec(spec.format(), enc));
             }
         } catch (RestoraException | AudioFormatException e) {
             throw new RestoreException(RestoreException.Reason.OUTPUT, named(out, e.getMessage()), e);

@@ -34,8 +34,8 @@ public record RestoreRequest(Path input, String pipelineId, String modelId, Map<
 
     /**
      * The usual output file for {@code input}: {@code <outDir>/<name>_<pipelineId>.<ext>}, with {@code outDir} the
-     * input's folder when null and the extension of the input where it can be written back (PNG, JPEG, TIFF, WAV);
-     * other images become PNG and other audio WAV.
+     * input's folder when null and the extension of the input where it can be written back (PNG, JPEG, TIFF, WAV,
+     * FLAC); other images become PNG and other audio WAV.
      */
     public static Path defaultOutput(Path input, Path outDir, String pipelineId) {
         String name = input.getFileName().toString();

@@ -1,5 +1,6 @@
 package dev.restora.core.restore;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.restora.core.RestoraException;
 import dev.restora.core.diffusion.CancellationToken;
@@ -8,11 +9,15 @@ import dev.restora.core.diffusion.PreviewPolicy;
 import dev.restora.core.diffusion.SeededNoise;
 import dev.restora.core.diffusion.StepListener;
 import dev.restora.core.image.ImageBuffer;
+import dev.restora.core.jobs.JobContext;
+import dev.restora.core.jobs.JobTask;
 import dev.restora.core.models.ModelResolver;
 import dev.restora.core.pipeline.Media;
+import dev.restora.core.pipeline.ModelOption;
 import dev.restora.core.pipeline.ParameterSpec;
 import dev.restora.core.pipeline.ParameterValues;
 import dev.restora.core.pipeline.PipelineDescriptor;
+import dev.restora.core.pipeline.RestorationPipeline;
 import dev.restora.core.pipeline.RunContext;
 import dev.restora.core.plugins.PipelineRegistry;
 import java.nio.file.Files;
@@ -28,10 +33,12 @@ import java.util.Map;
  * and writes the result in the input's format, atomically (a failed run leaves no output file). Every failure is a
  * {@link RestoreException} whose message names the file; cancellation is a {@link CancelledException}.
  *
- * <p>{@link #run} loads the pipeline and frees it afterwards; {@link #runWith} uses one already loaded (a batch of
- * files loads it once).
+ * <p>As a {@link JobTask} it runs on a {@link dev.restora.core.jobs.WorkerPool} lane, taking the pipeline from the
+ * lane's cache, the job's NDManager, device, token and progress listener. {@link #run(StepListener,
+ * CancellationToken)} runs it on the calling thread, loading the pipeline and freeing it afterwards;
+ * {@link #runWith} uses one already loaded.
  */
-public final class RestoreTask {
+public final class RestoreTask implements JobTask<RestoreResult> {
     private final RestoreRequest request;
     private final PipelineRegistry registry;
     private final ModelResolver models;
@@ -53,7 +60,29 @@ public final class RestoreTask {
         return this;
     }
 
-    /** Loads the pipeline, restores the file and frees the pipeline. */
+    /** Runs on a worker lane; the job's device is used (the request's device chooses the lane when submitting). */
+    @Override
+    public RestoreResult run(JobContext context) {
+        PipelineRegistry.Registered reg = pipeline();
+        PipelineDescriptor d = reg.descriptor();
+        parameters(d, 0);
+        MediaFiles.Loaded input = readInput(d);
+        context.token().throwIfCancelled();
+        ModelOption model = model(d);
+        LoadedPipeline.RecordingResolver resolver = new LoadedPipeline.RecordingResolver(models);
+        for (String entry : model.catalogEntryIds()) {
+            resolver.require(entry);
+        }
+        RestorationPipeline p;
+        try {
+            p = context.pipelines().get(reg.provider(), model.id(), resolver);
+        } catch (RuntimeException | LinkageError e) {
+            throw LoadedPipeline.loadFailure(reg, model, resolver, e);
+        }
+        return execute(p, d, model, context.device(), context.manager(), input, context.listener(), context.token());
+    }
+
+    /** Loads the pipeline, restores the file and frees the pipeline, on the calling thread. */
     public RestoreResult run(StepListener listener, CancellationToken token) {
         PipelineRegistry.Registered reg = pipeline();
         // check the parameters and the input before the (possibly slow) load
@@ -61,25 +90,35 @@ public final class RestoreTask {
         MediaFiles.Loaded input = readInput(reg.descriptor());
         token.throwIfCancelled();
         try (LoadedPipeline loaded = LoadedPipeline.load(reg, request.modelId(), request.device(), models)) {
-            return execute(loaded, input, listener, token);
+            return execute(loaded.pipeline(), reg.descriptor(), loaded.model(), loaded.device(), null, input,
+                    listener, token);
         }
     }
 
-    /** Restores the file with a pipeline already loaded (its id must be the request's). */
+    /** Restores the file with a pipeline already loaded (its id must be the request's), on the calling thread. */
     public RestoreResult runWith(LoadedPipeline loaded, StepListener listener, CancellationToken token) {
         if (!loaded.pipelineId().equals(request.pipelineId())) {
             throw new IllegalArgumentException("loaded pipeline " + loaded.pipelineId() + " is not "
                     + request.pipelineId());
         }
-        parameters(loaded.registered().descriptor(), 0);
-        MediaFiles.Loaded input = readInput(loaded.registered().descriptor());
-        return execute(loaded, input, listener, token);
+        PipelineDescriptor d = loaded.registered().descriptor();
+        parameters(d, 0);
+        MediaFiles.Loaded input = readInput(d);
+        return execute(loaded.pipeline(), d, loaded.model(), loaded.device(), null, input, listener, token);
     }
 
     private PipelineRegistry.Registered pipeline() {
         try {
             return registry.require(request.pipelineId());
         } catch (RestoraException e) {
+            throw new RestoreException(RestoreException.Reason.USAGE, e.getMessage(), e);
+        }
+    }
+
+    private ModelOption model(PipelineDescriptor d) {
+        try {
+            return d.requireModel(request.modelId());
+        } catch (IllegalArgumentException e) {
             throw new RestoreException(RestoreException.Reason.USAGE, e.getMessage(), e);
         }
     }
@@ -114,7 +153,9 @@ public final class RestoreTask {
         return m instanceof Media.Image ? "an image" : "an audio recording";
     }
 
-    private RestoreResult execute(LoadedPipeline loaded, MediaFiles.Loaded input, StepListener listener,
+    /** @param parentScope the job's manager (a sub-manager is used), or null for a fresh base manager */
+    private RestoreResult execute(RestorationPipeline pipeline, PipelineDescriptor d, ModelOption model, Device device,
+                                  NDManager parentScope, MediaFiles.Loaded input, StepListener listener,
                                   CancellationToken token) {
         Path in = request.input();
         Path out = request.output();
@@ -126,14 +167,14 @@ public final class RestoreTask {
             throw new RestoreException(RestoreException.Reason.OUTPUT, out + ": " + e.getMessage(), e);
         }
         long seed = request.seed() == RestoreRequest.RANDOM_SEED ? pickSeed() : request.seed();
-        PipelineDescriptor d = loaded.registered().descriptor();
         ParameterValues params = parameters(d, seed);
         long t0 = System.nanoTime();
         Media result;
-        try (NDManager scope = NDManager.newBaseManager(loaded.device())) {
-            RunContext ctx = new RunContext(scope, loaded.device(), params, new SeededNoise(seed),
+        try (NDManager scope = parentScope != null ? parentScope.newSubManager(device)
+                : NDManager.newBaseManager(device)) {
+            RunContext ctx = new RunContext(scope, device, params, new SeededNoise(seed),
                     listener == null ? StepListener.NONE : listener, token, previews);
-            result = loaded.pipeline().run(input.media(), ctx);
+            result = pipeline.run(input.media(), ctx);
             if (result == null) {
                 throw new IllegalStateException("the pipeline returned no output");
             }
@@ -151,7 +192,7 @@ public final class RestoreTask {
         token.throwIfCancelled();
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
         MediaFiles.write(withAlpha(input.media(), result), input.format(), out);
-        return new RestoreResult(in, out, d.id(), loaded.model().id(), seed, elapsed);
+        return new RestoreResult(in, out, d.id(), model.id(), seed, elapsed);
     }
 
     /** The input's alpha carried to an output that has none, resampled when the size changed. */

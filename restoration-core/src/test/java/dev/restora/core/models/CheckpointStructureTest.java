@@ -49,6 +49,37 @@ class CheckpointStructureTest {
         return out.toByteArray();
     }
 
+    private static Path resource(String name) {
+        try {
+            return Path.of(CheckpointStructureTest.class.getResource("/checkpoint/" + name).toURI());
+        } catch (java.net.URISyntaxException | NullPointerException e) {
+            throw new IllegalStateException("test resource /checkpoint/" + name + " missing", e);
+        }
+    }
+
+    @Test
+    void downloadedTorchCheckpointsAreCheckedBeforeTheyAreKept() throws IOException {
+        // real files written by torch.save (see /checkpoint/make_fixtures.py): a Lightning .ckpt and a wrapped .pth
+        byte[] lightning = Files.readAllBytes(resource("lightning.ckpt"));
+        byte[] wrapped = Files.readAllBytes(resource("wrapped.pth"));
+        try (TestModelServer server = new TestModelServer(wrapped)) {
+            CatalogEntry e = new CatalogEntry("score", "score.ckpt", server.url("score.ckpt"), -1, null, "MIT", false, "");
+            ModelCatalog catalog = new ModelCatalog().add(e,
+                    ExpectedStructure.tensors("dnn.lin.bias").withShape("dnn.lin.weight", 2, 3));
+            ModelStore store = new ModelStore(catalog, tmp.resolve("store")).setOffline(false);
+
+            RestoraException ex = assertThrows(RestoraException.class, () -> store.download("score", null));
+            assertTrue(ex.getMessage().contains("does not hold the expected model")
+                    && ex.getMessage().contains("missing tensors [dnn.lin.bias, dnn.lin.weight]"), ex.getMessage());
+            assertEquals(ModelStatus.MISSING, store.status("score"));
+
+            server.content = lightning;
+            Path p = store.download("score", null);
+            assertEquals(ModelStatus.VERIFIED, store.status("score"));
+            assertEquals(List.of(2L, 3L), TensorInspector.CHECKPOINT.tensors(p).get("dnn.lin.weight"));
+        }
+    }
+
     @Test
     void importChecksTensorNamesAndShapesWithTheCheckpointReader() throws IOException {
         CatalogEntry e = new CatalogEntry("unet", "unet.safetensors", "http://127.0.0.1:9/unet.safetensors", -1, null,
