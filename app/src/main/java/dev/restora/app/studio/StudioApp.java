@@ -104,7 +104,7 @@ public class StudioApp extends Application {
         }
         String demo = System.getProperty(DEMO_PROPERTY);
         if (demo != null && !demo.isBlank()) {
-            new StudioDemo(this, Path.of(demo)).start();
+            new StudioDemo(this, demo).start();
         }
     }
 

@@ -1,11 +1,16 @@
 package dev.restora.app.studio;
 
+import dev.restora.app.studio.model.StudioSettings;
 import dev.restora.app.studio.model.WorkspaceModel;
 import dev.restora.app.studio.view.ImageCompareView;
+import dev.restora.app.studio.view.Theme;
 import dev.restora.app.studio.view.WorkspaceView;
+import dev.restora.core.pipeline.Media;
 import java.awt.image.BufferedImage;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import javafx.animation.PauseTransition;
 import javafx.application.Platform;
@@ -16,76 +21,96 @@ import javafx.util.Duration;
 import javax.imageio.ImageIO;
 
 /**
- * The {@code --demo FILE} hook: opens the file, runs the chosen pipeline ({@code restora.studio.demo.pipeline}, else
- * the first that fits) and, when {@code restora.studio.screenshots} names a folder, saves screenshots of the main
- * window during and after the run, of the batch dialog and of the model manager, then quits.
+ * The demo hook ({@code -Drestora.studio.demo=FILE[:FILE...]} or {@code --demo FILE}): opens the files, restores each
+ * with the first pipeline that fits (or {@code restora.studio.demo.pipeline}) and, when {@code
+ * restora.studio.screenshots} names a folder, saves screenshots (an image result in split and side-by-side views in
+ * the light theme, a recording in the dark theme, the batch dialog, the model manager), then quits.
  */
 final class StudioDemo {
     private final StudioApp app;
-    private final Path file;
+    private final List<Path> files;
     private final Path shots = System.getProperty("restora.studio.screenshots") == null ? null
             : Path.of(System.getProperty("restora.studio.screenshots"));
-    private boolean midShot;
+    private int next;
 
-    StudioDemo(StudioApp app, Path file) {
+    StudioDemo(StudioApp app, String spec) {
         this.app = app;
-        this.file = file;
+        List<Path> f = new ArrayList<>();
+        for (String s : spec.split(File.pathSeparator)) {
+            if (!s.isBlank()) {
+                f.add(Path.of(s));
+            }
+        }
+        this.files = f;
     }
 
     void start() {
         app.model().items().onChange(items -> {
-            if (items.size() == 1) {
-                Platform.runLater(() -> run(items.get(0)));
+            if (items.size() == files.size()) {
+                Platform.runLater(() -> runNext(items));
             }
         });
-        app.model().open(List.of(file));
+        app.model().open(files);
     }
 
-    private void run(WorkspaceModel w) {
+    private void runNext(List<WorkspaceModel> items) {
+        if (next >= items.size()) {
+            dialogs();
+            return;
+        }
+        WorkspaceModel w = items.get(next++);
+        app.model().select(w);
         String pid = System.getProperty("restora.studio.demo.pipeline");
         if (pid != null) {
-            w.pipelines().stream().filter(r -> r.descriptor().id().equals(pid)).findFirst().ifPresent(w::selectPipeline);
+            w.pipelines().stream().filter(r -> r.descriptor().id().equals(pid)).findFirst()
+                    .ifPresent(w::selectPipeline);
         }
-        w.historySize().onChange(n -> {
-            if (!midShot && n >= Integer.getInteger("restora.studio.demo.midstep", 3)) {
-                midShot = true;
-                shoot("studio-running.png");
-            }
-        });
+        boolean image = w.item().media() instanceof Media.Image;
+        if (!image) {
+            app.context().settings().get().theme = StudioSettings.Theme.DARK;
+            Theme.apply(app.stage().getScene(), StudioSettings.Theme.DARK);
+        }
         w.state().onChange(s -> {
             if (s == WorkspaceModel.RunState.DONE || s == WorkspaceModel.RunState.FAILED) {
-                later(1500, this::finish);
+                later(1500, () -> {
+                    if (image) {
+                        imageShots(() -> runNext(items));
+                    } else {
+                        shoot("studio-speech-dark.png");
+                        runNext(items);
+                    }
+                });
             }
         });
         w.run();
     }
 
-    private void finish() {
+    private void imageShots(Runnable then) {
         WorkspaceView v = app.window().currentView();
-        if (v != null && v.imageView() != null) {
-            v.imageView().setDivider(0.5);
-        }
-        shoot("studio-result.png");
-        if (v != null && v.imageView() != null) {
-            v.imageView().setMode(ImageCompareView.Mode.SIDE_BY_SIDE);
-            v.imageView().zoom(2.5);
-        }
+        ImageCompareView iv = v.imageView();
+        iv.setDivider(0.5);
+        shoot("studio-image-split.png");
+        iv.setMode(ImageCompareView.Mode.SIDE_BY_SIDE);
+        iv.zoom(2.0);
         later(400, () -> {
-            shoot("studio-side-by-side.png");
-            if (v != null && v.imageView() != null) {
-                v.imageView().setMode(ImageCompareView.Mode.SPLIT);
-                v.imageView().fit();
-            }
-            app.window().openBatch();
-            later(600, () -> {
-                shootWindow("studio-batch.png", "Batch");
-                app.window().openModels();
-                later(600, () -> {
-                    shootWindow("studio-models.png", "Models");
-                    if (shots != null) {
-                        Platform.exit();
-                    }
-                });
+            shoot("studio-image-side-by-side.png");
+            iv.setMode(ImageCompareView.Mode.SPLIT);
+            iv.fit();
+            then.run();
+        });
+    }
+
+    private void dialogs() {
+        var batch = app.window().openBatch();
+        files.stream().map(f -> f.toAbsolutePath().getParent()).distinct().forEach(batch.model()::addInput);
+        later(700, () -> {
+            shootWindow("studio-batch.png", "Batch");
+            app.window().openModels();
+            later(700, () -> {
+                shootWindow("studio-models.png", "Models");
+                if (shots != null) {
+                    Platform.exit();
+                }
             });
         });
     }

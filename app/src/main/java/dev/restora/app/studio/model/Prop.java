@@ -34,6 +34,12 @@ public final class Prop<T> {
         }
     }
 
+    /** Sets the value and notifies the listeners even when it is equal to the old one. */
+    public void force(T v) {
+        value = v;
+        touch();
+    }
+
     /** Notifies the listeners even when the value is the same object (a mutable list that changed). */
     public void touch() {
         T v = value;

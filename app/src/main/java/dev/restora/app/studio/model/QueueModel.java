@@ -320,7 +320,7 @@ public final class QueueModel {
                 paused.set(p.queue().isPaused());
             }
         }
-        rows.set(List.copyOf(out));
+        rows.force(List.copyOf(out)); // equal rows may still hold jobs whose state changed
         if (!restoring) {
             save();
         }

@@ -205,7 +205,14 @@ public final class BatchDialog {
         model.fraction().listen(f -> bar.setProgress(f));
         model.progressText().listen(progress::setText);
         model.error().listen(err -> error.setText(err == null ? "" : err));
+        report.managedProperty().bind(report.visibleProperty());
+        bar.managedProperty().bind(bar.visibleProperty());
+        summary.managedProperty().bind(summary.visibleProperty());
+        model.running().listen(run -> bar.setVisible(run || model.report().get() != null));
         model.report().listen(rep -> {
+            report.setVisible(rep != null);
+            summary.setVisible(rep != null);
+            bar.setVisible(rep != null || model.running().get());
             if (rep == null) {
                 report.getItems().clear();
                 summary.setText("");

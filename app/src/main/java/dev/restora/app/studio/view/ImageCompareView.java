@@ -36,6 +36,7 @@ public final class ImageCompareView extends Region {
     private double lastX;
     private double lastY;
     private Color background = Color.web("#1b1d22");
+    private java.util.function.Consumer<Mode> onMode = m -> { };
 
     public ImageCompareView() {
         getStyleClass().add("compare-view");
@@ -141,8 +142,14 @@ public final class ImageCompareView extends Region {
         return mode;
     }
 
+    /** Called after every mode change (the toolbar's toggles follow it). */
+    public void setOnModeChanged(java.util.function.Consumer<Mode> c) {
+        onMode = c;
+    }
+
     public void setMode(Mode m) {
         mode = m;
+        onMode.accept(m);
         requestLayout();
         layoutChildren();
     }

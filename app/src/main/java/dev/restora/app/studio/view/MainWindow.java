@@ -403,12 +403,17 @@ public final class MainWindow extends BorderPane {
             }
             Label name = new Label(w.item().name());
             name.getStyleClass().add("item-name");
+            name.setMaxWidth(170);
+            name.setTextOverrun(javafx.scene.control.OverrunStyle.CENTER_ELLIPSIS);
             Label sub = new Label(w.item().summary());
+            sub.setMaxWidth(170);
             sub.getStyleClass().add("item-sub");
             VBox text = new VBox(1, name, sub);
             Node icon = Icons.of(w.item().media() instanceof Media.Image ? Icons.IMAGE : Icons.WAVE, 18);
             HBox box = new HBox(10, icon, text);
             box.setAlignment(Pos.CENTER_LEFT);
+            box.setMaxWidth(200);
+            setPrefWidth(0);
             setGraphic(box);
             setText(null);
         }

@@ -99,8 +99,11 @@ public final class WorkspaceView extends BorderPane {
         toolbar.setAlignment(Pos.CENTER_LEFT);
         Label title = new Label(model.item().name());
         title.getStyleClass().add("item-title");
+        title.setMinWidth(60);
+        title.setTextOverrun(javafx.scene.control.OverrunStyle.CENTER_ELLIPSIS);
         Label summary = new Label(model.item().summary());
         summary.getStyleClass().add("muted");
+        summary.setMinWidth(javafx.scene.control.Control.USE_PREF_SIZE);
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
         toolbar.getChildren().addAll(title, summary, grow);
@@ -110,6 +113,8 @@ public final class WorkspaceView extends BorderPane {
             ToggleButton side = segment("Side by side", modes, ImageCompareView.Mode.SIDE_BY_SIDE);
             ToggleButton single = segment("Result", modes, ImageCompareView.Mode.SINGLE);
             split.setSelected(true);
+            imageView.setOnModeChanged(m -> (m == ImageCompareView.Mode.SPLIT ? split
+                    : m == ImageCompareView.Mode.SIDE_BY_SIDE ? side : single).setSelected(true));
             split.setId("mode-split");
             side.setId("mode-side");
             Button fit = new Button("Fit");
@@ -125,6 +130,10 @@ public final class WorkspaceView extends BorderPane {
             out.setOnAction(e -> imageView.zoom(0.8));
             HBox seg = new HBox(split, side, single);
             seg.getStyleClass().add("segmented");
+            for (javafx.scene.control.Control c : List.of(split, side, single, fit, one, in, out)) {
+                c.setMinWidth(javafx.scene.control.Control.USE_PREF_SIZE);
+            }
+            seg.setMinWidth(javafx.scene.control.Control.USE_PREF_SIZE);
             toolbar.getChildren().addAll(seg, sep(), fit, one, out, in);
             ImageBuffer in0 = ((Media.Image) model.item().media()).image();
             imageView.setBefore(FxImages.of(Pixels.of(in0)), "Before");
@@ -144,7 +153,6 @@ public final class WorkspaceView extends BorderPane {
             settings.previews = b ? StudioSettings.PreviewMode.THROTTLED : StudioSettings.PreviewMode.OFF;
             onPreviewPolicyChanged.run();
         });
-        toolbar.getChildren().addAll(sep(), previews);
         StepStrip strip = new StepStrip(model);
         progress.setMaxWidth(Double.MAX_VALUE);
         progress.setId("run-progress");
@@ -152,7 +160,7 @@ public final class WorkspaceView extends BorderPane {
         status.setId("run-status");
         status.getStyleClass().add("status-text");
         device.getStyleClass().add("chip");
-        HBox statusRow = new HBox(10, status, new Region(), device);
+        HBox statusRow = new HBox(10, status, new Region(), previews, device);
         HBox.setHgrow(statusRow.getChildren().get(1), Priority.ALWAYS);
         statusRow.setAlignment(Pos.CENTER_LEFT);
         VBox bottom = new VBox(6, progress, statusRow, strip);
