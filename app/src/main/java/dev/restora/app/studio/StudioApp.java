@@ -43,6 +43,10 @@ public class StudioApp extends Application {
     }
 
     public static void main(String[] args) {
+        if (System.getProperty("java.net.useSystemProxies") == null) {
+            // model downloads follow the OS proxy settings (the store uses the default ProxySelector)
+            System.setProperty("java.net.useSystemProxies", "true");
+        }
         RuntimeSetup.configureLogging(false);
         RuntimeSetup.configure();
         for (int i = 0; i + 1 < args.length; i++) {
@@ -66,6 +70,10 @@ public class StudioApp extends Application {
             StudioSettings s = new dev.restora.app.studio.model.SettingsStore(
                     home.resolve("studio").resolve("settings.json")).get();
             EngineSetup.configure(new EngineSetup.Config(s.cpuThreads > 0 ? s.cpuThreads : null, null));
+            if (s.cpuThreads > 0) {
+                // the launcher may have configured the engine already; DJL reads this when the engine loads, next
+                System.setProperty(EngineSetup.NUM_THREADS, Integer.toString(s.cpuThreads));
+            }
             return WorkerPool.forMachine();
         };
     }

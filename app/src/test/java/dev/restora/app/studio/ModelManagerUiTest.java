@@ -108,7 +108,12 @@ class ModelManagerUiTest {
         Button download = robot.lookup("#model-download-" + id).queryAs(Button.class);
         assertTrue(fx(download::isDisabled), "download waits for the licence");
         robot.clickOn("#model-licence-" + id);
-        robot.clickOn("Accept");
+        until(() -> robot.lookup(".button").queryAllAs(Button.class).stream()
+                .anyMatch(b -> "Accept".equals(b.getText()) && b.getScene() != null && b.getScene().getWindow() != null
+                        && b.getScene().getWindow().isShowing()), 20, "the licence dialog");
+        Button accept = fx(() -> robot.lookup(".button").queryAllAs(Button.class).stream()
+                .filter(b -> "Accept".equals(b.getText()) && b.getScene() != null).findFirst().orElseThrow());
+        robot.clickOn(accept);
         until(() -> m.row(id).accepted(), 20, "the licence acceptance");
         robot.clickOn("#model-download-" + id);
         until(() -> m.row(id).state() == ModelManagerModel.State.DOWNLOADING && m.row(id).bytes() > 20_000, 60,
@@ -116,7 +121,11 @@ class ModelManagerUiTest {
         ModelManagerModel.Row row = fx(() -> m.row(id));
         assertTrue(row.sizeText().contains("/s"), row.sizeText());
         assertTrue(row.fraction() > 0 && row.fraction() < 1, "fraction " + row.fraction());
-        robot.clickOn("#model-cancel-" + id);
+        // the row is redrawn with every progress update, so the button is found and pressed in one UI-thread step
+        fx(() -> {
+            robot.lookup("#model-cancel-" + id).queryAs(Button.class).fire();
+            return null;
+        });
         until(() -> m.row(id).state() == ModelManagerModel.State.PARTIAL, 30, "the cancelled download to be partial");
         assertFalse(Files.exists(ctx.store().pathOf(id)), "no file at the final path before it is verified");
         chunkDelayMs = 0;
