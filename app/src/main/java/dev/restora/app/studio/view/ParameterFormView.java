@@ -103,8 +103,9 @@ public final class ParameterFormView extends VBox {
                 TextField tf = new TextField(fmt(((Number) f.value().get()).doubleValue()));
                 tf.setPrefColumnCount(5);
                 sl.valueProperty().addListener((o, a, b) -> {
-                    if (sl.isValueChanging() || sl.isFocused() || sl.isPressed()) {
-                        f.set(Math.round(b.doubleValue() * 1000) / 1000.0);
+                    double v = Math.round(b.doubleValue() * 1000) / 1000.0;
+                    if (Math.abs(v - ((Number) f.value().get()).doubleValue()) > 1e-9) {
+                        f.set(v);
                     }
                 });
                 tf.setOnAction(e -> f.set(tf.getText()));
