@@ -135,6 +135,23 @@ class StudioUiTest {
         assertEquals(1.0, fx(() -> compare.viewport().scale()), 1e-9);
         robot.clickOn("#zoom-fit");
         assertTrue(fx(() -> compare.viewport().isFitted()));
+        // split view: drag the divider, zoom with the wheel at the pointer
+        robot.clickOn("#mode-split");
+        fx(() -> {
+            strip.getSelectionModel().select(n - 1);
+            return null;
+        });
+        javafx.geometry.Point2D mid = fx(() -> compare.localToScreen(compare.getWidth() * compare.divider(),
+                compare.getHeight() / 2));
+        javafx.geometry.Point2D left = fx(() -> compare.localToScreen(compare.getWidth() * 0.25,
+                compare.getHeight() / 2));
+        robot.moveTo(mid).press(javafx.scene.input.MouseButton.PRIMARY).moveTo(left)
+                .release(javafx.scene.input.MouseButton.PRIMARY);
+        assertEquals(0.25, fx(compare::divider), 0.03);
+        double before = fx(() -> compare.viewport().scale());
+        robot.moveTo(left).scroll(3, javafx.geometry.VerticalDirection.UP);
+        until(() -> compare.viewport().scale() != before, 5, "the wheel zoom");
+        assertFalse(fx(() -> compare.viewport().isFitted()));
     }
 
     /**

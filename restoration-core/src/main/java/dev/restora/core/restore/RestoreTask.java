@@ -196,7 +196,7 @@ public final class RestoreTask implements JobTask<RestoreResult> {
     }
 
     /** The input's alpha carried to an output that has none, resampled when the size changed. */
-    static Media withAlpha(Media input, Media output) {
+    public static Media withAlpha(Media input, Media output) {
         if (input instanceof Media.Image src && output instanceof Media.Image dst && src.image().hasAlpha()
                 && !dst.image().hasAlpha()) {
             ImageBuffer s = src.image();

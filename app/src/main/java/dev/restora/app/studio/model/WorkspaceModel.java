@@ -334,7 +334,9 @@ public final class WorkspaceModel {
         }
         ctx.background().execute(() -> {
             try {
-                MediaFiles.write(r, item.format(), target);
+                // the input's alpha goes back on, resampled to the output size, as the command line does
+                MediaFiles.write(dev.restora.core.restore.RestoreTask.withAlpha(item.media(), r), item.format(),
+                        target);
                 ctx.ui().execute(() -> {
                     savedTo.set(target);
                     status.set("saved " + target);
