@@ -18,8 +18,8 @@ import java.util.stream.Stream;
  * explicitly is always tried. Nothing here throws for bad input: every failure becomes an {@link OpenProblem}.
  */
 public final class FileOpener {
-    /** At most this many files are taken from the folders of one drop. */
-    public static final int MAX_FILES = 2000;
+    /** At most this many files are opened at once (each is decoded into memory); folders are for batches. */
+    public static final int MAX_FILES = 100;
 
     private FileOpener() {
     }

@@ -362,6 +362,10 @@ public final class MainWindow extends BorderPane {
 
     /** Opens the clipboard's image, or the files copied to it. */
     public void paste() {
+        if (getScene() != null && getScene().getFocusOwner() instanceof javafx.scene.control.TextInputControl t) {
+            t.paste(); // the accelerator must not take Ctrl+V away from text fields
+            return;
+        }
         Clipboard cb = Clipboard.getSystemClipboard();
         if (cb.hasFiles()) {
             model.open(cb.getFiles().stream().map(File::toPath).toList());
