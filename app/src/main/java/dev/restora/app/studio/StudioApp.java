@@ -106,9 +106,8 @@ public class StudioApp extends Application {
         primary.show();
         int restored = ctx.queue().restore();
         if (restored > 0) {
-            model.problems().set(java.util.List.of(new dev.restora.app.studio.model.OpenProblem(null,
-                    restored + " job(s) from the last session are queued; the queue is paused — resume it in the "
-                            + "queue panel")));
+            window.notice(restored + " job(s) from the last session are queued; the queue is paused — resume it in "
+                    + "the queue panel");
         }
         String demo = System.getProperty(DEMO_PROPERTY);
         if (demo != null && !demo.isBlank()) {

@@ -443,6 +443,14 @@ public final class MainWindow extends BorderPane {
         }
     }
 
+    /** A one-line notice in the status bar (e.g. the restored queue). */
+    public void notice(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().add("notice");
+        l.setId("notice");
+        ((HBox) getBottom()).getChildren().add(l);
+    }
+
     /** Applies the theme setting. */
     public void applyTheme() {
         Theme.apply(getScene(), ctx.settings().get().theme);
