@@ -120,6 +120,11 @@ public final class QueueModel {
     }
 
     void poolReady(WorkerPool p) {
+        if (frozen) {
+            // the studio closed while the engine was starting
+            p.shutdown(java.time.Duration.ofSeconds(10));
+            return;
+        }
         p.queue().addChangeListener(() -> refresh.offer(Boolean.TRUE));
         while (true) {
             List<Consumer<WorkerPool>> todo;
