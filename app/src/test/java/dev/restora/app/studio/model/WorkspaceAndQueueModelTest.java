@@ -109,6 +109,23 @@ class WorkspaceAndQueueModelTest {
     }
 
     @Test
+    void previewsSwitchedOffStillReportProgress() throws Exception {
+        ctx = StudioFixtures.context(dir.resolve("home"), ui);
+        ctx.settings().get().previews = StudioSettings.PreviewMode.OFF;
+        WorkspaceModel w = open(StudioFixtures.png(dir.resolve("in.png"), 8, 8));
+        onUi(() -> {
+            w.form().get().field("steps").set(12);
+            w.form().get().field("delay_ms").set(0);
+            w.run();
+            return null;
+        });
+        await(() -> w.state().get() == WorkspaceModel.RunState.DONE, Duration.ofSeconds(60), "the run");
+        assertEquals(0, w.history().size());
+        assertEquals(12, onUi(() -> w.progress().get().step()));
+        assertNotNull(onUi(() -> w.result().get()));
+    }
+
+    @Test
     void cancelStopsWithinAStepAndFinishEarlyKeepsThePrediction() throws Exception {
         ctx = StudioFixtures.context(dir.resolve("home"), ui);
         WorkspaceModel w = open(StudioFixtures.png(dir.resolve("in.png"), 16, 16));
