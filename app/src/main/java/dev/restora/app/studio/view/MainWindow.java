@@ -395,11 +395,15 @@ public final class MainWindow extends BorderPane {
         new SettingsDialog(ctx, stage, () -> Theme.apply(getScene(), ctx.settings().get().theme)).show();
     }
 
-    /** Item list cell: kind icon, name, summary and run state. */
+    /** Item list cell: kind icon, name, summary and run state (followed live). */
     private static final class ItemCell extends ListCell<WorkspaceModel> {
+        private Runnable unsubscribe = () -> { };
+
         @Override
         protected void updateItem(WorkspaceModel w, boolean empty) {
             super.updateItem(w, empty);
+            unsubscribe.run();
+            unsubscribe = () -> { };
             if (empty || w == null) {
                 setGraphic(null);
                 setText(null);
@@ -412,7 +416,16 @@ public final class MainWindow extends BorderPane {
             Label sub = new Label(w.item().summary());
             sub.setMaxWidth(170);
             sub.getStyleClass().add("item-sub");
-            VBox text = new VBox(1, name, sub);
+            Label state = new Label();
+            state.getStyleClass().add("item-state");
+            state.managedProperty().bind(state.visibleProperty());
+            unsubscribe = w.state().listen(st -> {
+                state.setVisible(st != WorkspaceModel.RunState.IDLE);
+                state.setText(st.name().toLowerCase(java.util.Locale.ROOT));
+                state.getStyleClass().removeIf(c -> c.startsWith("item-state-"));
+                state.getStyleClass().add("item-state-" + st.name().toLowerCase(java.util.Locale.ROOT));
+            });
+            VBox text = new VBox(1, name, sub, state);
             Node icon = Icons.of(w.item().media() instanceof Media.Image ? Icons.IMAGE : Icons.WAVE, 18);
             HBox box = new HBox(10, icon, text);
             box.setAlignment(Pos.CENTER_LEFT);
