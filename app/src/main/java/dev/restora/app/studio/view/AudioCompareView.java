@@ -56,8 +56,9 @@ public final class AudioCompareView extends VBox {
     public AudioCompareView(Executor background) {
         this.background = background;
         getStyleClass().add("audio-compare");
-        setSpacing(10);
-        setPadding(new Insets(12));
+        setSpacing(8);
+        setPadding(new Insets(10, 12, 10, 12));
+        setMinHeight(0);
         a.setToggleGroup(which);
         b.setToggleGroup(which);
         removed.setToggleGroup(which);
@@ -196,7 +197,7 @@ public final class AudioCompareView extends VBox {
     static final class Track extends VBox {
         private final Label title = new Label();
         private final String name;
-        private final Canvas wave = new Canvas(600, 70);
+        private final Canvas wave = new Canvas(600, 56);
         private final ImageView spec = new ImageView();
         private final Pane specPane = new Pane(spec);
         private final Canvas head = new Canvas(600, 1);
@@ -211,12 +212,13 @@ public final class AudioCompareView extends VBox {
             title.setText(name);
             title.getStyleClass().add("track-title");
             Pane wavePane = new Pane(wave);
-            wavePane.setMinHeight(70);
-            wavePane.setPrefHeight(70);
+            wavePane.setMinHeight(56);
+            wavePane.setPrefHeight(56);
             wave.widthProperty().bind(wavePane.widthProperty());
             wave.widthProperty().addListener((o, x, y) -> drawWave());
             specPane.getStyleClass().add("spectrogram");
-            specPane.setMinHeight(60);
+            specPane.setMinHeight(30);
+            specPane.setPrefHeight(120);
             spec.fitWidthProperty().bind(specPane.widthProperty());
             spec.fitHeightProperty().bind(specPane.heightProperty());
             spec.setPreserveRatio(false);
@@ -228,7 +230,7 @@ public final class AudioCompareView extends VBox {
             getChildren().addAll(title, wavePane, specPane);
             wavePane.setOnMouseClicked(e -> onSeek.accept(e.getX() / Math.max(1, wavePane.getWidth())));
             specPane.setOnMouseClicked(e -> onSeek.accept(e.getX() / Math.max(1, specPane.getWidth())));
-            setMinHeight(Region.USE_PREF_SIZE);
+            setMinHeight(0);
         }
 
         void setOnSeek(java.util.function.DoubleConsumer c) {

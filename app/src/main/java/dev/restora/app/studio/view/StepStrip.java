@@ -24,9 +24,9 @@ public final class StepStrip extends ListView<StepHistory.Entry> {
         getStyleClass().add("step-strip");
         setId("step-strip");
         setOrientation(Orientation.HORIZONTAL);
-        setPrefHeight(118);
-        setMinHeight(118);
-        setMaxHeight(118);
+        setPrefHeight(134);
+        setMinHeight(134);
+        setMaxHeight(134);
         setCellFactory(v -> new Cell());
         model.historySize().listen(this::sync);
         getSelectionModel().selectedIndexProperty().addListener((o, a, b) -> {
@@ -72,6 +72,7 @@ public final class StepStrip extends ListView<StepHistory.Entry> {
             view.setPreserveRatio(true);
             label.getStyleClass().add("step-label");
             box.setAlignment(javafx.geometry.Pos.CENTER);
+            box.setMinWidth(48);
             getStyleClass().add("step-cell");
         }
 

@@ -165,6 +165,12 @@ public final class WorkspaceView extends BorderPane {
         statusRow.setAlignment(Pos.CENTER_LEFT);
         VBox bottom = new VBox(6, progress, statusRow, strip);
         bottom.getStyleClass().add("run-footer");
+        bottom.setMinHeight(Region.USE_PREF_SIZE);
+        stage.setMinHeight(160);
+        javafx.scene.shape.Rectangle clip = new javafx.scene.shape.Rectangle();
+        clip.widthProperty().bind(stage.widthProperty());
+        clip.heightProperty().bind(stage.heightProperty());
+        stage.setClip(clip);
         VBox box = new VBox(toolbar, stage, bottom);
         box.getStyleClass().add("workspace-center");
         return box;
