@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class QueueModel {
     private static final Logger LOG = LoggerFactory.getLogger(QueueModel.class);
-    private static final int MAX_FINISHED = 200;
+    /** Finished jobs listed (an interactive job holds its result in memory while listed). */
+    private static final int MAX_FINISHED = 30;
 
     /** A job with what it does. */
     public record Row(Job<?> job, JobSpec spec) {

@@ -48,7 +48,7 @@ public final class WorkspaceModel {
     private final Prop<Media> result = new Prop<>(null);
     private final Prop<Path> savedTo = new Prop<>(null);
     private final Map<String, Map<String, Object>> remembered = new LinkedHashMap<>();
-    private StepHistory history = new StepHistory(256L << 20);
+    private StepHistory history = new StepHistory(128L << 20);
     private Job<Media> job;
     private long usedSeed = -1;
     /** UI-thread count of step events delivered (conflated), for tests and diagnostics. */
@@ -197,7 +197,7 @@ public final class WorkspaceModel {
             return;
         }
         usedSeed = seed;
-        StepHistory h = new StepHistory(256L << 20);
+        StepHistory h = new StepHistory(128L << 20);
         history = h;
         historySize.set(0);
         preview.set(null);
