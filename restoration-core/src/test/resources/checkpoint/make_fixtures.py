@@ -91,6 +91,7 @@ def main():
     t = dtype_tensors()
     torch.save(t, OUT / 'dtypes.pt')
     np.savez(OUT / 'dtypes_expected.npz', **expected(t))
+    torch.save(t, OUT / 'dtypes_protocol4.pt', pickle_protocol=4)  # FRAME, MEMOIZE, STACK_GLOBAL opcodes
 
     # torch >= 2.1 entries: byteorder, .data/serialization_id, .data/version
     add_entries(OUT / 'dtypes.pt', OUT / 'torch2_layout.pt',
@@ -142,6 +143,9 @@ def main():
         'optimizer_states': [{'state': {0: {'step': 10, 'exp_avg': torch.full((2, 3), 0.125)}},
                               'param_groups': [{'lr': 1e-4, 'params': [0, 1]}]}],
         'hparams_name': 'kwargs',
+        'callbacks': {'ModelCheckpoint': {'best_model_score': np.float64(0.25), 'epochs': np.int64(-7),
+                                          'flag': np.bool_(True), 'curve': np.arange(3, dtype=np.float32),
+                                          'keyed': {(1, 'a'): 'tuple key'}}},
         'hyper_parameters': hp,
         'ema': {'decay': 0.999, 'num_updates': 1200, 'shadow_params': [w * 2, b * 2], 'collected_params': None},
     }

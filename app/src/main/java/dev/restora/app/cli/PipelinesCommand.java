@@ -1,6 +1,8 @@
 package dev.restora.app.cli;
 
 import dev.restora.core.models.CatalogEntry;
+import dev.restora.core.models.ModelStatus;
+import dev.restora.core.models.ModelStore;
 import dev.restora.core.pipeline.ModelOption;
 import dev.restora.core.pipeline.ParameterSpec;
 import dev.restora.core.pipeline.PipelineDescriptor;
@@ -31,7 +33,7 @@ final class PipelinesCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         PipelineRegistry registry = root.registry();
-        FolderModelResolver models = root.models();
+        ModelStore models = root.models();
         Map<String, CatalogEntry> catalog = registry.catalog();
         for (String problem : registry.problems()) {
             err.println("warning: " + problem);
@@ -72,23 +74,32 @@ final class PipelinesCommand implements Callable<Integer> {
             }
         }
         out.println();
-        out.println("* = default model. Weight files are looked for in " + models.folder());
+        out.println("* = default model. Weight files are looked for in " + models.directory()
+                + " (see 'restora models list')");
         out.flush();
         return ExitCodes.OK;
     }
 
-    private static String weights(ModelOption m, FolderModelResolver models, Map<String, CatalogEntry> catalog) {
+    private static String weights(ModelOption m, ModelStore models, Map<String, CatalogEntry> catalog) {
         if (m.catalogEntryIds().isEmpty()) {
             return "weights: none needed";
         }
         List<String> missing = new ArrayList<>();
         for (String id : m.catalogEntryIds()) {
-            if (!models.isPresent(id)) {
+            if (!isPresent(models, id)) {
                 CatalogEntry e = catalog.get(id);
                 missing.add(e == null ? id + " (not in any catalog)" : e.fileName());
             }
         }
         return missing.isEmpty() ? "weights: present" : "weights: MISSING " + String.join(", ", missing);
+    }
+
+    private static boolean isPresent(ModelStore models, String id) {
+        if (models.catalog().find(id).isEmpty()) {
+            return false;
+        }
+        ModelStatus s = models.status(id);
+        return s == ModelStatus.PRESENT || s == ModelStatus.VERIFIED;
     }
 
     static String type(ParameterSpec<?> p) {

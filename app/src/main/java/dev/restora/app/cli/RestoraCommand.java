@@ -3,6 +3,8 @@ package dev.restora.app.cli;
 import dev.restora.core.RestoraException;
 import dev.restora.core.diffusion.CancelledException;
 import dev.restora.core.engine.AppDirs;
+import dev.restora.core.models.ModelCatalog;
+import dev.restora.core.models.ModelStore;
 import dev.restora.core.plugins.PipelineRegistry;
 import dev.restora.core.restore.RestoreException;
 import java.io.PrintWriter;
@@ -47,10 +49,12 @@ public final class RestoraCommand implements Callable<Integer> {
 
     private PipelineRegistry registry;
     private boolean engineReady;
+    private ModelStore store;
 
     /** The subcommands, in the order {@code --help} lists them. Add new commands here. */
     static List<Object> subcommands() {
-        return List.of(new RestoreCommand(), new PipelinesCommand(), new InspectCommand(), new BenchCommand());
+        return List.of(new RestoreCommand(), new BatchCommand(), new PipelinesCommand(), new ModelsCommand(),
+                new InspectCommand(), new BenchCommand());
     }
 
     @Override
@@ -150,8 +154,17 @@ public final class RestoraCommand implements Callable<Integer> {
         return registry;
     }
 
-    FolderModelResolver models() {
-        return new FolderModelResolver(modelsDir != null ? modelsDir : AppDirs.current().models(), registry().catalog());
+    /**
+     * The model store: {@code --models-dir}, else {@code -Drestora.models.dir}, else {@code <app data>/models}
+     * ({@link ModelStore#defaultDirectory()}); its catalog is every installed pipeline's.
+     */
+    ModelStore models() {
+        if (store == null) {
+            Path dir = modelsDir != null ? modelsDir : ModelStore.defaultDirectory();
+            store = new ModelStore(ModelCatalog.fromProviders(registry().all().stream()
+                    .map(PipelineRegistry.Registered::provider).toList()), dir);
+        }
+        return store;
     }
 
     boolean verbose() {

@@ -2,6 +2,7 @@ package dev.restora.core.jobs;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import dev.restora.core.RestoraException;
 import dev.restora.core.models.ModelResolver;
 import dev.restora.core.pipeline.ModelOption;
 import dev.restora.core.pipeline.PipelineContext;
@@ -93,10 +94,19 @@ public final class PipelineCache implements AutoCloseable {
         return p;
     }
 
-    /** The cached pipeline of {@code provider}'s model {@code modelId} (null = its default), created on a miss. */
+    /**
+     * The cached pipeline of {@code provider}'s model {@code modelId} (null = its default), created on a miss.
+     *
+     * @throws RestoraException for an unknown model id, listing the pipeline's models
+     */
     public RestorationPipeline get(PipelineProvider provider, String modelId, ModelResolver models) {
         PipelineDescriptor d = provider.descriptor();
-        ModelOption model = d.requireModel(modelId);
+        ModelOption model;
+        try {
+            model = d.requireModel(modelId);
+        } catch (IllegalArgumentException e) {
+            throw new RestoraException(e.getMessage(), e);
+        }
         return get(d.id(), model.id(), (dev, weights) -> provider.create(new PipelineContext(model, dev, weights,
                 models)));
     }

@@ -64,8 +64,9 @@ public final class WorkerPool implements AutoCloseable {
         if (laneDevices.stream().distinct().count() != laneDevices.size()) {
             throw new IllegalArgumentException("one lane per device: " + laneDevices);
         }
-        EngineSetup.Report setup = EngineSetup.current();
-        int cpuThreads = setup != null ? setup.intraOpThreads() : Runtime.getRuntime().availableProcessors();
+        // idempotent: the app and the command line have normally done it already, before any DJL use
+        EngineSetup.Report setup = EngineSetup.configure();
+        int cpuThreads = setup.intraOpThreads();
         boolean gpu = false;
         for (Device d : laneDevices) {
             gpu |= d.isGpu();

@@ -26,6 +26,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -70,7 +71,7 @@ class CheckpointFormatsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dtypes.pt", "torch2_layout.pt", "bigendian.pt"})
+    @ValueSource(strings = {"dtypes.pt", "dtypes_protocol4.pt", "torch2_layout.pt", "bigendian.pt"})
     void everyDtypeAndViewMatchesTorch(String file) throws IOException {
         Checkpoint c = Checkpoint.read(resource(file), manager);
         assertEquals(DTYPES_KEYS, List.copyOf(c.tensors().keySet()), "pickle order");
@@ -147,6 +148,13 @@ class CheckpointFormatsTest {
         assertArrayEquals(new float[] {0, 2, 4, 6, 8, 10}, ema.get(0).toFloatArray());
         assertArrayEquals(new float[] {1, -1}, ema.get(1).toFloatArray());
 
+        StateDict averaged = c.emaStateDict().orElseThrow();
+        assertArrayEquals(new float[] {1, -1}, averaged.get("dnn.lin.bias").toFloatArray());
+        assertEquals("lightning.ckpt (EMA)", averaged.source());
+        CheckpointException mismatch = assertThrows(CheckpointException.class,
+                () -> c.emaStateDict(k -> k.endsWith("weight")));
+        assertTrue(mismatch.getMessage().contains("shadow_params has 2 tensors"), mismatch.getMessage());
+
         Map<String, Object> hp = c.hyperParameters();
         assertEquals("ncsnpp", hp.get("backbone"));
         assertEquals(8L, hp.get("nf"));
@@ -165,7 +173,7 @@ class CheckpointFormatsTest {
         PythonObjectPlaceholder args = assertInstanceOf(PythonObjectPlaceholder.class, hp.get("args"));
         assertEquals("argparse.Namespace", args.qualifiedName());
         assertTrue(args.isInstance());
-        assertEquals(1, args.state().get("gpus"));
+        assertEquals(1L, args.state().get("gpus"));
         assertEquals("run", args.state().get("name"));
 
         Map<?, ?> root = assertInstanceOf(Map.class, c.root());
@@ -176,6 +184,14 @@ class CheckpointFormatsTest {
         Map<?, ?> opt = (Map<?, ?>) ((List<?>) root.get("optimizer_states")).get(0);
         NDArray expAvg = (NDArray) ((Map<?, ?>) ((Map<?, ?>) opt.get("state")).get(0L)).get("exp_avg");
         assertArrayEquals(new float[] {0.125f, 0.125f, 0.125f, 0.125f, 0.125f, 0.125f}, expAvg.toFloatArray());
+
+        Map<?, ?> callback = (Map<?, ?>) ((Map<?, ?>) root.get("callbacks")).get("ModelCheckpoint");
+        assertEquals(0.25, callback.get("best_model_score"));
+        assertEquals(-7L, callback.get("epochs"));
+        assertEquals(Boolean.TRUE, callback.get("flag"));
+        PythonObjectPlaceholder curve = assertInstanceOf(PythonObjectPlaceholder.class, callback.get("curve"));
+        assertEquals("numpy.ndarray object", curve.toString());
+        assertEquals(Map.of("(1, 'a')", "tuple key"), callback.get("keyed"));
 
         CheckpointInfo info = Checkpoint.inspect(file);
         assertTrue(info.hasEma());
@@ -214,6 +230,32 @@ class CheckpointFormatsTest {
         CheckpointInfo info = Checkpoint.inspect(file);
         assertEquals("bfloat16", info.tensors().get(2).dtype());
         assertEquals("float16", info.tensors().get(1).dtype());
+    }
+
+    @Test
+    void cudaStoragesLoadOnTheCpu(@TempDir Path dir) throws IOException {
+        byte[] p = PickleWriter.protocol(2).emptyDict().mark().str("h")
+                .global("torch._utils", "_rebuild_tensor_v2").mark()
+                .mark().str("storage").global("torch.cuda", "HalfStorage").str("0").str("cuda:0").integer(2).tuple().op('Q')
+                .integer(0).mark().integer(2).tuple().mark().integer(1).tuple().op(0x89)
+                .global("collections", "OrderedDict").emptyTuple().reduce().tuple().reduce().setitems().stop().bytes();
+        Path file = TorchZipWriter.of(p).entry("archive/data/0", new byte[] {0, 0x3c, 0, (byte) 0xc0}) // 1.0, -2.0
+                .write(dir.resolve("cuda.pth"));
+        NDArray h = Checkpoint.read(file, manager).tensors().get("h");
+        assertEquals(DataType.FLOAT32, h.getDataType());
+        assertArrayEquals(new float[] {1f, -2f}, h.toFloatArray());
+        assertEquals("float16", Checkpoint.inspect(file).tensors().get(0).dtype());
+    }
+
+    @Test
+    void namespaceHyperParametersReadAsAMap(@TempDir Path dir) throws IOException {
+        byte[] p = PickleWriter.protocol(2).dictWithTensor().str("hyper_parameters")
+                .global("argparse", "Namespace").emptyTuple().op(0x81)
+                .emptyDict().mark().str("nf").integer(8).str("backbone").str("ncsnpp").setitems().op('b')
+                .endDict().bytes();
+        Path file = TorchZipWriter.withTensor(p).write(dir.resolve("namespace.ckpt"));
+        assertEquals(Map.of("nf", 8L, "backbone", "ncsnpp"), Checkpoint.read(file, manager).hyperParameters());
+        assertEquals(List.of("nf", "backbone"), List.copyOf(Checkpoint.inspect(file).hyperParameters().keySet()));
     }
 
     @Test

@@ -26,6 +26,19 @@ class EngineOfflineTest {
 
     @Test
     void engineStartsAndComputesWithoutNetworkAndWritesNothingUnderHome() throws Exception {
+        runChild(canUnshare(), false);
+    }
+
+    /**
+     * The fallback used where unshare is not permitted, run here too so that it is known to work: proxies pointed at
+     * a closed port, and the libtorch folder given through the environment instead of a system property.
+     */
+    @Test
+    void fallbackWithBlackholedProxiesAlsoComputes() throws Exception {
+        runChild(false, true);
+    }
+
+    private void runChild(boolean unshare, boolean libraryPathInEnvironment) throws Exception {
         EngineSetup.configure();
         Engine.getInstance(); // the parent's natives: the child reuses them through PYTORCH_LIBRARY_PATH
         Path libtorch = Paths.get(ai.djl.pytorch.jni.LibUtils.getLibtorchPath());
@@ -35,7 +48,6 @@ class EngineOfflineTest {
         Path home = Files.createDirectories(tmp.resolve("home"));
         Path data = tmp.resolve("data");
 
-        boolean unshare = canUnshare();
         List<String> cmd = new ArrayList<>();
         if (unshare) {
             cmd.add("unshare");
@@ -48,7 +60,9 @@ class EngineOfflineTest {
         cmd.add("-Xmx512m");
         cmd.add("-Duser.home=" + home);
         cmd.add("-D" + AppDirs.HOME_PROPERTY + "=" + data);
-        cmd.add("-D" + EngineSetup.LIBRARY_PATH + "=" + libtorch);
+        if (!libraryPathInEnvironment) {
+            cmd.add("-D" + EngineSetup.LIBRARY_PATH + "=" + libtorch);
+        }
         cmd.add("-Djava.io.tmpdir=" + Files.createDirectories(tmp.resolve("javatmp")));
         if (!unshare) {
             for (String proto : new String[] {"http", "https", "socks"}) {
@@ -68,6 +82,9 @@ class EngineOfflineTest {
         env.remove("DJL_CACHE_DIR");
         env.remove("XDG_DATA_HOME");
         env.remove(EngineSetup.LIBRARY_PATH);
+        if (libraryPathInEnvironment) {
+            env.put(EngineSetup.LIBRARY_PATH, libtorch.toString());
+        }
         Process p = pb.start();
         String out;
         try (var in = p.getInputStream()) {
@@ -88,6 +105,7 @@ class EngineOfflineTest {
         assertEquals("693.0", kv.get("RESULT"), out);
         assertTrue(kv.getOrDefault("ENGINE", "").startsWith("PyTorch"), out);
         assertEquals("true", kv.get("OFFLINE"));
+        assertEquals(libtorch.toAbsolutePath().toString(), kv.get("LIBTORCH"), "PYTORCH_LIBRARY_PATH honoured");
         assertEquals(data.resolve("djl-cache").toString(), kv.get("CACHE"));
         assertEquals(data.resolve("tmp").resolve("jna").toString(), kv.get("JNA"));
         if (unshare) {

@@ -20,6 +20,7 @@ public final class OfflineChild {
         System.out.println("OFFLINE=" + System.getProperty(EngineSetup.OFFLINE));
         System.out.println("CACHE=" + report.cacheDir());
         System.out.println("JNA=" + report.jnaTmp());
+        System.out.println("LIBTORCH=" + report.libraryPath());
         System.out.println("THREADS=" + report.intraOpThreads() + "/" + report.interOpThreads());
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("192.0.2.1", 80), 300);

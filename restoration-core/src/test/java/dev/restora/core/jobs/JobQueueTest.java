@@ -141,4 +141,35 @@ class JobQueueTest {
         assertTrue(changes.get() > 0);
         assertThrows(IllegalStateException.class, () -> q.add(job("c", JobPriority.BATCH)));
     }
+
+    @Test
+    void terminalStatesIgnoreLaterMoves() {
+        Job<String> j = job("x", JobPriority.BATCH);
+        List<String> seen = new ArrayList<>();
+        j.addListener(new JobListener() {
+            @Override
+            public void stateChanged(Job<?> job, JobState from, JobState to) {
+                seen.add(from + "->" + to);
+            }
+        });
+        j.addListener(new JobListener() {
+            @Override
+            public void stateChanged(Job<?> job, JobState from, JobState to) {
+                throw new IllegalStateException("a broken listener must not break the job");
+            }
+        });
+        assertTrue(j.start("cpu"));
+        assertFalse(j.start("cpu"), "started once");
+        j.cancelled();
+        j.succeed("late");
+        j.fail("late", new RuntimeException());
+        j.cancel();
+        assertEquals(JobState.CANCELLED, j.state());
+        assertNull(j.result());
+        assertNull(j.errorMessage());
+        assertEquals(List.of("QUEUED->RUNNING", "RUNNING->CANCELLED"), seen);
+        assertTrue(j.isDone());
+        assertEquals("cpu", j.lane());
+        assertTrue(j.finished() != null && !j.runTime().isNegative());
+    }
 }

@@ -79,4 +79,20 @@ class LinearAttentionActivationTest {
             assertEquals(1.9544997f, Activations.gelu(x2).getFloat(0), 2e-6f);
         }
     }
+
+    @Test
+    void chunkedAttentionFreesEachChunksLogitsBeforeTheNext() {
+        try (NDManager m = NDManager.newBaseManager(); NDManager scope = m.newSubManager()) {
+            NDArray q = scope.randomNormal(new ai.djl.ndarray.types.Shape(1, 64, 8));
+            NDArray k = scope.randomNormal(new ai.djl.ndarray.types.Shape(1, 32, 8));
+            NDArray v = scope.randomNormal(new ai.djl.ndarray.types.Shape(1, 32, 8));
+            int before = scope.getManagedArrays().size();
+            NDArray out = Attention.chunked(q, k, v, 0.35, 8);
+            int added = scope.getManagedArrays().size() - before;
+            System.out.println("chunked attention, 8 chunks: " + added + " arrays left in the caller's scope");
+            // k transposed, one output per chunk, the concatenation: nothing per chunk beyond its output
+            assertEquals(1 + 8 + 1, added);
+            assertEquals(scope, out.getManager());
+        }
+    }
 }
