@@ -137,7 +137,7 @@ final class RestoreCommand implements Callable<Integer> {
         Set<Path> targets = new HashSet<>();
         AtomicReference<Job<RestoreResult>> current = new AtomicReference<>();
         AtomicBoolean interrupted = new AtomicBoolean();
-        try (WorkerPool pool = new WorkerPool(List.of(dev), 1);
+        try (WorkerPool pool = new WorkerPool(List.of(dev), 2);
              CancelOnInterrupt ignored = new CancelOnInterrupt(() -> {
                  interrupted.set(true);
                  Job<RestoreResult> j = current.get();
