@@ -48,6 +48,7 @@ check "the DJL JNI library is in lib/app/native" compgen -G "$IMG/lib/app/native
 check "the natives jar is not shipped (no pytorch-native-*.jar)" bash -c "! compgen -G '$IMG/lib/app/pytorch-native-*.jar' >/dev/null"
 check "JavaFX's libraries are in the runtime (libglass.so, libprism_es2.so)" \
     test -f "$IMG/lib/runtime/lib/libglass.so" -a -f "$IMG/lib/runtime/lib/libprism_es2.so"
+check "the runtime's class-data-sharing archive maps (java -Xshare:on)" bash -c "'$IMG/lib/runtime/bin/java' -Xshare:on -version >/dev/null 2>&1"
 check "the launcher passes PYTORCH_LIBRARY_PATH" grep -q 'PYTORCH_LIBRARY_PATH=$APPDIR/native' "$IMG/lib/app/restora.cfg"
 check "legal notices are in the image" test -f "$IMG/lib/app/legal/THIRD-PARTY-NOTICES.md" -a -f "$IMG/lib/app/legal/MODEL-WEIGHTS.md"
 
@@ -138,6 +139,24 @@ else
     check "no new file outside the app data folder and --out (find; strace not installed)" test -z "$new"
 fi
 
+# ---- the studio launcher ------------------------------------------------------------------------------------------
+if unzip -Z1 "$(ls "$IMG"/lib/app/restora-app-*.jar | head -1)" | grep -q '^dev/restora/app/studio/StudioApp.class$'; then
+    if command -v xvfb-run >/dev/null 2>&1; then
+        # the launcher is the JVM's process: timeout ends it, then xvfb-run stops its server
+        set +e
+        run xvfb-run -a timeout 30 "$IMG/bin/restora-studio" > "$T/studio.txt" 2>&1
+        rc=$?
+        set -e
+        [ "$rc" = 124 ] || sed 's/^/      | /' "$T/studio.txt"
+        check "the studio window runs for 30 s under Xvfb, offline (exit $rc; 124 = ended by the timeout)" test "$rc" = 124
+    else
+        echo "SKIP  the studio window: xvfb-run is missing (apt-get install -y xvfb libgtk-3-0)"
+    fi
+else
+    run "$IMG/bin/restora-studio" > "$T/studio.txt" 2>&1 || true
+    check "the studio launcher prints the help (this build has no studio)" grep -q '^Usage: restora' "$T/studio.txt"
+fi
+
 # ---- numbers -------------------------------------------------------------------------------------------------------
 echo "      app-image: $(du -sm "$IMG" | cut -f1) MB ($IMG)"
 echo "      start-up (restora pipelines, best of 3): ${best} ms; restore: ${restore_ms} ms"
@@ -151,6 +170,7 @@ if [ "$DEB" = 1 ]; then
         check ".deb depends on libgtk-3-0" grep -q 'Depends:.*libgtk-3-0' "$T/deb-info.txt"
         check ".deb postinst links /usr/bin/restora" bash -c "dpkg-deb -e '$deb' '$T/ctl' && grep -q '/usr/bin/restora' '$T/ctl/postinst'"
         check ".deb desktop entry sets ONEDNN_MAX_CPU_ISA" bash -c "dpkg-deb -x '$deb' '$T/x' && grep -rq 'Exec=env ONEDNN_MAX_CPU_ISA' '$T/x/opt/restora-studio/lib/'*.desktop"
+        check ".deb hides the command line's menu entry (NoDisplay)" grep -q '^NoDisplay=true' "$T/x/opt/restora-studio/lib/restora-studio-restora.desktop"
         check ".deb registers png, jpeg, wav, flac" bash -c "grep -h 'MimeType' '$T/x/opt/restora-studio/lib/'*.desktop | grep -q 'image/png' && grep -h MimeType '$T/x/opt/restora-studio/lib/'*.desktop | grep -q 'audio/flac'"
     else
         fail ".deb was built"
