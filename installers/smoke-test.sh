@@ -44,7 +44,7 @@ IMG="$HERE/target/image/restora-studio"
 
 # ---- the image's layout -----------------------------------------------------------------------------------------
 check "libtorch is in lib/app/native" test -f "$IMG/lib/app/native/libtorch.so"
-check "the DJL JNI library is in lib/app/native" compgen -G "$IMG/lib/app/native/*-libdjl_torch.so" >/dev/null
+check "the DJL JNI library is in lib/app/native" bash -c "compgen -G '$IMG/lib/app/native/*-libdjl_torch.so' >/dev/null"
 check "the natives jar is not shipped (no pytorch-native-*.jar)" bash -c "! compgen -G '$IMG/lib/app/pytorch-native-*.jar' >/dev/null"
 check "JavaFX's libraries are in the runtime (libglass.so, libprism_es2.so)" \
     test -f "$IMG/lib/runtime/lib/libglass.so" -a -f "$IMG/lib/runtime/lib/libprism_es2.so"
