@@ -132,6 +132,14 @@ $jniPath = "jnilib/$DjlClassifier/$flavor/djl_torch.dll"
 $n = Unzip-Entries $JniJar { param($p) $p -eq $jniPath } $Native { param($x) "$djlVersion-$x" }
 if ($n -ne 1) { Die "$JniJar has no $jniPath" }
 
+# JNA's native part in place (-Djna.boot.library.path), not unpacked into the data folder at every start
+$jnaJar = Get-ChildItem (Join-Path $Staging 'jna-[0-9]*.jar') | Select-Object -First 1
+if ($jnaJar) {
+    $jnaDir = Join-Path $Staging 'jna'
+    New-Item -ItemType Directory -Force -Path $jnaDir | Out-Null
+    Unzip-Entries $jnaJar.FullName { param($p) $p -eq 'com/sun/jna/win32-x86-64/jnidispatch.dll' } $jnaDir | Out-Null
+}
+
 Copy-Item (Join-Path $Here 'legal\*') (Join-Path $Staging 'legal')
 foreach ($j in @(Get-ChildItem (Join-Path $Staging '*.jar') | ForEach-Object FullName) + $FxJars) {
     $d = Join-Path $Staging ('legal\licenses\' + [System.IO.Path]::GetFileNameWithoutExtension($j))
@@ -157,7 +165,7 @@ $GuiMain = 'dev.restora.app.Main'
 $zip = [System.IO.Compression.ZipFile]::OpenRead($AppJar.FullName)
 try { if ($zip.GetEntry('dev/restora/app/studio/StudioApp.class')) { $GuiMain = 'dev.restora.app.studio.StudioApp' } } finally { $zip.Dispose() }
 # single quotes: jpackage itself expands $APPDIR when the app starts
-$JavaOptions = @('-Dai.djl.offline=true', '-DPYTORCH_LIBRARY_PATH=$APPDIR\native', '-XX:MaxDirectMemorySize=8g',
+$JavaOptions = @('-Dai.djl.offline=true', '-DPYTORCH_LIBRARY_PATH=$APPDIR\native', '-Djna.boot.library.path=$APPDIR\jna', '-XX:MaxDirectMemorySize=8g',
     '-XX:MaxRAMPercentage=50', '-XX:-UsePerfData')
 $Common = @('--name', $Name, '--app-version', $AppVersion, '--vendor', 'Restora Studio',
     '--copyright', 'Copyright the Restora Studio authors; third-party notices in legal\',

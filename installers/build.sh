@@ -34,10 +34,10 @@ done
 # These must match the OS profiles of the parent pom, which pick the native jars Maven copies into app/target/lib.
 case "$(uname -s)-$(uname -m)" in
     Linux-x86_64|Linux-amd64)
-        OS=linux; DJL_CLASSIFIER=linux-x86_64; FX_PLATFORM=linux; LIBEXT=so
+        OS=linux; DJL_CLASSIFIER=linux-x86_64; FX_PLATFORM=linux; LIBEXT=so; JNA_PLATFORM=linux-x86-64
         NAME=restora-studio; FX_LIB_DIR=lib ;;
     Darwin-arm64)
-        OS=mac; DJL_CLASSIFIER=osx-aarch64; FX_PLATFORM=mac-aarch64; LIBEXT=dylib
+        OS=mac; DJL_CLASSIFIER=osx-aarch64; FX_PLATFORM=mac-aarch64; LIBEXT=dylib; JNA_PLATFORM=darwin-aarch64
         NAME="Restora Studio"; FX_LIB_DIR=lib ;;
     *) die "unsupported platform $(uname -s) $(uname -m): Linux x86-64 and macOS arm64 are packaged here (Windows: build.ps1)" ;;
 esac
@@ -131,6 +131,14 @@ case "$OS" in linux) jni_name=libdjl_torch.so ;; mac) jni_name=libdjl_torch.dyli
 unzip -p "$JNI_JAR" "jnilib/$DJL_CLASSIFIER/$flavor/$jni_name" > "$INPUT/native/$djl_version-$jni_name"
 [ -s "$INPUT/native/$djl_version-$jni_name" ] || die "$JNI_JAR has no jnilib/$DJL_CLASSIFIER/$flavor/$jni_name"
 
+# JNA's native part from its jar, so that JNA loads it in place (-Djna.boot.library.path) instead of unpacking it
+# into the data folder at every start (and, on macOS, so that it is signed with the bundle)
+jna_jar="$(ls "$INPUT"/jna-[0-9]*.jar 2>/dev/null | head -1 || true)"
+if [ -n "$jna_jar" ]; then
+    mkdir -p "$INPUT/jna"
+    unzip -q -j -o "$jna_jar" "com/sun/jna/$JNA_PLATFORM/*jnidispatch*" -d "$INPUT/jna"
+fi
+
 # legal notices: ours, then the licence files the jars carry
 cp "$HERE"/legal/*.md "$HERE"/legal/*.txt "$INPUT/legal/" 2>/dev/null || true
 for j in "$INPUT"/*.jar "${FX_JARS[@]}"; do
@@ -171,6 +179,7 @@ fi
 JAVA_OPTIONS=(
     -Dai.djl.offline=true                       # no telemetry, no native download (EngineSetup sets it too)
     '-DPYTORCH_LIBRARY_PATH=$APPDIR/native'     # libtorch in place; jpackage expands $APPDIR at start
+    '-Djna.boot.library.path=$APPDIR/jna'      # JNA's library in place, not unpacked at start
     -XX:MaxDirectMemorySize=8g                  # the checkpoint reader keeps weights in direct buffers
     -XX:MaxRAMPercentage=50                     # heap: half the RAM (images of several thousand pixels a side)
     -XX:-UsePerfData                            # no /tmp/hsperfdata_<user> file

@@ -131,6 +131,7 @@ if [ ${#TRACE[@]} -gt 0 ]; then
     grep -v -E "^($DATA/|$DATA\$|$T/out(/|\$)|/dev/|/proc/self/|/proc/[0-9]+/)" "$T/written.txt" \
         | grep -v -E "^($DATA_ROOT|$T/home/.local|$T/home)\$" > "$T/outside.txt" || true
     if [ -s "$T/outside.txt" ]; then sed 's/^/      outside: /' "$T/outside.txt"; fi
+    check "JNA's library was loaded from the image (nothing unpacked into tmp/jna)" bash -c "! grep -q '$DATA/tmp/jna/.' '$T/written.txt'"
     check "no write outside the app data folder and --out (strace: $(wc -l < "$T/written.txt") paths)" test ! -s "$T/outside.txt"
 else
     new="$( { find "$T/home" "$IMG" -newer "$T/stamp" -type f; find /tmp /var/tmp -maxdepth 2 -newer "$T/stamp" -type f 2>/dev/null; } \
