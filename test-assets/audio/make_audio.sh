@@ -114,7 +114,7 @@ PY
 
 # --- 3. format interop files written by sox (and flac): a 1 kHz sine at -6 dBFS, 0.05 s
 f="$here/formats"
-gen() { sox -n -D "$@" synth 0.05 sine 1000 vol 0.5; }
+gen() { sox -R -n -D "$@" synth 0.05 sine 1000 vol 0.5; }
 gen -r 8000 -c 1 -b 8 -e unsigned-integer "$f/pcm_u8_8k_mono.wav"
 gen -r 16000 -c 2 -b 16 "$f/pcm16_16k_stereo.wav"
 gen -r 44100 -c 1 -b 24 "$f/pcm24_44k_mono.wav"
@@ -136,12 +136,12 @@ for x in "$f"/*.wav "$f"/*.flac; do
 done
 
 # --- 4. bad inputs (see ../bad/AUDIO.md)
-sox -n -r 16000 -c 1 -b 16 "$work/ok.wav" synth 0.5 sine 440 vol 0.5
+sox -D -R -n -r 16000 -c 1 -b 16 "$work/ok.wav" synth 0.5 sine 440 vol 0.5
 head -c 4000 "$work/ok.wav" > "$bad/audio_truncated.wav"
 : > "$bad/audio_empty.wav"
 printf 'This is a text file, not a WAV.\n' > "$bad/audio_text.wav"
-sox -n -r 16000 -c 1 -e ima-adpcm "$bad/audio_ima_adpcm.wav" synth 0.2 sine 440
-sox -n -r 16000 -c 1 -e ms-adpcm "$bad/audio_ms_adpcm.wav" synth 0.2 sine 440
+sox -D -R -n -r 16000 -c 1 -e ima-adpcm "$bad/audio_ima_adpcm.wav" synth 0.2 sine 440
+sox -D -R -n -r 16000 -c 1 -e ms-adpcm "$bad/audio_ms_adpcm.wav" synth 0.2 sine 440
 python3 - "$work/ok.wav" "$bad" <<'PY'
 import sys, struct, zlib
 import numpy as np

@@ -22,6 +22,8 @@ import java.nio.file.StandardOpenOption;
  * message names the file and the problem.
  */
 public final class AudioIO {
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private AudioIO() {
     }
 
@@ -38,6 +40,39 @@ public final class AudioIO {
                 case WAV -> WavReader.read(file, ch);
                 case FLAC -> FlacCodec.read(file);
             };
+        } catch (NoSuchFileException e) {
+            throw new AudioFormatException(file + ": file not found", e);
+        } catch (AccessDeniedException e) {
+            throw new AudioFormatException(file + ": permission denied", e);
+        } catch (IOException e) {
+            throw new AudioFormatException(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * What a file holds, from its header only (no audio is decoded): for listing and planning batches.
+     *
+     * @param format     the container
+     * @param sampleRate samples per second
+     * @param channels   channel count
+     * @param frames     samples per channel (-1 when a FLAC header does not say)
+     * @param encoding   the stored sample encoding (G.711 reports {@link SampleEncoding#PCM_16}, what it decodes to)
+     */
+    public record Info(Detected format, int sampleRate, int channels, long frames, SampleEncoding encoding) {
+        public double seconds() {
+            return frames < 0 ? -1 : frames / (double) sampleRate;
+        }
+    }
+
+    /** Reads the header of a WAV or FLAC file; the same checks and errors as {@link #read}, without decoding. */
+    public static Info probe(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            Detected kind = detect(file, ch);
+            if (kind == Detected.WAV) {
+                WavReader.Header h = WavReader.header(file, ch);
+                return new Info(kind, h.format().sampleRate(), h.format().channels(), h.frames(), h.encoding());
+            }
+            return FlacCodec.probe(file);
         } catch (NoSuchFileException e) {
             throw new AudioFormatException(file + ": file not found", e);
         } catch (AccessDeniedException e) {
@@ -78,6 +113,18 @@ public final class AudioIO {
         }
         if (s4.equals("fLaC")) {
             return Detected.FLAC;
+        }
+        if (s4.startsWith("ID3") && h.length >= 10) {
+            // an ID3v2 tag (some taggers put one before FLAC): look past it
+            long tag = 10 + ((h[6] & 0x7FL) << 21 | (h[7] & 0x7FL) << 14 | (h[8] & 0x7FL) << 7 | (h[9] & 0x7FL))
+                    + ((h[5] & 0x10) != 0 ? 10 : 0);
+            ByteBuffer after = ByteBuffer.allocate(4);
+            while (after.hasRemaining() && ch.read(after, tag + after.position()) > 0) {
+                // fill
+            }
+            if (!after.hasRemaining() && new String(after.array(), StandardCharsets.ISO_8859_1).equals("fLaC")) {
+                return Detected.FLAC;
+            }
         }
         throw new AudioFormatException(file + ": not a WAV or FLAC file: " + describe(h, size));
     }
@@ -152,11 +199,14 @@ public final class AudioIO {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".part");
+            // not Files.createTempFile: its owner-only permissions would stay on the finished file
+            tmp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".part");
             if (spec.format() == AudioFileSpec.Format.FLAC) {
+                Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
                 FlacCodec.write(clip, enc, file, tmp);
             } else {
-                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE), 1 << 16)) {
                     WavWriter.write(clip, enc, file, out);
                 }
             }

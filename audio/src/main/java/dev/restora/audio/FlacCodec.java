@@ -107,6 +107,25 @@ final class FlacCodec {
         }
     }
 
+    /** The STREAMINFO of a FLAC file. */
+    static AudioIO.Info probe(Path file) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 12)) {
+            FLACDecoder dec = new FLACDecoder(in);
+            StreamInfo info;
+            try {
+                info = dec.readStreamInfo();
+            } catch (IOException | RuntimeException e) {
+                throw WavReader.error(file, "damaged or truncated FLAC header (" + e.getMessage() + ")");
+            }
+            if (info == null || info.getChannels() < 1 || info.getSampleRate() < 1) {
+                throw WavReader.error(file, "FLAC stream without a valid STREAMINFO");
+            }
+            long total = info.getTotalSamples();
+            return new AudioIO.Info(AudioIO.Detected.FLAC, info.getSampleRate(), info.getChannels(),
+                    total > 0 ? total : -1, SampleEncoding.of(info.getBitsPerSample(), false));
+        }
+    }
+
     /** Encodes {@code clip} as FLAC into {@code target} (a file that will be overwritten). */
     static void write(AudioClip clip, SampleEncoding enc, Path file, Path target) throws IOException {
         int nch = clip.channelCount();

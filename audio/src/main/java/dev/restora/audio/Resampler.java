@@ -167,9 +167,7 @@ public final class Resampler {
             int first = base - halfTaps + 1;
             double acc = 0;
             if (first >= 0 && first + taps <= n) {
-                for (int j = 0; j < taps; j++) {
-                    acc += h[j] * x[first + j];
-                }
+                acc = dot(h, x, first, taps);
             } else {
                 int jFrom = Math.max(0, -first);
                 int jTo = Math.min(taps, n - first);
@@ -180,6 +178,137 @@ public final class Resampler {
             y[k] = (float) acc;
         }
         return y;
+    }
+
+    /** Filter taps for output {@code k}: the phase table, or {@code scratch} filled by interpolation. */
+    private double[] tapsFor(long k, double[] scratch) {
+        int phase = (int) (k * down % up);
+        if (phases != null) {
+            return phases[phase];
+        }
+        fillInterpolated(phase / (double) up, scratch);
+        return scratch;
+    }
+
+    /**
+     * Incremental resampling of one long signal, in pieces of any size: the concatenated outputs of
+     * {@link #push} and {@link #finish} equal {@link #process} of the whole signal, sample for sample. Output
+     * {@code k} needs the input up to about {@code taps()/2} samples past its time, so it is produced once that
+     * input has arrived; {@link #finish} treats the rest as zeros. Not thread-safe.
+     */
+    public Stream stream() {
+        return new Stream();
+    }
+
+    /** See {@link #stream()}. */
+    public final class Stream {
+        private float[] buf = new float[4096];
+        private long bufStart;   // absolute input index of buf[0]
+        private int bufLen;
+        private long received;
+        private long next;       // next output index
+        private boolean finished;
+        private final double[] scratch = new double[2 * halfTaps];
+
+        private Stream() {
+        }
+
+        /** Takes the next {@code x} samples and returns the outputs that became computable (maybe none). */
+        public float[] push(float[] x) {
+            if (finished) {
+                throw new IllegalStateException("stream already finished");
+            }
+            append(x);
+            received += x.length;
+            // output k is complete once input base(k) + halfTaps has arrived
+            long limit = up == down ? received : lastComplete();
+            return emit(limit);
+        }
+
+        /** Ends the signal and returns the remaining outputs, for a total of {@code outputLength(n)}. */
+        public float[] finish() {
+            if (finished) {
+                throw new IllegalStateException("stream already finished");
+            }
+            finished = true;
+            return emit(outputLength(received));
+        }
+
+        /** The number of outputs whose taps all lie on input already received. */
+        private long lastComplete() {
+            // output k reads inputs up to floor(k*down/up) + halfTaps, so it is complete when
+            // k*down < (received - halfTaps) * up
+            long room = received - halfTaps;
+            if (room <= 0) {
+                return 0;
+            }
+            long count = (room * up + down - 1) / down;
+            return Math.min(count, outputLength(received));
+        }
+
+        private float[] emit(long limit) {
+            int count = (int) Math.max(0, limit - next);
+            float[] y = new float[count];
+            for (int i = 0; i < count; i++, next++) {
+                if (up == down) {
+                    y[i] = at(next);
+                    continue;
+                }
+                long base = next * down / up;
+                double[] h = tapsFor(next, scratch);
+                long first = base - halfTaps + 1;
+                double acc = 0;
+                for (int j = 0; j < h.length; j++) {
+                    acc += h[j] * at(first + j);
+                }
+                y[i] = (float) acc;
+            }
+            discardBefore(up == down ? next : next * down / up - halfTaps + 1);
+            return y;
+        }
+
+        private float at(long i) {
+            if (i < 0 || i >= received) {
+                return 0f;
+            }
+            return buf[(int) (i - bufStart)];
+        }
+
+        private void append(float[] x) {
+            if (bufLen + x.length > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, bufLen + x.length));
+            }
+            System.arraycopy(x, 0, buf, bufLen, x.length);
+            bufLen += x.length;
+        }
+
+        private void discardBefore(long index) {
+            int drop = (int) Math.max(0, Math.min(bufLen, index - bufStart));
+            if (drop > 0) {
+                System.arraycopy(buf, drop, buf, 0, bufLen - drop);
+                bufLen -= drop;
+                bufStart += drop;
+            }
+        }
+    }
+
+    /** The dot product of the taps with {@code x[first..]}, with four partial sums (taps is even). */
+    private static double dot(double[] h, float[] x, int first, int taps) {
+        double a0 = 0;
+        double a1 = 0;
+        double a2 = 0;
+        double a3 = 0;
+        int j = 0;
+        for (; j + 3 < taps; j += 4) {
+            a0 += h[j] * x[first + j];
+            a1 += h[j + 1] * x[first + j + 1];
+            a2 += h[j + 2] * x[first + j + 2];
+            a3 += h[j + 3] * x[first + j + 3];
+        }
+        for (; j < taps; j++) {
+            a0 += h[j] * x[first + j];
+        }
+        return (a0 + a1) + (a2 + a3);
     }
 
     private void fillInterpolated(double frac, double[] h) {

@@ -49,7 +49,24 @@ final class WavReader {
     record Format(int tag, int channels, int sampleRate, int blockAlign, int containerBytes, int validBits) {
     }
 
+    /** The parsed header: the format and where the audio is. */
+    record Header(Format format, long dataOffset, int frames) {
+        SampleEncoding encoding() {
+            return switch (format.tag()) {
+                case TAG_FLOAT -> format.containerBytes() == 4 ? SampleEncoding.FLOAT_32 : SampleEncoding.FLOAT_64;
+                case TAG_PCM -> SampleEncoding.of(format.validBits(), false);
+                default -> SampleEncoding.PCM_16;
+            };
+        }
+    }
+
     static AudioClip read(Path file, FileChannel ch) throws IOException {
+        Header h = header(file, ch);
+        return decode(file, ch, h.format(), h.dataOffset(), h.frames());
+    }
+
+    /** Parses and checks the header against the file's real size; reads no audio. */
+    static Header header(Path file, FileChannel ch) throws IOException {
         long fileSize = ch.size();
         if (fileSize < 12) {
             throw error(file, "truncated: only " + fileSize + " bytes, too short for a WAV header");
@@ -66,8 +83,8 @@ final class WavReader {
         if (!fourCc(head, 8).equals("WAVE")) {
             throw error(file, "a RIFF file of type '" + printable(fourCc(head, 8)) + "', not WAVE audio");
         }
-        long riffSize = Integer.toUnsignedLong(head.getInt(4));
-        long end = !rf64 && riffSize >= 4 && 8 + riffSize <= fileSize ? 8 + riffSize : fileSize;
+        // the RIFF size is often wrong (streamed or buggy writers): walk the chunks to the end of the file
+        long end = fileSize;
 
         Format fmt = null;
         long dataOffset = -1;
@@ -97,7 +114,7 @@ final class WavReader {
             if (dataOffset >= 0 && fmt != null) {
                 break;
             }
-            pos = body + size + (size & 1);
+            pos = next(ch, body, size, end);
         }
         if (fmt == null) {
             throw error(file, dataOffset < 0 ? "no 'fmt ' and no 'data' chunk (empty or truncated WAV)"
@@ -120,7 +137,32 @@ final class WavReader {
         if (frames > Integer.MAX_VALUE - 8) {
             throw error(file, "too long to load: " + frames + " frames per channel");
         }
-        return decode(file, ch, fmt, dataOffset, (int) frames);
+        return new Header(fmt, dataOffset, (int) frames);
+    }
+
+    /**
+     * The next chunk's position: after the pad byte of an odd-sized chunk, unless the writer forgot the pad (then
+     * a chunk id starts right after the body and the padded position holds none).
+     */
+    private static long next(FileChannel ch, long body, long size, long end) throws IOException {
+        long padded = body + size + (size & 1);
+        if ((size & 1) == 0 || padded + 8 > end) {
+            return padded;
+        }
+        ByteBuffer b = readAt(ch, body + size, 5);
+        boolean paddedId = isFourCc(b, 1);
+        boolean unpaddedId = isFourCc(b, 0);
+        return !paddedId && unpaddedId ? body + size : padded;
+    }
+
+    private static boolean isFourCc(ByteBuffer b, int at) {
+        for (int i = at; i < at + 4; i++) {
+            int c = b.get(i) & 0xFF;
+            if (c < 0x20 || c > 0x7E) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String seconds(long bytes, Format f) {

@@ -33,6 +33,10 @@ final class WavWriter {
             throw new AudioFormatException(file + ": " + (dataSize >> 20) + " MiB of audio is too large for a WAV file "
                     + "(at most 4 GiB); write FLAC or a lower bit depth instead");
         }
+        if ((long) clip.sampleRate() * blockAlign > MAX_RIFF || blockAlign > 0xFFFF) {
+            throw new AudioFormatException(file + ": " + nch + " channels at " + clip.sampleRate() + " Hz and "
+                    + enc.bits() + " bits do not fit a WAV header");
+        }
         checkFinite(clip, file);
         ByteBuffer h = ByteBuffer.allocate(12 + 8 + fmtSize + (fact ? 12 : 0) + 8).order(ByteOrder.LITTLE_ENDIAN);
         h.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt((int) riffSize);

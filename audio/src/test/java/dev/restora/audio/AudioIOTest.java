@@ -178,7 +178,7 @@ class AudioIOTest {
 
     @Test
     void flacRoundTripAndContentDetection() throws IOException {
-        for (SampleEncoding enc : new SampleEncoding[] {SampleEncoding.PCM_16, SampleEncoding.PCM_24}) {
+        for (SampleEncoding enc : new SampleEncoding[] {SampleEncoding.PCM_U8, SampleEncoding.PCM_16, SampleEncoding.PCM_24}) {
             AudioClip clip = noise(2, 20000, 44100, 5);
             Path f = dir.resolve("x" + enc.bits() + ".flac");
             AudioIO.write(clip, f, AudioFileSpec.flac(enc));
@@ -210,6 +210,25 @@ class AudioIOTest {
         Path w = dir.resolve("float.wav");
         AudioIO.write(floaty, w);
         assertEquals(SampleEncoding.FLOAT_32, AudioIO.read(w).sourceEncoding());
+    }
+
+    @Test
+    void flacBehindAnId3TagReads() throws IOException {
+        Path f = dir.resolve("plain.flac");
+        AudioClip clip = noise(2, 3000, 22050, 3);
+        AudioIO.write(clip, f, AudioFileSpec.flac(SampleEncoding.PCM_16));
+        byte[] frame = "TIT2\u0000\u0000\u0000\u0006\u0000\u0000\u0000hello".getBytes(StandardCharsets.ISO_8859_1);
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(new byte[] {'I', 'D', '3', 3, 0, 0, 0, 0, 0, (byte) frame.length});
+        b.writeBytes(frame);
+        b.writeBytes(Files.readAllBytes(f));
+        Path tagged = Files.write(dir.resolve("tagged.flac"), b.toByteArray());
+        assertEquals(AudioIO.Detected.FLAC, AudioIO.detect(tagged));
+        assertArrayEquals(AudioIO.read(f).channels()[1], AudioIO.read(tagged).channels()[1]);
+        assertEquals(new AudioIO.Info(AudioIO.Detected.FLAC, 22050, 2, 3000, SampleEncoding.PCM_16), AudioIO.probe(tagged));
+        // an ID3 tag before anything else is still reported as MP3-like
+        Path mp3 = Files.write(dir.resolve("song.wav"), new byte[] {'I', 'D', '3', 3, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFB});
+        assertTrue(failure(mp3).contains("MP3 or AAC"), failure(mp3));
     }
 
     @Test
@@ -277,6 +296,9 @@ class AudioIOTest {
         Files.write(zeroCh, riff(chunk("fmt ", fmt(1, 0, 8000, 2, 16), true), chunk("data", new byte[4], true)));
         assertTrue(failure(zeroCh).contains("0 channels"), failure(zeroCh));
 
+        Path folder = Files.createDirectory(dir.resolve("folder.wav"));
+        assertTrue(failure(folder).startsWith(folder + ": "), failure(folder));
+
         Path missing = dir.resolve("nope.wav");
         assertTrue(failure(missing).contains("nope.wav: file not found"), failure(missing));
     }
@@ -294,6 +316,44 @@ class AudioIOTest {
         Path g = dir.resolve("loud.wav");
         Files.write(g, riff(chunk("fmt ", fmt(3, 1, 8000, 8, 64), true), chunk("data", loud.array(), true)));
         assertEquals(1.75f, AudioIO.read(g).channels()[0][0]);
+    }
+
+    @Test
+    void probeReadsHeadersOnly() throws IOException {
+        Path w = dir.resolve("p.wav");
+        AudioIO.write(noise(6, 4800, 48000, 1), w, AudioFileSpec.wav(SampleEncoding.PCM_24));
+        AudioIO.Info i = AudioIO.probe(w);
+        assertEquals(new AudioIO.Info(AudioIO.Detected.WAV, 48000, 6, 4800, SampleEncoding.PCM_24), i);
+        assertEquals(0.1, i.seconds(), 1e-12);
+        Path f = dir.resolve("p.flac");
+        AudioIO.write(noise(2, 1234, 44100, 2), f, AudioFileSpec.flac(SampleEncoding.PCM_16));
+        assertEquals(new AudioIO.Info(AudioIO.Detected.FLAC, 44100, 2, 1234, SampleEncoding.PCM_16), AudioIO.probe(f));
+        byte[] b = Files.readAllBytes(w);
+        Path cut = Files.write(dir.resolve("cut.wav"), Arrays.copyOf(b, 1000));
+        assertThrows(AudioFormatException.class, () -> AudioIO.probe(cut));
+    }
+
+    @Test
+    void rf64AndUnpaddedOddChunksRead() throws IOException {
+        // RF64 (EBU Tech 3306): sizes 0xFFFFFFFF, the real ones in ds64
+        byte[] data = shorts(1000, -1000, 2000);
+        ByteBuffer ds64 = ByteBuffer.allocate(28).order(ByteOrder.LITTLE_ENDIAN);
+        ds64.putLong(0).putLong(data.length).putLong(3).putInt(0);
+        byte[] body = riff(chunk("ds64", ds64.array(), true), chunk("fmt ", fmt(1, 1, 8000, 2, 16), true),
+                chunk("data", data, true));
+        ByteBuffer bb = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
+        bb.put(0, "RF64".getBytes(StandardCharsets.US_ASCII)).putInt(4, -1);
+        // the data chunk's own size field is 0xFFFFFFFF too
+        int dataAt = body.length - data.length - 4;
+        bb.putInt(dataAt, -1);
+        Path rf = Files.write(dir.resolve("rf64.wav"), body);
+        assertArrayEquals(new float[] {1000 / 32768f, -1000 / 32768f, 2000 / 32768f}, AudioIO.read(rf).channels()[0]);
+        // an odd-sized chunk written without its pad byte, and a RIFF size that is plainly wrong
+        byte[] wav = riff(chunk("fmt ", fmt(1, 1, 8000, 2, 16), true), chunk("note", new byte[] {'a', 'b', 'c'}, false),
+                chunk("data", shorts(16384), true));
+        ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN).putInt(4, 20);
+        Path odd = Files.write(dir.resolve("unpadded.wav"), wav);
+        assertArrayEquals(new float[] {0.5f}, AudioIO.read(odd).channels()[0]);
     }
 
     @Test
@@ -324,5 +384,18 @@ class AudioIOTest {
             assertEquals(1, s.count(), "no temporary files left");
         }
         assertThrows(IllegalArgumentException.class, () -> AudioFileSpec.flac(SampleEncoding.FLOAT_32));
+    }
+
+    @Test
+    void writtenFilesGetOrdinaryPermissions() throws IOException {
+        // the temporary file must not carry owner-only permissions into the result
+        Path probe = Files.createFile(dir.resolve("probe.txt"));
+        for (String name : new String[] {"perm.wav", "perm.flac"}) {
+            Path f = dir.resolve(name);
+            AudioIO.write(noise(1, 100, 8000, 1), f);
+            if (Files.getFileStore(f).supportsFileAttributeView("posix")) {
+                assertEquals(Files.getPosixFilePermissions(probe), Files.getPosixFilePermissions(f), name);
+            }
+        }
     }
 }

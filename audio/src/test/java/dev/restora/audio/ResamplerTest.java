@@ -125,6 +125,56 @@ class ResamplerTest {
     }
 
     @Test
+    void streamingInPiecesEqualsWholeClip() {
+        java.util.Random r = new java.util.Random(9);
+        int[][] rates = {{48000, 16000}, {16000, 48000}, {44100, 16000}, {44101, 48000}, {22050, 22050}};
+        for (int[] rr : rates) {
+            Resampler rs = new Resampler(rr[0], rr[1]);
+            for (int n : new int[] {0, 1, 100, 5000, 23456}) {
+                float[] x = new float[n];
+                for (int i = 0; i < n; i++) {
+                    x[i] = (float) r.nextGaussian();
+                }
+                float[] whole = rs.process(x);
+                Resampler.Stream st = rs.stream();
+                float[] got = new float[whole.length];
+                int filled = 0;
+                int at = 0;
+                while (at < n) {
+                    int len = Math.min(n - at, 1 + r.nextInt(3000));
+                    float[] y = st.push(java.util.Arrays.copyOfRange(x, at, at + len));
+                    System.arraycopy(y, 0, got, filled, y.length);
+                    filled += y.length;
+                    at += len;
+                }
+                float[] tail = st.finish();
+                assertEquals(whole.length, filled + tail.length, rr[0] + "->" + rr[1] + " n=" + n);
+                System.arraycopy(tail, 0, got, filled, tail.length);
+                for (int i = 0; i < whole.length; i++) {
+                    assertEquals(whole[i], got[i], 1e-6f, rr[0] + "->" + rr[1] + " n=" + n + " at " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void printsThroughput() {
+        // a speed figure for the record, not a timed assertion
+        float[] x = sine(440, 48000, 10 * 48000, 0.5);
+        Resampler down = new Resampler(48000, 16000);
+        Resampler up = new Resampler(16000, 48000);
+        down.process(x);
+        long t0 = System.nanoTime();
+        float[] y = down.process(x);
+        long t1 = System.nanoTime();
+        up.process(y);
+        long t2 = System.nanoTime();
+        System.out.printf("Resampler speed, 10 s of audio: 48k->16k %.0f ms (%d taps), 16k->48k %.0f ms (%d taps)%n",
+                (t1 - t0) / 1e6, down.taps(), (t2 - t1) / 1e6, up.taps());
+        assertEquals(160000, y.length);
+    }
+
+    @Test
     void clipConvenienceKeepsChannels() {
         AudioClip c = new AudioClip(new float[][] {sine(440, 44100, 4410, 0.3), sine(660, 44100, 4410, 0.3)}, 44100, 24);
         AudioClip r = Resampler.resample(c, 16000);

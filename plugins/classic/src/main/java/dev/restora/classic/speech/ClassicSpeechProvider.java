@@ -3,6 +3,7 @@ package dev.restora.classic.speech;
 import dev.restora.core.pipeline.Modality;
 import dev.restora.core.pipeline.ModelOption;
 import dev.restora.core.pipeline.ParameterSpec;
+import dev.restora.core.pipeline.PipelineBenchmark;
 import dev.restora.core.pipeline.PipelineContext;
 import dev.restora.core.pipeline.PipelineDescriptor;
 import dev.restora.core.pipeline.PipelineProvider;
@@ -31,8 +32,8 @@ public final class ClassicSpeechProvider implements PipelineProvider {
                             "How much noise to remove: 0 attenuates it by at most 5 dB, 1 by up to 35 dB "
                                     + "(more removal, more risk of watery artefacts).", 0.7, 0.0, 1.0),
                     new ParameterSpec.ChoiceSpec(ESTIMATOR, "Estimator",
-                            "log-mmse (smoother residual noise) or wiener (more removal, harsher).", "log-mmse",
-                            List.of("log-mmse", "wiener")),
+                            "log-mmse (Ephraim-Malah), om-lsa (log-MMSE with speech-presence probability: quieter "
+                                    + "pauses) or wiener (harsher).", "log-mmse", List.of("log-mmse", "om-lsa", "wiener")),
                     new ParameterSpec.DoubleSpec(NOISE_WINDOW, "Noise tracking window (s)",
                             "How long the noise estimate looks back for speech pauses; longer suits steady noise.",
                             1.5, 0.5, 5.0)));
@@ -48,5 +49,10 @@ public final class ClassicSpeechProvider implements PipelineProvider {
             DESCRIPTOR.requireModel(context.model().id());
         }
         return new ClassicSpeechPipeline(DESCRIPTOR);
+    }
+
+    @Override
+    public PipelineBenchmark benchmark() {
+        return new ClassicSpeechBenchmark(DESCRIPTOR);
     }
 }

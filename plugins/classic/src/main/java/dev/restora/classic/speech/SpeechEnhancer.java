@@ -23,7 +23,7 @@ final class SpeechEnhancer {
 
     /** Called every {@code framesPerBlock} frames; may throw to stop (cancellation). */
     interface Progress {
-        void block(int framesDone, int frames, float[] enhancedPowerDb, int frameFrom, int frameTo);
+        void block(int framesDone, int frames, float[] enhancedPower, int frameFrom, int frameTo);
     }
 
     static final double XI_MIN_DB = -25;
@@ -52,10 +52,11 @@ final class SpeechEnhancer {
      * Enhances one channel.
      *
      * @param framesPerBlock how often {@code progress} is called
-     * @param progress       receives progress, and for each block the enhanced frames' power in dB
-     *                       ({@code [frame - frameFrom][bin]} flattened), or null
+     * @param progress       receives progress, or null
+     * @param spectra        whether to hand {@code progress} each block's enhanced power |Ŝ|²
+     *                       ({@code [frame - frameFrom][bin]} flattened; else null)
      */
-    float[] enhance(float[] x, int framesPerBlock, Progress progress) {
+    float[] enhance(float[] x, int framesPerBlock, Progress progress, boolean spectra) {
         int n = x.length;
         int frames = stft.frames(n);
         int bins = stft.bins();
@@ -71,8 +72,10 @@ final class SpeechEnhancer {
 
         // prime the noise tracker over the opening window
         int prime = Math.min(frames, tracker.windowFrames());
+        float[][] primed = new float[prime][];
         for (int t = 0; t < prime; t++) {
             stft.analyzeFrame(x, t, spec);
+            primed[t] = spec.clone();   // kept for the main pass: each frame is transformed once
             Stft.power(spec, power);
             correct(power, windowEnergy[t], corrected);
             tracker.update(corrected);
@@ -81,10 +84,14 @@ final class SpeechEnhancer {
         float[] y = new float[n];
         float[] norm = new float[n];
         int block = Math.max(1, framesPerBlock);
-        float[] blockDb = progress == null ? null : new float[block * bins];
-        double ref = stft.fftSize() / 4.0;
+        float[] blockDb = progress == null || !spectra ? null : new float[block * bins];
         for (int t = 0; t < frames; t++) {
-            stft.analyzeFrame(x, t, spec);
+            if (t < prime) {
+                System.arraycopy(primed[t], 0, spec, 0, spec.length);
+                primed[t] = null;
+            } else {
+                stft.analyzeFrame(x, t, spec);
+            }
             Stft.power(spec, power);
             correct(power, windowEnergy[t], corrected);
             double[] noise = tracker.update(corrected);
@@ -97,7 +104,7 @@ final class SpeechEnhancer {
             if (blockDb != null) {
                 int row = t % block;
                 for (int k = 0; k < bins; k++) {
-                    blockDb[row * bins + k] = Stft.toDb(power[k] * gain[k] * gain[k], ref, -120f);
+                    blockDb[row * bins + k] = power[k] * gain[k] * gain[k];
                 }
             }
             if (progress != null && (t % block == block - 1 || t == frames - 1)) {

@@ -116,6 +116,24 @@ class ClassicSpeechPipelineTest {
     }
 
     @Test
+    void quickBenchmarkReportsItsMeasurements() {
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        Map<String, Object> r = provider().benchmark().run(null, new java.io.PrintStream(text, true), true);
+        assertEquals("classic-speech", r.get("pipeline"));
+        assertEquals(0, r.get("parameters"));
+        List<?> runs = assertInstanceOf(List.class, r.get("measurements"));
+        assertEquals(2, runs.size());
+        for (Object o : runs) {
+            Map<?, ?> m = assertInstanceOf(Map.class, o);
+            assertTrue(((Number) m.get("seconds")).doubleValue() > 0);
+            assertTrue(((Number) m.get("seconds_with_previews")).doubleValue() > 0);
+            assertTrue(((Number) m.get("peak_memory_bytes")).longValue() > 0);
+        }
+        System.out.print(text);
+        assertTrue(text.toString().contains("48 kHz, 2 channels"), text.toString());
+    }
+
+    @Test
     void previewsOffMeansNoPreviewFrames() {
         AudioClip in = AudioIO.read(asset("speech_noisy_pink_16k_mono.wav"));
         List<StepEvent> events = new ArrayList<>();

@@ -43,6 +43,39 @@ class EstimatorPartsTest {
     }
 
     @Test
+    void omLsaDrivesNoiseOnlyFramesToTheFloorAndKeepsStrongBins() {
+        int bins = 64;
+        Random r = new Random(4);
+        double[] noise = new double[bins];
+        java.util.Arrays.fill(noise, 1.0);
+        float[] y2 = new float[bins];
+        float[] lsa = new float[bins];
+        float[] om = new float[bins];
+        SpectralGain a = new SpectralGain(bins, SpectralGain.Estimator.LOG_MMSE, 0.98, Math.pow(10, -2.5), 0.05);
+        SpectralGain b = new SpectralGain(bins, SpectralGain.Estimator.OM_LSA, 0.98, Math.pow(10, -2.5), 0.05);
+        double meanLsa = 0;
+        double meanOm = 0;
+        for (int t = 0; t < 200; t++) {
+            boolean speech = t >= 150;
+            for (int k = 0; k < bins; k++) {
+                y2[k] = (float) (-Math.log(1 - r.nextDouble()) + (speech && k < 32 ? 100 : 0));
+            }
+            a.compute(y2, noise, lsa);
+            b.compute(y2, noise, om);
+            if (t >= 50 && t < 150) {
+                for (int k = 0; k < bins; k++) {
+                    meanLsa += lsa[k] / (100.0 * bins);
+                    meanOm += om[k] / (100.0 * bins);
+                }
+            }
+        }
+        // noise only: OM-LSA's gain sits at the floor, below plain log-MMSE's
+        assertTrue(meanOm < 0.06 && meanOm < meanLsa, "noise-only gains: OM-LSA " + meanOm + ", LSA " + meanLsa);
+        // strong speech bins pass almost unchanged with both
+        assertTrue(om[10] > 0.9 && lsa[10] > 0.9, om[10] + " " + lsa[10]);
+    }
+
+    @Test
     void minimumStatisticsTracksNoiseUnderSpeechBursts() {
         int bins = 64;
         double hop = 0.008;

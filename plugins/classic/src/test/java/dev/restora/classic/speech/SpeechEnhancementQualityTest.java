@@ -31,7 +31,7 @@ class SpeechEnhancementQualityTest {
 
     @Test
     void improvesSiSdrAndSegmentalSnr() {
-        for (String estimator : new String[] {"log-mmse", "wiener"}) {
+        for (String estimator : new String[] {"log-mmse", "om-lsa", "wiener"}) {
             for (Case c : CASES) {
                 AudioClip clean = AudioIO.read(ClassicSpeechPipelineTest.asset(c.clean()));
                 AudioClip noisy = AudioIO.read(ClassicSpeechPipelineTest.asset(c.noisy()));
