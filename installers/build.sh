@@ -8,7 +8,7 @@
 #
 # Needs JDK 17+ with jmods (Debian: openjdk-17-jdk openjdk-17-jmods), Maven 3.8+, unzip; for .deb also fakeroot and
 # dpkg-dev (dpkg-deb); for .rpm rpm-build; for .dmg/.pkg Xcode's command line tools. See installers/README.md.
-set -euo pipefail
+set -euo pipefail   # bash 3.2 (macOS) compatible: empty arrays expand as ${a[@]+"${a[@]}"}
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 ROOT="$(cd "$HERE/.." && pwd -P)"
@@ -155,7 +155,7 @@ if [ "$OS" = linux ]; then
 fi
 
 # ---- 3. the Java runtime: jlink with JavaFX, then JavaFX's native libraries --------------------------------------
-modules="$(grep -v -E '^\s*(#|$)' "$HERE/jlink-modules.txt" | paste -sd, -),javafx.controls,javafx.swing"
+modules="$(grep -v -E '^[[:space:]]*(#|$)' "$HERE/jlink-modules.txt" | paste -sd, -),javafx.controls,javafx.swing"
 fx_path="$(IFS=:; echo "${FX_JARS[*]}")"
 step "jlink: $modules"
 # no --compress: compressed modules start about 0.1 s slower, and the installers compress anyway
@@ -196,7 +196,7 @@ step "jpackage app-image (main class $GUI_MAIN)"
 t0=$(date +%s)
 "$JAVA_HOME/bin/jpackage" --type app-image --dest "$IMAGE_DIR" "${COMMON[@]}" --icon "$icon" \
     --input "$INPUT" --main-jar "$(basename "$APPJAR")" --main-class "$GUI_MAIN" --runtime-image "$RUNTIME" \
-    "${jp_opts[@]}" --add-launcher "restora=$HERE/config/cli.properties" "${mac_opts[@]}"
+    "${jp_opts[@]}" --add-launcher "restora=$HERE/config/cli.properties" ${mac_opts[@]+"${mac_opts[@]}"}
 case "$OS" in linux) IMAGE="$IMAGE_DIR/$NAME" ;; mac) IMAGE="$IMAGE_DIR/$NAME.app" ;; esac
 echo "app-image: $IMAGE ($(du -sh "$IMAGE" | cut -f1), jpackage $(( $(date +%s) - t0 )) s)" >&2
 
@@ -228,6 +228,6 @@ for t in "${TYPES[@]}"; do
             fi ;;
     esac
     "$JAVA_HOME/bin/jpackage" --type "$t" --app-image "$IMAGE" --dest "$PKG_DIR" "${COMMON[@]}" \
-        --license-file "$HERE/legal/LICENSE.txt" "${FA[@]}" "${extra[@]}"
+        --license-file "$HERE/legal/LICENSE.txt" "${FA[@]}" ${extra[@]+"${extra[@]}"}
     echo "$t: $(ls -t "$PKG_DIR"/* | head -1) ($(du -sh "$(ls -t "$PKG_DIR"/* | head -1)" | cut -f1), $(( $(date +%s) - t0 )) s)" >&2
 done
