@@ -19,8 +19,9 @@ public final class Resize {
      * taps outside the image clamped to the border, like {@code F.interpolate(x, size, mode='bicubic')}.
      */
     public static NDArray bicubic(NDArray x, int outH, int outW) {
-        long h = x.getShape().get(-2);
-        long w = x.getShape().get(-1);
+        int d = x.getShape().dimension();
+        long h = x.getShape().get(d - 2);
+        long w = x.getShape().get(d - 1);
         NDManager m = x.getManager();
         NDArray wh = m.create(bicubicMatrix((int) h, outH), new ai.djl.ndarray.types.Shape(outH, h));
         NDArray ww = m.create(bicubicMatrix((int) w, outW), new ai.djl.ndarray.types.Shape(outW, w));
@@ -29,7 +30,8 @@ public final class Resize {
 
     /** Bicubic resize by an integer factor, the scale_factor form of interpolate (same weights as the size form). */
     public static NDArray bicubic(NDArray x, int factor) {
-        return bicubic(x, (int) x.getShape().get(-2) * factor, (int) x.getShape().get(-1) * factor);
+        int d = x.getShape().dimension();
+        return bicubic(x, (int) x.getShape().get(d - 2) * factor, (int) x.getShape().get(d - 1) * factor);
     }
 
     /** Row-major [out x in] interpolation weights for one axis. */

@@ -1,0 +1,54 @@
+package dev.restora.resshift.vq;
+
+import ai.djl.ndarray.NDArray;
+import dev.restora.core.checkpoint.StateDict;
+import dev.restora.core.nn.Attention;
+import dev.restora.core.nn.Conv2d;
+import dev.restora.core.nn.GroupNorm;
+
+/**
+ * LDM AttnBlock (spec §2.2): single-head self-attention over all H·W positions with 1x1 q/k/v/proj_out convs and
+ * a residual. The queries are processed in chunks so that the (HW x HW) logits of a large tile never exist at once
+ * (exact: each query row's softmax is independent).
+ */
+final class AttnBlock {
+    /** Upper bound on the logits held at once, in elements (64 Mi floats = 256 MB). */
+    static final long MAX_LOGITS = 64L << 20;
+
+    private final GroupNorm norm;
+    private final Conv2d q;
+    private final Conv2d k;
+    private final Conv2d v;
+    private final Conv2d proj;
+    private final long channels;
+
+    private AttnBlock(GroupNorm norm, Conv2d q, Conv2d k, Conv2d v, Conv2d proj, long channels) {
+        this.norm = norm;
+        this.q = q;
+        this.k = k;
+        this.v = v;
+        this.proj = proj;
+        this.channels = channels;
+    }
+
+    static AttnBlock load(StateDict sd, long c) {
+        return new AttnBlock(VQNorm.load(sd.sub("norm"), c), Conv2d.load(sd.sub("q"), c, c, 1, 1, 0),
+                Conv2d.load(sd.sub("k"), c, c, 1, 1, 0), Conv2d.load(sd.sub("v"), c, c, 1, 1, 0),
+                Conv2d.load(sd.sub("proj_out"), c, c, 1, 1, 0), c);
+    }
+
+    NDArray forward(NDArray x) {
+        long b = x.getShape().get(0);
+        long h = x.getShape().get(2);
+        long w = x.getShape().get(3);
+        long n = h * w;
+        NDArray hn = norm.forward(x);
+        NDArray qs = q.forward(hn).reshape(b, channels, n).transpose(0, 2, 1);
+        NDArray ks = k.forward(hn).reshape(b, channels, n).transpose(0, 2, 1);
+        NDArray vs = v.forward(hn).reshape(b, channels, n).transpose(0, 2, 1);
+        int chunk = (int) Math.max(1, Math.min(n, MAX_LOGITS / (n * b)));
+        NDArray out = Attention.chunked(qs, ks, vs, Math.pow(channels, -0.5), chunk);
+        NDArray y = out.transpose(0, 2, 1).reshape(b, channels, h, w);
+        return x.add(proj.forward(y));
+    }
+}
