@@ -77,29 +77,18 @@ final class ResShiftPipeline implements RestorationPipeline {
         int requested = p.getInt(ResShiftProvider.TILE_SIZE);
         int tile = requested > 0 ? requested : TileBudget.autoTile(v, device);
         boolean decodedPreviews = p.getBoolean(ResShiftProvider.DECODED_PREVIEWS);
-        NDArray result;
-        while (true) {
-            int overlap = p.getInt(ResShiftProvider.TILE_OVERLAP);
-            overlap = overlap >= 0 ? Math.min(overlap, tile - 1) : tile / 8;
-            int t = tile;
-            try {
-                result = Tiler.run(lq, mask, t, overlap, sf, 3, blend,
-                        (tl, n, lqTile, maskTile, tileScope) -> runTile(tl, n, lqTile, maskTile, tileScope, ctx, oneStep,
-                                decodedPreviews), ctx.token(), scope);
-                break;
-            } catch (RuntimeException e) {
-                int smaller = tile / 2;
-                if (!Tiler.isOutOfMemory(e) || smaller < v.paddingOffset()) {
-                    if (Tiler.isOutOfMemory(e)) {
-                        throw new RestoraException("out of memory even with " + tile + " px tiles; free memory or use "
-                                + "a smaller image", e);
-                    }
-                    throw e;
-                }
-                LOG.warn("out of memory with {} px tiles; retrying with {} px tiles", tile, smaller);
-                tile = smaller;
+        int overlapParam = p.getInt(ResShiftProvider.TILE_OVERLAP);
+        NDArray result = Tiler.withRetry(tile, Math.min(tile, v.paddingOffset()), t -> {
+            int overlap = overlapParam >= 0 ? Math.min(overlapParam, t - 1) : t / 8;
+            // each attempt in its own scope, so a failed attempt's canvas is freed before the retry
+            try (NDManager attempt = scope.newSubManager()) {
+                NDArray r = Tiler.run(lq, mask, t, overlap, sf, 3, blend,
+                        (tl, n, lqTile, maskTile, tileScope) -> runTile(tl, n, lqTile, maskTile, tileScope, ctx,
+                                oneStep, decodedPreviews), ctx.token(), attempt);
+                r.attach(scope);
+                return r;
             }
-        }
+        }, smaller -> LOG.warn("out of memory; retrying with {} px tiles", smaller));
         NDArray out01 = result.mul(0.5f).add(0.5f);
         if (mask != null) {
             // mask_back: keep the input outside the hole (spec §5.1)

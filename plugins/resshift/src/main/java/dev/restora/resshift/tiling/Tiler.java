@@ -75,6 +75,38 @@ public final class Tiler {
         return canvas.div(weight);
     }
 
+    /** One attempt at a given tile side. */
+    @FunctionalInterface
+    public interface Attempt<T> {
+        T run(int tile);
+    }
+
+    /**
+     * Runs {@code attempt} with {@code tile}, halving the tile and retrying while it runs out of memory; below
+     * {@code minTile} the out-of-memory error is reported to the user. Other errors pass through.
+     */
+    public static <T> T withRetry(int tile, int minTile, Attempt<T> attempt, java.util.function.IntConsumer onRetry) {
+        int t = tile;
+        while (true) {
+            try {
+                return attempt.run(t);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                if (!isOutOfMemory(e)) {
+                    throw e;
+                }
+                int smaller = t / 2;
+                if (smaller < minTile) {
+                    throw new dev.restora.core.RestoraException("out of memory even with " + t
+                            + " px tiles; close other programs or process a smaller image", e);
+                }
+                if (onRetry != null) {
+                    onRetry.accept(smaller);
+                }
+                t = smaller;
+            }
+        }
+    }
+
     /** Whether {@code e} is the engine (or JVM) running out of memory, the condition to retry with smaller tiles. */
     public static boolean isOutOfMemory(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
