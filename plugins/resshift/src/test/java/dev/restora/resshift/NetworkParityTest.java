@@ -125,6 +125,12 @@ class NetworkParityTest {
             }
             if (out.has("decoded")) {
                 Tolerance.assertWithin("decoded", vq.decodeQuantized(zq), fx.load(run, out.get("decoded")), tol);
+                // the mid attention chunked over queries (a budget of about 5 chunks) computes the same
+                long n = zRef.getShape().get(2) * zRef.getShape().get(3);
+                VQModel chunked = VQModel.load(FixtureWeights.stateDict(fx.file(ParityFixtures.str(cp, "file")), weights),
+                        VQConfig.fromJson(cp.getAsJsonObject("params")), n * n / 5);
+                Tolerance.assertWithin("decoded, chunked attention", chunked.decodeQuantized(zq),
+                        fx.load(run, out.get("decoded")), tol);
                 checked++;
             }
             assertTrue(checked >= 2, "autoencoder case with too few known outputs: " + out.keySet());

@@ -51,7 +51,7 @@ final class SwinLayer implements TimestepLayer {
     public NDArray forward(NDArray x, NDArray emb) {
         NDArray h = patchEmbed.forward(x);
         for (SwinTransformerBlock b : blocks) {
-            h = b.forward(h);
+            h = dev.restora.resshift.util.Scoped.apply(h, b::forward);
         }
         return patchUnembed.forward(h);
     }

@@ -8,6 +8,7 @@ import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Activations;
 import dev.restora.core.nn.Conv2d;
 import dev.restora.core.nn.GroupNorm;
+import dev.restora.resshift.util.Scoped;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -153,7 +154,7 @@ public final class UNetModelSwin {
         if (lq != null) {
             NDArray cond = mask != null ? NDArrays.concat(new NDList(lq, mask), 1) : lq;
             if (featureExtractor != null) {
-                cond = featureExtractor.forward(cond);
+                cond = Scoped.apply(cond, featureExtractor::forward);
             }
             h = NDArrays.concat(new NDList(h, cond), 1);
         }
@@ -161,15 +162,18 @@ public final class UNetModelSwin {
             h = NDArrays.concat(new NDList(h, extra), 1);
         }
         Deque<NDArray> hs = new ArrayDeque<>();
+        // each block in its own scope: only the skip activations stay alive between blocks
         for (TimestepLayer block : inputBlocks) {
-            h = block.forward(h, emb);
+            h = Scoped.apply(h, a -> block.forward(a, emb));
             hs.push(h);
         }
-        h = middleBlock.forward(h, emb);
+        h = Scoped.apply(h, a -> middleBlock.forward(a, emb));
         for (TimestepLayer block : outputBlocks) {
-            h = block.forward(NDArrays.concat(new NDList(h, hs.pop()), 1), emb);
+            NDArray skip = hs.pop();
+            h = Scoped.apply(h, a -> block.forward(NDArrays.concat(new NDList(a, skip), 1), emb));
+            skip.close();
         }
-        return outConv.forward(Activations.silu(outNorm.forward(h)));
+        return Scoped.apply(h, a -> outConv.forward(Activations.silu(outNorm.forward(a))));
     }
 
     /** Forward without mask or extra channels. */

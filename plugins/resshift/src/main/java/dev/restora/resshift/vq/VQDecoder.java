@@ -5,6 +5,7 @@ import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Activations;
 import dev.restora.core.nn.Conv2d;
 import dev.restora.core.nn.GroupNorm;
+import dev.restora.resshift.util.Scoped;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,13 +41,13 @@ public final class VQDecoder {
         this.convOut = convOut;
     }
 
-    static VQDecoder load(StateDict sd, VQConfig c) {
+    static VQDecoder load(StateDict sd, VQConfig c, long maxLogits) {
         int levels = c.chMult().size();
         long blockIn = (long) c.ch() * c.chMult().get(levels - 1);
         int res = c.resolution() / c.factor();
         Conv2d convIn = Conv2d.load(sd.sub("conv_in"), c.zChannels(), blockIn, 3, 1, 1);
         ResnetBlock m1 = ResnetBlock.load(sd.sub("mid.block_1"), blockIn, blockIn);
-        AttnBlock ma = AttnBlock.load(sd.sub("mid.attn_1"), blockIn);
+        AttnBlock ma = AttnBlock.load(sd.sub("mid.attn_1"), blockIn, maxLogits);
         ResnetBlock m2 = ResnetBlock.load(sd.sub("mid.block_2"), blockIn, blockIn);
         List<List<ResnetBlock>> blocks = new ArrayList<>();
         List<List<AttnBlock>> attns = new ArrayList<>();
@@ -64,7 +65,7 @@ public final class VQDecoder {
                 lb.add(ResnetBlock.load(sd.sub("up." + l + ".block." + b), blockIn, blockOut));
                 blockIn = blockOut;
                 if (c.attnResolutions().contains(res)) {
-                    la.add(AttnBlock.load(sd.sub("up." + l + ".attn." + b), blockIn));
+                    la.add(AttnBlock.load(sd.sub("up." + l + ".attn." + b), blockIn, maxLogits));
                 }
             }
             blocks.set(l, lb);
@@ -80,21 +81,23 @@ public final class VQDecoder {
     }
 
     NDArray forward(NDArray z) {
-        NDArray h = convIn.forward(z);
-        h = mid2.forward(midAttn.forward(mid1.forward(h)));
+        NDArray h = Scoped.apply(z, convIn::forward);
+        h = Scoped.apply(h, mid1::forward);
+        h = Scoped.apply(h, midAttn::forward);
+        h = Scoped.apply(h, mid2::forward);
         for (int l = blocks.size() - 1; l >= 0; l--) {
             List<ResnetBlock> lb = blocks.get(l);
             List<AttnBlock> la = attns.get(l);
             for (int b = 0; b < lb.size(); b++) {
-                h = lb.get(b).forward(h);
+                h = Scoped.apply(h, lb.get(b)::forward);
                 if (!la.isEmpty()) {
-                    h = la.get(b).forward(h);
+                    h = Scoped.apply(h, la.get(b)::forward);
                 }
             }
             if (ups.get(l) != null) {
-                h = ups.get(l).forward(h);
+                h = Scoped.apply(h, ups.get(l)::forward);
             }
         }
-        return convOut.forward(Activations.silu(normOut.forward(h)));
+        return Scoped.apply(h, a -> convOut.forward(Activations.silu(normOut.forward(a))));
     }
 }

@@ -5,6 +5,7 @@ import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Activations;
 import dev.restora.core.nn.Conv2d;
 import dev.restora.core.nn.GroupNorm;
+import dev.restora.resshift.util.Scoped;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,7 +39,7 @@ public final class VQEncoder {
         this.convOut = convOut;
     }
 
-    static VQEncoder load(StateDict sd, VQConfig c) {
+    static VQEncoder load(StateDict sd, VQConfig c, long maxLogits) {
         Conv2d convIn = Conv2d.load(sd.sub("conv_in"), c.inChannels(), c.ch(), 3, 1, 1);
         List<List<ResnetBlock>> blocks = new ArrayList<>();
         List<List<AttnBlock>> attns = new ArrayList<>();
@@ -54,7 +55,7 @@ public final class VQEncoder {
                 lb.add(ResnetBlock.load(sd.sub("down." + l + ".block." + b), blockIn, blockOut));
                 blockIn = blockOut;
                 if (c.attnResolutions().contains(res)) {
-                    la.add(AttnBlock.load(sd.sub("down." + l + ".attn." + b), blockIn));
+                    la.add(AttnBlock.load(sd.sub("down." + l + ".attn." + b), blockIn, maxLogits));
                 }
             }
             blocks.add(lb);
@@ -65,7 +66,7 @@ public final class VQEncoder {
             }
         }
         ResnetBlock m1 = ResnetBlock.load(sd.sub("mid.block_1"), blockIn, blockIn);
-        AttnBlock ma = AttnBlock.load(sd.sub("mid.attn_1"), blockIn);
+        AttnBlock ma = AttnBlock.load(sd.sub("mid.attn_1"), blockIn, maxLogits);
         ResnetBlock m2 = ResnetBlock.load(sd.sub("mid.block_2"), blockIn, blockIn);
         GroupNorm no = VQNorm.load(sd.sub("norm_out"), blockIn);
         Conv2d co = Conv2d.load(sd.sub("conv_out"), blockIn, c.zChannels(), 3, 1, 1);
@@ -73,21 +74,23 @@ public final class VQEncoder {
     }
 
     NDArray forward(NDArray x) {
-        NDArray h = convIn.forward(x);
+        NDArray h = Scoped.apply(x, convIn::forward);
         for (int l = 0; l < blocks.size(); l++) {
             List<ResnetBlock> lb = blocks.get(l);
             List<AttnBlock> la = attns.get(l);
             for (int b = 0; b < lb.size(); b++) {
-                h = lb.get(b).forward(h);
+                h = Scoped.apply(h, lb.get(b)::forward);
                 if (!la.isEmpty()) {
-                    h = la.get(b).forward(h);
+                    h = Scoped.apply(h, la.get(b)::forward);
                 }
             }
             if (l < downs.size()) {
-                h = downs.get(l).forward(h);
+                h = Scoped.apply(h, downs.get(l)::forward);
             }
         }
-        h = mid2.forward(midAttn.forward(mid1.forward(h)));
-        return convOut.forward(Activations.silu(normOut.forward(h)));
+        h = Scoped.apply(h, mid1::forward);
+        h = Scoped.apply(h, midAttn::forward);
+        h = Scoped.apply(h, mid2::forward);
+        return Scoped.apply(h, a -> convOut.forward(Activations.silu(normOut.forward(a))));
     }
 }

@@ -30,11 +30,19 @@ public final class VQModel {
 
     /** Builds the model from a state dict with the keys of spec §4.3; every key must be used. */
     public static VQModel load(StateDict sd, VQConfig c) {
-        VQEncoder enc = VQEncoder.load(sd.sub("encoder"), c);
+        return load(sd, c, AttnBlock.DEFAULT_MAX_LOGITS);
+    }
+
+    /**
+     * @param maxAttentionLogits how many attention logits the mid blocks may hold at once (queries are chunked to
+     *                           stay below it; the result does not depend on it)
+     */
+    public static VQModel load(StateDict sd, VQConfig c, long maxAttentionLogits) {
+        VQEncoder enc = VQEncoder.load(sd.sub("encoder"), c, maxAttentionLogits);
         Conv2d qc = Conv2d.load(sd.sub("quant_conv"), c.zChannels(), c.embedDim(), 1, 1, 0);
         VectorQuantizer vq = VectorQuantizer.load(sd.sub("quantize"), c.nEmbed(), c.embedDim());
         Conv2d pqc = Conv2d.load(sd.sub("post_quant_conv"), c.embedDim(), c.zChannels(), 1, 1, 0);
-        VQDecoder dec = VQDecoder.load(sd.sub("decoder"), c);
+        VQDecoder dec = VQDecoder.load(sd.sub("decoder"), c, maxAttentionLogits);
         sd.requireAllUsed();
         long params = 0;
         for (NDArray a : sd.asMap().values()) {
