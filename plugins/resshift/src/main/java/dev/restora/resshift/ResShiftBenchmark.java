@@ -49,6 +49,12 @@ final class ResShiftBenchmark implements PipelineBenchmark {
             params.put("vq", model.autoencoder().parameterCount());
             out.put("parameters", params);
             List<Map<String, Object>> ms = new ArrayList<>();
+            // the machine is shared: a 3x3 conv 128->128 on 1x128x256x256 (121 ms through DJL on an idle machine,
+            // djl-setup.md) tells how loaded it is; "normalized_seconds" scale the figures to that idle speed
+            Map<String, Object> cal = measure("calibration_conv3x3_128ch_256x256", 5, log, () -> calibration(weights));
+            ms.add(cal);
+            double load = (Double) cal.get("seconds") / IDLE_CONV_SECONDS;
+            out.put("load_factor", load);
             int[] latents = quick ? new int[] {64} : new int[] {64, 128};
             for (int s : latents) {
                 ms.add(measure("unet_call_" + s + "x" + s, quick ? 1 : 3, log, () -> unetCall(model, weights, s)));
@@ -62,9 +68,24 @@ final class ResShiftBenchmark implements PipelineBenchmark {
                 ms.add(measure("run_v3_" + s + "_to_" + s * 4, quick || s > 64 ? 1 : 3, log,
                         () -> wholeRun(model, device, weights, s)));
             }
+            for (Map<String, Object> m : ms) {
+                m.put("normalized_seconds", (Double) m.get("seconds") / load);
+            }
             out.put("measurements", ms);
         }
         return out;
+    }
+
+    /** DJL's 3x3 conv 128->128 on 1x128x256x256, 2 threads, idle machine (djl-setup.md). */
+    static final double IDLE_CONV_SECONDS = 0.121;
+
+    private static void calibration(NDManager weights) {
+        try (NDManager scope = weights.newSubManager()) {
+            NDArray x = scope.randomNormal(new Shape(1, 128, 256, 256));
+            NDArray w = scope.randomNormal(new Shape(128, 128, 3, 3));
+            new dev.restora.core.nn.Conv2d(w, null, 1, 1, 1, 1, dev.restora.core.nn.PaddingMode.ZEROS).forward(x)
+                    .toFloatArray();
+        }
     }
 
     private interface Work {
@@ -72,8 +93,10 @@ final class ResShiftBenchmark implements PipelineBenchmark {
     }
 
     private static Map<String, Object> measure(String name, int repeats, PrintStream log, Work w) {
-        log.println(name + ": warm-up ...");
-        w.run();
+        if (repeats > 1) {
+            log.println(name + ": warm-up ...");
+            w.run();
+        }
         resetPeak();
         double[] secs = new double[repeats];
         for (int i = 0; i < repeats; i++) {
