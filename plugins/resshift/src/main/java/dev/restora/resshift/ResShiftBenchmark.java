@@ -27,8 +27,8 @@ import java.util.Random;
 
 /**
  * {@code restora bench resshift}: the v3 real-world SR model at released size (Swin-UNet 118.6 M, VQ-f4 55.3 M)
- * with random weights: one denoiser call at 64x64 and 128x128 latents, the autoencoder alone, and whole 4-step
- * runs 64 -> 256 and 128 -> 512 through the pipeline. Peak memory is the process's resident high-water mark
+ * with random weights: one denoiser call at 64x64 and 128x128 latents and whole 4-step runs 64 -> 256 and
+ * 128 -> 512 through the pipeline, each with a load calibration. Peak memory is the process's resident high-water mark
  * (reset before each measurement where Linux allows it).
  */
 final class ResShiftBenchmark implements PipelineBenchmark {
@@ -49,27 +49,16 @@ final class ResShiftBenchmark implements PipelineBenchmark {
             params.put("vq", model.autoencoder().parameterCount());
             out.put("parameters", params);
             List<Map<String, Object>> ms = new ArrayList<>();
-            // the machine is shared: a 3x3 conv 128->128 on 1x128x256x256 (121 ms through DJL on an idle machine,
-            // djl-setup.md) tells how loaded it is; "normalized_seconds" scale the figures to that idle speed
-            Map<String, Object> cal = measure("calibration_conv3x3_128ch_256x256", 5, log, () -> calibration(weights));
-            ms.add(cal);
-            double load = (Double) cal.get("seconds") / IDLE_CONV_SECONDS;
-            out.put("load_factor", load);
+            calibration(weights);
             int[] latents = quick ? new int[] {64} : new int[] {64, 128};
             for (int s : latents) {
-                ms.add(measure("unet_call_" + s + "x" + s, quick ? 1 : 3, log, () -> unetCall(model, weights, s)));
-            }
-            if (!quick) {
-                ms.add(measure("vq_encode_128_to_512", 1, log, () -> encode(model, weights, 128)));
-                ms.add(measure("vq_decode_512", 1, log, () -> decode(model, weights, 128)));
+                ms.add(measure("unet_call_" + s + "x" + s, quick || s > 64 ? 1 : 3, log, weights,
+                        () -> unetCall(model, weights, s)));
             }
             int[] sizes = quick ? new int[] {16} : new int[] {64, 128};
             for (int s : sizes) {
-                ms.add(measure("run_v3_" + s + "_to_" + s * 4, quick || s > 64 ? 1 : 3, log,
+                ms.add(measure("run_v3_" + s + "_to_" + s * 4, 1, log, weights,
                         () -> wholeRun(model, device, weights, s)));
-            }
-            for (Map<String, Object> m : ms) {
-                m.put("normalized_seconds", (Double) m.get("seconds") / load);
             }
             out.put("measurements", ms);
         }
@@ -92,7 +81,20 @@ final class ResShiftBenchmark implements PipelineBenchmark {
         void run();
     }
 
-    private static Map<String, Object> measure(String name, int repeats, PrintStream log, Work w) {
+    /**
+     * Times {@code w} (median of {@code repeats}); the machine is shared, so a 3x3 conv 128->128 on 1x128x256x256
+     * (121 ms through DJL on an idle machine, djl-setup.md) is timed right before, and {@code normalized_seconds}
+     * scales the figure to that idle speed.
+     */
+    private static Map<String, Object> measure(String name, int repeats, PrintStream log, NDManager weights, Work w) {
+        double[] cal = new double[3];
+        for (int i = 0; i < cal.length; i++) {
+            long t0 = System.nanoTime();
+            calibration(weights);
+            cal[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        Arrays.sort(cal);
+        double load = cal[1] / IDLE_CONV_SECONDS;
         if (repeats > 1) {
             log.println(name + ": warm-up ...");
             w.run();
@@ -103,13 +105,15 @@ final class ResShiftBenchmark implements PipelineBenchmark {
             long t0 = System.nanoTime();
             w.run();
             secs[i] = (System.nanoTime() - t0) / 1e9;
-            log.printf("%s: run %d: %.2f s%n", name, i + 1, secs[i]);
+            log.printf("%s: run %d: %.2f s (load factor %.1f)%n", name, i + 1, secs[i], load);
         }
         Arrays.sort(secs);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", name);
         m.put("seconds", secs[repeats / 2]);
         m.put("runs", repeats);
+        m.put("load_factor", load);
+        m.put("normalized_seconds", secs[repeats / 2] / load);
         m.put("peak_memory_bytes", peakResident());
         return m;
     }
@@ -120,20 +124,6 @@ final class ResShiftBenchmark implements PipelineBenchmark {
             NDArray lq = scope.randomUniform(-1, 1, new Shape(1, 3, s, s));
             NDArray out = model.unet().forward(x, ResShiftSampler.timesteps(scope, 1, 3), lq);
             out.toFloatArray();
-        }
-    }
-
-    private static void encode(ResShiftModel model, NDManager weights, int s) {
-        try (NDManager scope = weights.newSubManager()) {
-            NDArray lq = scope.randomUniform(-1, 1, new Shape(1, 3, s, s));
-            model.encode(model.encoderInput(lq)).toFloatArray();
-        }
-    }
-
-    private static void decode(ResShiftModel model, NDManager weights, int s) {
-        try (NDManager scope = weights.newSubManager()) {
-            NDArray z = scope.randomNormal(new Shape(1, 3, s, s));
-            model.decode(z).toFloatArray();
         }
     }
 
