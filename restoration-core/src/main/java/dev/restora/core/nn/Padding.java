@@ -17,7 +17,7 @@ public final class Padding {
             return x;
         }
         if (mode == PaddingMode.ZEROS) {
-            // on the PyTorch engine DJL's pad is torch's constant_pad_nd: (before, after) pairs from the LAST axis
+            // like F.pad, DJL's pad (torch's constant_pad_nd) takes (before, after) pairs from the LAST axis back
             return x.pad(new Shape(left, right, top, bottom), 0);
         }
         NDArray w = padAxis(x, mode, x.getShape().dimension() - 1, left, right);
