@@ -2,6 +2,7 @@ package dev.restora.resshift;
 
 import dev.restora.core.checkpoint.Checkpoint;
 import dev.restora.core.models.CatalogEntry;
+import dev.restora.core.models.ExpectedStructure;
 import dev.restora.core.pipeline.Modality;
 import dev.restora.core.pipeline.ParameterSpec;
 import dev.restora.core.pipeline.PipelineBenchmark;
@@ -9,7 +10,9 @@ import dev.restora.core.pipeline.PipelineContext;
 import dev.restora.core.pipeline.PipelineDescriptor;
 import dev.restora.core.pipeline.PipelineProvider;
 import dev.restora.core.pipeline.RestorationPipeline;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import java.util.Map;
 
 /**
  * ResShift and SinSR image restoration (spec): every released configuration is a model option, loaded from the
@@ -76,6 +79,31 @@ public final class ResShiftProvider implements PipelineProvider {
     @Override
     public List<CatalogEntry> catalog() {
         return ResShiftModels.catalog();
+    }
+
+    /** Tensors that tell the weight files apart (first conv, head, codebook), with their released shapes. */
+    @Override
+    public ExpectedStructure expectedStructure(String catalogEntryId) {
+        for (ResShiftVariant v : ResShiftModels.variants()) {
+            if (v.unetEntry().equals(catalogEntryId)) {
+                Map<String, Shape> shapes = RandomWeights.unetShapes(v.unet());
+                return structure(shapes, "time_embed.0.weight", "input_blocks.0.0.weight", "out.2.weight",
+                        v.unet().lqStages() > 0 ? "feature_extractor.0.weight" : "middle_block.1.patch_embed.proj.weight");
+            }
+            if (v.vqEntry().equals(catalogEntryId)) {
+                Map<String, Shape> shapes = RandomWeights.vqShapes(v.vq());
+                return structure(shapes, "encoder.conv_in.weight", "quantize.embedding.weight", "decoder.conv_out.weight");
+            }
+        }
+        return null;
+    }
+
+    private static ExpectedStructure structure(Map<String, Shape> shapes, String... names) {
+        ExpectedStructure e = ExpectedStructure.tensors();
+        for (String n : names) {
+            e = e.withShape(n, shapes.get(n).getShape());
+        }
+        return e;
     }
 
     @Override

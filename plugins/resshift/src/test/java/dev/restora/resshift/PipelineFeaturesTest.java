@@ -264,6 +264,16 @@ class PipelineFeaturesTest {
             assertTrue(e.licence().toLowerCase(java.util.Locale.ROOT).contains("non-commercial"), e.id());
             assertTrue(e.url().startsWith("https://github.com/") && e.url().endsWith(".pth"), e.url());
         }
+        for (CatalogEntry e : entries.values()) {
+            assertNotNull(found.expectedStructure(e.id()), "structure check for " + e.id());
+        }
+        // the realsr denoiser's first conv takes x_t and the LQ (6 channels), the inpainting one 3 + 64 features
+        assertEquals(List.of(160L, 6L, 3L, 3L), found.expectedStructure("resshift-realsr-x4-v3").shapes()
+                .get("input_blocks.0.0.weight"));
+        assertEquals(List.of(160L, 67L, 3L, 3L), found.expectedStructure("resshift-inpaint-imagenet").shapes()
+                .get("input_blocks.0.0.weight"));
+        assertEquals(List.of(4096L, 8L), found.expectedStructure(ResShiftModels.VQ_F8_FACE).shapes()
+                .get("quantize.embedding.weight"));
         assertEquals(4, models.get(0).scale());
         assertEquals(1, found.descriptor().model("faceir").orElseThrow().scale());
         assertNotNull(found.benchmark());

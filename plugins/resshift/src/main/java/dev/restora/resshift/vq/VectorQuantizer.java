@@ -3,6 +3,7 @@ package dev.restora.resshift.vq;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.restora.core.checkpoint.StateDict;
@@ -41,11 +42,18 @@ public final class VectorQuantizer {
         long n = flat.getShape().get(0);
         long chunk = Math.max(1, MAX_DISTANCES / codes());
         NDList parts = new NDList();
+        NDManager parent = flat.getManager();
         for (long start = 0; start < n; start += chunk) {
-            NDArray zf = flat.get(new NDIndex(start + ":" + Math.min(n, start + chunk)));
-            NDArray zz = zf.square().sum(new int[] {1}, true);
-            NDArray d = zz.add(codeNorms).sub(zf.matMul(codebookT).mul(2));
-            parts.add(d.argMin(1));
+            // each chunk's distance matrix is freed before the next one
+            try (NDManager scope = parent.newSubManager()) {
+                NDArray zf = flat.get(new NDIndex(start + ":" + Math.min(n, start + chunk)));
+                zf.attach(scope);
+                NDArray zz = zf.square().sum(new int[] {1}, true);
+                NDArray d = zz.add(codeNorms).sub(zf.matMul(codebookT).mul(2));
+                NDArray idx = d.argMin(1);
+                idx.attach(parent);
+                parts.add(idx);
+            }
         }
         NDArray idx = parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 0);
         return idx.reshape(s.get(0), s.get(2), s.get(3));
