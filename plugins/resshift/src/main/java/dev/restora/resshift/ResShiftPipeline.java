@@ -13,12 +13,12 @@ import dev.restora.core.diffusion.SeededNoise;
 import dev.restora.core.diffusion.Stage;
 import dev.restora.core.image.ImageBuffer;
 import dev.restora.core.image.ImageCodec;
-import dev.restora.core.nn.Resize;
 import dev.restora.core.pipeline.Media;
 import dev.restora.core.pipeline.ParameterValues;
 import dev.restora.core.pipeline.PipelineDescriptor;
 import dev.restora.core.pipeline.RestorationPipeline;
 import dev.restora.core.pipeline.RunContext;
+import dev.restora.core.restore.AlphaResampler;
 import dev.restora.resshift.diffusion.ResShiftSampler;
 import dev.restora.resshift.tiling.Blend;
 import dev.restora.resshift.tiling.TilePlan;
@@ -100,8 +100,7 @@ final class ResShiftPipeline implements RestorationPipeline {
         float[] alpha = null;
         if (img.hasAlpha()) {
             // alpha is not part of the model: plain bicubic resampling (spec §2.1 drops it; we keep it)
-            NDArray a = scope.create(img.alpha(), new Shape(1, 1, h, w));
-            alpha = (sf == 1 ? a : Resize.bicubic(a, sf)).clip(0f, 1f).toFloatArray();
+            alpha = AlphaResampler.resize(img.alpha(), w, h, w * sf, h * sf);
         }
         return Media.of(img.withPixels(w * sf, h * sf, rgb, alpha));
     }
