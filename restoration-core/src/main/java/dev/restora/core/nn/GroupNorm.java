@@ -44,7 +44,12 @@ public final class GroupNorm {
             long[] bshape = new long[(int) shape.dimension()];
             java.util.Arrays.fill(bshape, 1);
             bshape[1] = c;
-            normed = normed.mul(weight.reshape(bshape)).add(bias.reshape(bshape));
+            // reshape() attaches its result to the weight's long-lived manager: move the views to this call's scope
+            NDArray w = weight.reshape(bshape);
+            NDArray b = bias.reshape(bshape);
+            w.attach(normed.getManager());
+            b.attach(normed.getManager());
+            normed = normed.mul(w).add(b);
         }
         return type == DataType.FLOAT32 ? normed : normed.toType(type, false);
     }
