@@ -22,6 +22,17 @@ public record LoadedCheckpoint(Map<String, NDArray> stateDict, Optional<List<NDA
                                Map<String, Object> hyperParameters, String source) {
     private static final System.Logger LOG = System.getLogger(LoadedCheckpoint.class.getName());
 
+    /**
+     * Reads a {@code .ckpt} (or {@code .pt}) file with the core reader; its arrays belong to {@code manager}.
+     *
+     * @throws dev.restora.core.checkpoint.CheckpointException naming the file and the problem
+     */
+    public static LoadedCheckpoint read(java.nio.file.Path file, ai.djl.ndarray.NDManager manager) {
+        dev.restora.core.checkpoint.Checkpoint c = dev.restora.core.checkpoint.Checkpoint.read(file, manager);
+        return new LoadedCheckpoint(c.tensors(), c.emaShadowParams(), c.hyperParameters(),
+                String.valueOf(file.getFileName()));
+    }
+
     public HyperParameters hparams() {
         return new HyperParameters(hyperParameters, source);
     }

@@ -63,18 +63,18 @@ class BuildingBlockParityTest {
         JsonObject tol = c.getAsJsonObject("tolerance");
         NDArray x = fx.load(m, c.getAsJsonObject("inputs").get("x"));
         if (out.has("kernel_2d")) {
-            Tolerance.assertWithin(name + " kernel", m.create(UpFirDn2d.kernel2d(1), new Shape(4, 4)),
+            Check.within(name + " kernel", m.create(UpFirDn2d.kernel2d(1), new Shape(4, 4)),
                     fx.load(m, out.get("kernel_2d")), tol);
         }
         if (out.has("upsample_2d")) {
-            Tolerance.assertWithin(name + " up", FirUpsample.forward(x), fx.load(m, out.get("upsample_2d")), tol);
+            Check.within(name + " up", FirUpsample.forward(x), fx.load(m, out.get("upsample_2d")), tol);
             // the upfirdn form with gain 4 is the same operation
-            Tolerance.assertWithin(name + " up (upfirdn form)", UpFirDn2d.apply(x, UpFirDn2d.kernel2d(4), 2, 1, 2, 1),
+            Check.within(name + " up (upfirdn form)", UpFirDn2d.apply(x, UpFirDn2d.kernel2d(4), 2, 1, 2, 1),
                     fx.load(m, out.get("upsample_2d")), tol);
         }
         if (out.has("downsample_2d")) {
-            Tolerance.assertWithin(name + " down", FirDownsample.forward(x), fx.load(m, out.get("downsample_2d")), tol);
-            Tolerance.assertWithin(name + " down (upfirdn form)", UpFirDn2d.apply(x, UpFirDn2d.kernel2d(1), 1, 2, 1, 1),
+            Check.within(name + " down", FirDownsample.forward(x), fx.load(m, out.get("downsample_2d")), tol);
+            Check.within(name + " down (upfirdn form)", UpFirDn2d.apply(x, UpFirDn2d.kernel2d(1), 1, 2, 1, 1),
                     fx.load(m, out.get("downsample_2d")), tol);
         }
         for (Map.Entry<String, JsonElement> e : out.entrySet()) {
@@ -84,7 +84,7 @@ class BuildingBlockParityTest {
                 int down = mt.group(2) == null ? 1 : Integer.parseInt(mt.group(2));
                 NDArray y = UpFirDn2d.apply(x, UpFirDn2d.kernel2d(1), up, down, Integer.parseInt(mt.group(3)),
                         Integer.parseInt(mt.group(4)));
-                Tolerance.assertWithin(name + " " + e.getKey(), y, fx.load(m, e.getValue()), tol);
+                Check.within(name + " " + e.getKey(), y, fx.load(m, e.getValue()), tol);
             }
         }
     }
@@ -149,28 +149,28 @@ class BuildingBlockParityTest {
         }
         NDArray d = perItem(m, decay, x0.getShape());
         NDArray mean = x0.mul(d).add(y.mul(d.neg().add(1)));
-        Tolerance.assertWithin(name + " mean", mean, fx.load(m, out.get("mean")), tol);
-        Tolerance.assertWithin(name + " std", perItem(m, std, new Shape(t.length)), fx.load(m, out.get("std")), tol);
+        Check.within(name + " mean", mean, fx.load(m, out.get("mean")), tol);
+        Check.within(name + " std", perItem(m, std, new Shape(t.length)), fx.load(m, out.get("std")), tol);
         if (out.has("std_f64")) {
-            Tolerance.assertWithin(name + " std_f64", perItem(m, std, new Shape(t.length)).toType(
+            Check.within(name + " std_f64", perItem(m, std, new Shape(t.length)).toType(
                     ai.djl.ndarray.types.DataType.FLOAT64, false), fx.load(m, out.get("std_f64")), tol);
         }
         if (out.has("drift")) {
-            Tolerance.assertWithin(name + " drift", sde.drift(x0, y), fx.load(m, out.get("drift")), tol);
+            Check.within(name + " drift", sde.drift(x0, y), fx.load(m, out.get("drift")), tol);
         }
         if (out.has("diffusion")) {
-            Tolerance.assertWithin(name + " diffusion", perItem(m, g, new Shape(t.length)),
+            Check.within(name + " diffusion", perItem(m, g, new Shape(t.length)),
                     fx.load(m, out.get("diffusion")), tol);
         }
         if (out.has("f") || out.has("G")) {
             // StoRM's discretisation: dt = 1/N
             double dt = 1.0 / in.get("N").getAsInt();
-            Tolerance.assertWithin(name + " f", sde.drift(x0, y).mul(dt), fx.load(m, out.get("f")), tol);
+            Check.within(name + " f", sde.drift(x0, y).mul(dt), fx.load(m, out.get("f")), tol);
             double[] big = new double[t.length];
             for (int i = 0; i < t.length; i++) {
                 big[i] = g[i] * Math.sqrt(dt);
             }
-            Tolerance.assertWithin(name + " G", perItem(m, big, new Shape(t.length)), fx.load(m, out.get("G")), tol);
+            Check.within(name + " G", perItem(m, big, new Shape(t.length)), fx.load(m, out.get("G")), tol);
         }
         double eps = tEps(fx, c);
         int grids = 0;
@@ -178,7 +178,7 @@ class BuildingBlockParityTest {
             if (e.getKey().startsWith("timesteps")) {
                 NDArray ref = fx.load(m, e.getValue());
                 float[] grid = TimeGrid.linspace(1f, (float) eps, (int) ref.getShape().get(0));
-                Tolerance.assertWithin(name + " " + e.getKey(), m.create(grid), ref, tol);
+                Check.within(name + " " + e.getKey(), m.create(grid), ref, tol);
                 grids++;
             }
         }
@@ -215,24 +215,24 @@ class BuildingBlockParityTest {
             wy[i] = sig[i] * sig[i] / d;
         }
         Shape s1 = new Shape(n);
-        Tolerance.assertWithin(name + " sigma_t", perItem(m, sig, s1), fx.load(m, out.get("sigma_t")), tol);
-        Tolerance.assertWithin(name + " sigma_bar_t", perItem(m, bar, s1), fx.load(m, out.get("sigma_bar_t")), tol);
-        Tolerance.assertWithin(name + " std", perItem(m, std, s1), fx.load(m, out.get("std")), tol);
-        Tolerance.assertWithin(name + " diffusion", perItem(m, g, s1), fx.load(m, out.get("diffusion")), tol);
+        Check.within(name + " sigma_t", perItem(m, sig, s1), fx.load(m, out.get("sigma_t")), tol);
+        Check.within(name + " sigma_bar_t", perItem(m, bar, s1), fx.load(m, out.get("sigma_bar_t")), tol);
+        Check.within(name + " std", perItem(m, std, s1), fx.load(m, out.get("std")), tol);
+        Check.within(name + " diffusion", perItem(m, g, s1), fx.load(m, out.get("diffusion")), tol);
         if (out.has("alpha_bar_t")) {
-            Tolerance.assertWithin(name + " alpha_bar_t", perItem(m, ab, s1), fx.load(m, out.get("alpha_bar_t")), tol);
+            Check.within(name + " alpha_bar_t", perItem(m, ab, s1), fx.load(m, out.get("alpha_bar_t")), tol);
         }
         if (out.has("sigma_T")) {
             NDArray ref = fx.load(m, out.get("sigma_T"));
             assertEquals(ref.toFloatArray()[0], sde.sigmaT(), tol.get("abs").getAsDouble(), name + " sigma_T");
         }
         NDArray mean = x0.mul(perItem(m, wx, x0.getShape())).add(y.mul(perItem(m, wy, y.getShape())));
-        Tolerance.assertWithin(name + " mean", mean, fx.load(m, out.get("mean")), tol);
+        Check.within(name + " mean", mean, fx.load(m, out.get("mean")), tol);
         for (Map.Entry<String, JsonElement> e : out.entrySet()) {
             if (e.getKey().startsWith("timesteps")) {
                 NDArray ref = fx.load(m, e.getValue());
                 float[] grid = TimeGrid.linspace(1f, 1e-4f, (int) ref.getShape().get(0));
-                Tolerance.assertWithin(name + " " + e.getKey(), m.create(grid), ref, tol);
+                Check.within(name + " " + e.getKey(), m.create(grid), ref, tol);
             }
         }
     }

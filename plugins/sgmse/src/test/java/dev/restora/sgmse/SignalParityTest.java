@@ -60,23 +60,23 @@ class SignalParityTest {
             float[] x = wave.toFloatArray();
             if (out.has("window")) {
                 NDArray w = fx.load(m, out.get("window"));
-                Tolerance.assertWithin(name + " window", m.create(stft.window()), w, tol);
+                Check.within(name + " window", m.create(stft.window()), w, tol);
             }
             ComplexSpectrogram spec = stft.forward(x);
             NDArray refStft = fx.load(m, out.get("stft"));
             Shape shape = refStft.getShape();
-            Tolerance.assertWithin(name + " stft", Complex.array(m, spec, shape), refStft, tol);
+            Check.within(name + " stft", Complex.array(m, spec, shape), refStft, tol);
             ComplexSpectrogram t = tf.forward(spec);
-            Tolerance.assertWithin(name + " transformed", Complex.array(m, t, shape), fx.load(m, out.get("transformed")), tol);
+            Check.within(name + " transformed", Complex.array(m, t, shape), fx.load(m, out.get("transformed")), tol);
             // the inverse starts from the reference's transformed spectrogram
             ComplexSpectrogram back = tf.inverse(Complex.spectrogram(fx.load(m, out.get("transformed"))));
             if (out.has("back_transformed")) {
-                Tolerance.assertWithin(name + " back_transformed", Complex.array(m, back, shape),
+                Check.within(name + " back_transformed", Complex.array(m, back, shape),
                         fx.load(m, out.get("back_transformed")), tol);
             }
             NDArray refRec = fx.load(m, out.get("reconstructed"));
             float[] rec = stft.inverse(back, x.length);
-            Tolerance.assertWithin(name + " reconstructed", m.create(rec, refRec.getShape()), refRec, tol);
+            Check.within(name + " reconstructed", m.create(rec, refRec.getShape()), refRec, tol);
         }
     }
 
