@@ -128,6 +128,20 @@ public final class ProbabilityFlowSampler implements Sampler<ScoreFunction> {
         return a;
     }
 
+    /** Starts the solver at t = 1 from {@code x0} (two network calls: f(1, x0) and the initial step selection). */
+    public void begin(ScoreFunction score, NDManager scope, NDArray x0) {
+        start(score, scope, x0);
+    }
+
+    /** Takes one accepted solver step; false once t_eps is reached. */
+    public boolean advance(ScoreFunction score, NDManager scope) {
+        if (t <= tEps) {
+            return false;
+        }
+        solverStep(score, scope);
+        return true;
+    }
+
     private void start(ScoreFunction score, NDManager scope, NDArray x0) {
         shape = x0.getShape();
         if (shape.get(0) != 1) {
