@@ -38,11 +38,26 @@ public abstract class Enhancer {
      * @param probe sees "Y" (the padded transformed input), the sampler's intermediates and "sample"
      */
     public float[] enhance(float[] signal, RunContext context, EnhanceOptions options, Stage stage, SamplerProbe probe) {
-        SamplerProbe p = probe == null ? SamplerProbe.NONE : probe;
+        return enhance(signal, peak(signal), context, options, stage, probe);
+    }
+
+    /** {@code max |x|}, the official normalisation factor. */
+    public static float peak(float[] signal) {
         float norm = 0;
         for (float v : signal) {
             norm = Math.max(norm, Math.abs(v));
         }
+        return norm;
+    }
+
+    /**
+     * As {@link #enhance(float[], RunContext, EnhanceOptions, Stage, SamplerProbe)} with a given normalisation
+     * factor: chunks of a long recording share the whole recording's peak, so that each chunk sees the level the
+     * unchunked run would.
+     */
+    public float[] enhance(float[] signal, float norm, RunContext context, EnhanceOptions options, Stage stage,
+                           SamplerProbe probe) {
+        SamplerProbe p = probe == null ? SamplerProbe.NONE : probe;
         if (norm == 0) {
             return new float[signal.length]; // silence stays silence (the reference would divide by zero)
         }
