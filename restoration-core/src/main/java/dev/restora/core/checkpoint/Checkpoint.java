@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * A model checkpoint read without Python and without running any code from it: a {@code torch.save} zip
@@ -122,6 +123,48 @@ public final class Checkpoint {
         return Optional.ofNullable(ema);
     }
 
+    /** {@link #emaStateDict(Predicate)} with every state dict key taken as a parameter (SGMSE+, StoRM). */
+    public Optional<StateDict> emaStateDict() {
+        return emaStateDict(key -> true);
+    }
+
+    /**
+     * The state dict with the EMA shadow weights in place of the raw parameters: the keys accepted by
+     * {@code isParameter}, in file order, take {@code shadow_params[0..n-1]} (torch-ema keeps them in
+     * {@code model.parameters()} order, which is the state dict order of the parameters); other keys (buffers)
+     * keep their state dict tensors. Empty when the file has no EMA weights.
+     *
+     * @throws CheckpointException when the number of parameters or a shape differs from the EMA list
+     */
+    public Optional<StateDict> emaStateDict(Predicate<String> isParameter) {
+        if (ema == null) {
+            return Optional.empty();
+        }
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        int i = 0;
+        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+            if (!isParameter.test(e.getKey())) {
+                out.put(e.getKey(), e.getValue());
+                continue;
+            }
+            if (i >= ema.size()) {
+                throw new CheckpointException(file + ": ema.shadow_params has " + ema.size()
+                        + " tensors but the state dict has more parameters (at '" + e.getKey() + "')");
+            }
+            NDArray shadow = ema.get(i++);
+            if (!shadow.getShape().equals(e.getValue().getShape())) {
+                throw new CheckpointException(file + ": ema.shadow_params[" + (i - 1) + "] has shape " + shadow.getShape()
+                        + " but parameter '" + e.getKey() + "' has " + e.getValue().getShape());
+            }
+            out.put(e.getKey(), shadow);
+        }
+        if (i != ema.size()) {
+            throw new CheckpointException(file + ": ema.shadow_params has " + ema.size() + " tensors but the state dict "
+                    + "has " + i + " parameters");
+        }
+        return Optional.of(new StateDict(out, file.getFileName() + " (EMA)"));
+    }
+
     /**
      * Lightning {@code hyper_parameters} as plain Java values (String, Long, Double, Boolean, List, Map, null;
      * classes as {@link PythonObjectPlaceholder}); empty when absent. For safetensors: the header's
@@ -199,10 +242,14 @@ public final class Checkpoint {
             if (n >= 4 && head[0] == 'P' && head[1] == 'K') {
                 throw new CheckpointException(file + ": is an empty or damaged zip archive, not a checkpoint");
             }
-            if ((head[0] & 0xff) == 0x80) {
+            if ((head[0] & 0xff) == 0x80 && n >= 4 && (head[2] & 0xff) == 0x8a && head[3] == 10) {
+                // protocol 2, then LONG1 of 10 bytes: the magic number the pre-1.6 torch.save writes first
                 throw new CheckpointException(file + ": uses the legacy PyTorch format (before torch 1.6, a bare pickle, "
                         + "not a zip archive), which is not supported; re-save it with a current torch: "
                         + "torch.save(torch.load(path), new_path)");
+            }
+            if ((head[0] & 0xff) == 0x80) {
+                throw new CheckpointException(file + ": is a bare Python pickle, not a PyTorch checkpoint (torch.save zip)");
             }
             if (n >= 9 && SafetensorsReader.looksLike(head)) {
                 return SafetensorsReader.parse(file);

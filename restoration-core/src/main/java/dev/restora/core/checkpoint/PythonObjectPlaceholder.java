@@ -62,6 +62,13 @@ public final class PythonObjectPlaceholder {
         return Collections.unmodifiableMap(state);
     }
 
+    /** The same object with converted arguments and state (for plain-value views). */
+    PythonObjectPlaceholder converted(List<Object> newArgs, Map<?, ?> newState) {
+        PythonObjectPlaceholder p = new PythonObjectPlaceholder(module, name, instance, Collections.unmodifiableList(newArgs));
+        p.putState(newState);
+        return p;
+    }
+
     void putState(Map<?, ?> attributes) {
         state.putAll(attributes);
     }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +24,7 @@ import net.razorvine.pickle.Unpickler;
 final class RestrictedUnpickler extends Unpickler {
     /** Upper bound on executed opcodes (a pickle of many tiny objects could otherwise exhaust the heap). */
     static final long MAX_OPS = 16_000_000;
+    static final int MAX_TEXT_NUMBER = 4300;
 
     /** Resolves a persistent id {@code ('storage', type, key, location, numel)} to a storage. */
     interface StorageResolver {
@@ -156,7 +156,7 @@ final class RestrictedUnpickler extends Unpickler {
                 return NO_RETURN_VALUE;
             }
             case 0x8f: // EMPTY_SET
-                stack.add(new LinkedHashSet<Object>());
+                stack.add(new PickledSet());
                 return NO_RETURN_VALUE;
             case 0x90: { // ADDITEMS
                 List<Object> items = stack.pop_all_since_marker();
@@ -172,13 +172,21 @@ final class RestrictedUnpickler extends Unpickler {
                 return NO_RETURN_VALUE;
             }
             case 0x91: { // FROZENSET
-                Set<Object> set = new LinkedHashSet<>();
+                Set<Object> set = new PickledSet();
                 for (Object o : stack.pop_all_since_marker()) {
                     set.add(hashable(o));
                 }
                 stack.add(set);
                 return NO_RETURN_VALUE;
             }
+            case 'I': case 'L': case 'F': // text numbers: Python caps int parsing at 4300 digits; so do we
+                in.mark(0);
+                String line = PickleUtils.readline(in);
+                if (line.length() > MAX_TEXT_NUMBER) {
+                    throw error("pickle data holds a " + line.length() + "-character number");
+                }
+                in.reset();
+                return super.dispatch(key);
             case 'X': // BINUNICODE
                 stack.add(new String(readCounted(readLength(4, false)), StandardCharsets.UTF_8));
                 return NO_RETURN_VALUE;
@@ -251,15 +259,16 @@ final class RestrictedUnpickler extends Unpickler {
         }
         switch (q) {
             case "collections.OrderedDict":
+            case "collections.defaultdict": // the default factory is kept as a reference, never called
             case "builtins.dict": {
                 Map<Object, Object> map = new LinkedHashMap<>();
                 if (a.length == 1 && a[0] instanceof Map) {
                     for (Map.Entry<?, ?> e : ((Map<?, ?>) a[0]).entrySet()) {
                         map.put(e.getKey(), e.getValue());
                     }
-                } else if (a.length == 1) {
+                } else if (a.length == 1 && !q.equals("collections.defaultdict")) {
                     addPairList(map, a[0]);
-                } else if (a.length > 1) {
+                } else if (a.length > 1 && !q.equals("collections.defaultdict")) {
                     throw error(q + " called with " + a.length + " arguments");
                 }
                 return map;
@@ -279,7 +288,7 @@ final class RestrictedUnpickler extends Unpickler {
             }
             case "builtins.set":
             case "builtins.frozenset": {
-                Set<Object> set = new LinkedHashSet<>();
+                Set<Object> set = new PickledSet();
                 if (a.length >= 1) {
                     Object[] items = Values.tupleItems(a[0]);
                     if (items == null) {
@@ -310,7 +319,20 @@ final class RestrictedUnpickler extends Unpickler {
                 }
                 throw error("refuses to call " + g.qualifiedName() + " with " + Values.describe(a[0]));
             case "torch.device":
+            case "numpy.dtype":
                 return PythonObjectPlaceholder.instance(g, Arrays.asList(a));
+            case "numpy.core.multiarray.scalar":
+            case "numpy._core.multiarray.scalar":
+                return NumpyScalars.scalar(g, a);
+            case "numpy.core.multiarray._reconstruct":
+            case "numpy._core.multiarray._reconstruct": {
+                // (numpy.ndarray, shape, dtype char); the data comes with BUILD: kept as an inert object
+                if (a.length < 1 || !(a[0] instanceof PythonObjectPlaceholder)
+                        || !"numpy.ndarray".equals(((PythonObjectPlaceholder) a[0]).qualifiedName())) {
+                    throw error("refuses to call " + g.qualifiedName() + " for " + Values.describe(a.length > 0 ? a[0] : null));
+                }
+                return PythonObjectPlaceholder.instance((PythonObjectPlaceholder) a[0], List.of());
+            }
             case "torch.serialization._get_layout":
                 return a.length == 1 ? a[0] : null;
             case "pathlib.Path":
@@ -337,6 +359,10 @@ final class RestrictedUnpickler extends Unpickler {
                 }
                 return instantiate(a[0], new Object[0], "copyreg._reconstructor");
             default:
+                if (q.startsWith("torch._utils._rebuild_") || q.startsWith("torch._tensor._rebuild_")) {
+                    throw error("refuses to call " + g.qualifiedName() + ": this kind of tensor (quantized, sparse, "
+                            + "nested or subclassed) is not supported; save dense tensors");
+                }
                 throw error("refuses to call " + g.qualifiedName()
                         + " (not an allowed checkpoint type; loading it would run code)");
         }
@@ -356,13 +382,14 @@ final class RestrictedUnpickler extends Unpickler {
             return new ArrayList<Object>();
         }
         if (q.equals("builtins.set")) {
-            return new LinkedHashSet<Object>();
+            return new PickledSet();
         }
         if (q.equals("argparse.Namespace") || q.equals("builtins.object") || q.equals("types.SimpleNamespace")) {
             return PythonObjectPlaceholder.instance(g, Arrays.asList(args));
         }
-        throw error("refuses to call " + g.qualifiedName() + " (" + how
-                + " of a class that is not allowed in a checkpoint; loading it would run code)");
+        throw error("refuses to call " + g.qualifiedName() + " (" + how + " of a class that is not allowed in a "
+                + "checkpoint; loading it would run code. Only state dicts of tensors, dicts, lists, numbers and "
+                + "strings are read: is this a whole pickled model?)");
     }
 
     /** BUILD: sets the state of maps (ignored: attributes such as a state dict's _metadata) and inert objects. */

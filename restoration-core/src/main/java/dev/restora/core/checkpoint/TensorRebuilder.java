@@ -68,6 +68,9 @@ final class TensorRebuilder {
             throw error(function + " expects a storage, got " + Values.describe(args[0]));
         }
         StorageRef storage = (StorageRef) args[0];
+        if (function.endsWith("_v3") && args.length >= 7) {
+            storage = retyped(storage, args[6]);
+        }
         long offset = longArg(function, "storage offset", args[1]);
         long[] shape = longs(function, "size", args[2]);
         long[] stride = longs(function, "stride", args[3]);
@@ -106,6 +109,24 @@ final class TensorRebuilder {
                     + storage.key() + "' which holds " + storage.numel());
         }
         return new TensorRef(storage, offset, shape, stride);
+    }
+
+    /** _rebuild_tensor_v3 passes the dtype separately; an untyped (byte) storage is read as that dtype. */
+    private StorageRef retyped(StorageRef storage, Object dtypeArg) {
+        TensorDtype dtype = null;
+        if (dtypeArg instanceof PythonObjectPlaceholder && ((PythonObjectPlaceholder) dtypeArg).module().equals("torch")) {
+            dtype = TensorDtype.ofTorchName(((PythonObjectPlaceholder) dtypeArg).name());
+        }
+        if (dtype == null) {
+            throw error("tensor of unsupported dtype " + Values.describe(dtypeArg));
+        }
+        if (dtype == storage.dtype()) {
+            return storage;
+        }
+        if (storage.dtype() != TensorDtype.UINT8 || storage.numel() % dtype.size() != 0) {
+            throw error("tensor of dtype " + dtype.torchName() + " in a " + storage.dtype().torchName() + " storage");
+        }
+        return new StorageRef(storage.key(), dtype, storage.numel() / dtype.size(), storage.location(), storage.byteOffset());
     }
 
     private void requireArgs(String function, Object[] args, int n) {

@@ -85,8 +85,32 @@ final class Values {
 
         Object convert(Object o, int depth) {
             if (o == null || o instanceof String || o instanceof Boolean || o instanceof Double
-                    || o instanceof Long || o instanceof BigInteger || o instanceof PythonObjectPlaceholder) {
+                    || o instanceof Long || o instanceof BigInteger || o instanceof byte[]) {
                 return o;
+            }
+            if (o instanceof PythonObjectPlaceholder) {
+                PythonObjectPlaceholder p = (PythonObjectPlaceholder) o;
+                if (!p.isInstance()) {
+                    return p;
+                }
+                if (depth > MAX_DEPTH) {
+                    throw new CheckpointException(file + ": values nested deeper than " + MAX_DEPTH + " levels");
+                }
+                Object seen = done.get(o);
+                if (seen != null) {
+                    return seen;
+                }
+                List<Object> args = new ArrayList<>();
+                for (Object a : p.args()) {
+                    args.add(convert(a, depth + 1));
+                }
+                Map<Object, Object> state = new LinkedHashMap<>();
+                for (Map.Entry<Object, Object> e : p.state().entrySet()) {
+                    state.put(convertKey(e.getKey(), depth + 1), convert(e.getValue(), depth + 1));
+                }
+                PythonObjectPlaceholder c = p.converted(args, state);
+                done.put(o, c);
+                return c;
             }
             if (o instanceof Integer || o instanceof Short || o instanceof Byte) {
                 return ((Number) o).longValue();
@@ -140,13 +164,39 @@ final class Values {
             return o;
         }
 
-        /** Keys stay hashable by value: tuples become their plain string form. */
+        /** Keys stay hashable by value: a tuple key becomes its Python repr, e.g. "(1, 'a')". */
         private Object convertKey(Object k, int depth) {
-            Object c = convert(k, depth);
-            if (c instanceof List || c instanceof Map || c instanceof Set) {
-                return describe(k);
+            if (k instanceof Object[] || k instanceof Set) {
+                return repr(k, 0);
             }
-            return c;
+            return convert(k, depth);
+        }
+
+        private String repr(Object k, int depth) {
+            if (depth > 8) {
+                return "...";
+            }
+            if (k instanceof String) {
+                return "'" + k + "'";
+            }
+            if (k instanceof Object[] || k instanceof Set) {
+                Object[] items = k instanceof Set ? ((Set<?>) k).toArray() : (Object[]) k;
+                StringBuilder sb = new StringBuilder(k instanceof Set ? "{" : "(");
+                for (int i = 0; i < items.length && sb.length() < 200; i++) {
+                    sb.append(i > 0 ? ", " : "").append(repr(items[i], depth + 1));
+                }
+                if (items.length == 1 && !(k instanceof Set)) {
+                    sb.append(',');
+                }
+                return sb.append(k instanceof Set ? "}" : ")").toString();
+            }
+            if (k == null) {
+                return "None";
+            }
+            if (k instanceof Boolean) {
+                return (Boolean) k ? "True" : "False";
+            }
+            return describe(k);
         }
     }
 }

@@ -62,7 +62,7 @@ public final class DiffusionLoop {
                     Sampler.Step s = sampler.step(network, i, state, stepScope, context.noise());
                     PreviewFrame full = null;
                     PreviewFrame quick = null;
-                    if (context.previews().enabled()) {
+                    if (context.previews().enabled() && s.predictedClean() != null) {
                         if (quickPreview != null) {
                             quick = quickPreview.render(s.predictedClean(), i);
                         }

@@ -3,6 +3,7 @@ package dev.restora.core.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 
 /** Scaled dot-product attention, softmax(q k^T * scale) v, over the last two axes. */
@@ -30,17 +31,24 @@ public final class Attention {
      * exist at once (exact: each query's softmax is independent).
      */
     public static NDArray chunked(NDArray q, NDArray k, NDArray v, double scale, int chunk) {
-        int axis = (int) q.getShape().dimension() - 2;
+        int axis = q.getShape().dimension() - 2;
         long nq = q.getShape().get(axis);
         if (nq <= chunk) {
             return scaledDotProduct(q, k, v, scale, null);
         }
         NDArray kt = k.swapAxes(-1, -2);
         String lead = ":,".repeat(axis);
+        NDManager owner = q.getManager();
         NDList parts = new NDList();
         for (long s = 0; s < nq; s += chunk) {
-            NDArray qs = q.get(new NDIndex(lead + s + ":" + Math.min(nq, s + chunk)));
-            parts.add(qs.mul(scale).matMul(kt).softmax(-1).matMul(v));
+            // each chunk's logits and softmax live in a sub-scope freed before the next chunk
+            try (NDManager scope = owner.newSubManager()) {
+                NDArray qs = q.get(new NDIndex(lead + s + ":" + Math.min(nq, s + chunk)));
+                qs.attach(scope);
+                NDArray out = qs.mul(scale).matMul(kt).softmax(-1).matMul(v);
+                out.attach(owner);
+                parts.add(out);
+            }
         }
         return NDArrays.concat(parts, axis);
     }

@@ -36,7 +36,8 @@ public final class Embeddings {
      * returns [sin(2 pi x W) | cos(2 pi x W)] for the 1-D tensor {@code x} (SGMSE feeds log t).
      */
     public static NDArray gaussianFourier(NDArray x, NDArray w) {
-        NDArray proj = x.reshape(-1, 1).mul(w.reshape(1, -1)).mul(2 * Math.PI);
+        // [B, 1] * [D] broadcasts to [B, D]; w is not reshaped, which would add an array to its long-lived manager
+        NDArray proj = x.reshape(-1, 1).mul(w).mul(2 * Math.PI);
         return NDArrays.concat(new NDList(proj.sin(), proj.cos()), 1);
     }
 }

@@ -14,6 +14,9 @@ public final class GroupNorm {
     private final double eps;
     private final NDArray weight;
     private final NDArray bias;
+    /** weight and bias as [C, 1] columns, made once so that forward adds nothing to the weights' manager */
+    private final NDArray weightColumn;
+    private final NDArray biasColumn;
 
     public GroupNorm(int groups, double eps, NDArray weight, NDArray bias) {
         this.groups = groups;
@@ -23,6 +26,11 @@ public final class GroupNorm {
         if (weight != null && weight.getShape().get(0) % groups != 0) {
             throw new IllegalArgumentException(weight.getShape().get(0) + " channels do not split into " + groups + " groups");
         }
+        if ((weight == null) != (bias == null)) {
+            throw new IllegalArgumentException("group norm needs both weight and bias, or neither");
+        }
+        this.weightColumn = weight == null ? null : weight.reshape(-1, 1);
+        this.biasColumn = bias == null ? null : bias.reshape(-1, 1);
     }
 
     public static GroupNorm load(StateDict sd, int groups, double eps) {
@@ -39,18 +47,12 @@ public final class GroupNorm {
         NDArray mean = g.mean(new int[] {2}, true);
         NDArray centred = g.sub(mean);
         NDArray var = centred.square().mean(new int[] {2}, true);
-        NDArray normed = centred.div(var.add(eps).sqrt()).reshape(shape);
-        if (weight != null) {
-            long[] bshape = new long[(int) shape.dimension()];
-            java.util.Arrays.fill(bshape, 1);
-            bshape[1] = c;
-            // reshape() attaches its result to the weight's long-lived manager: move the views to this call's scope
-            NDArray w = weight.reshape(bshape);
-            NDArray b = bias.reshape(bshape);
-            w.attach(normed.getManager());
-            b.attach(normed.getManager());
-            normed = normed.mul(w).add(b);
+        NDArray normed = centred.div(var.add(eps).sqrt());
+        if (weightColumn != null) {
+            // [N, C, rest] * [C, 1]: the input stays the first operand (results belong to its manager)
+            normed = normed.reshape(n, c, -1).mul(weightColumn).add(biasColumn);
         }
+        normed = normed.reshape(shape);
         return type == DataType.FLOAT32 ? normed : normed.toType(type, false);
     }
 }

@@ -17,14 +17,8 @@ public final class Padding {
             return x;
         }
         if (mode == PaddingMode.ZEROS) {
-            long[] p = new long[2 * (int) x.getShape().dimension()];
-            // DJL's pad takes (before, after) pairs from the first axis
-            int d = (int) x.getShape().dimension();
-            p[2 * (d - 2)] = top;
-            p[2 * (d - 2) + 1] = bottom;
-            p[2 * (d - 1)] = left;
-            p[2 * (d - 1) + 1] = right;
-            return x.pad(new Shape(p), 0);
+            // like F.pad, DJL's pad (torch's constant_pad_nd) takes (before, after) pairs from the LAST axis back
+            return x.pad(new Shape(left, right, top, bottom), 0);
         }
         NDArray w = padAxis(x, mode, x.getShape().dimension() - 1, left, right);
         return padAxis(w, mode, x.getShape().dimension() - 2, top, bottom);

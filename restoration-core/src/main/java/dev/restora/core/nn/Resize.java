@@ -2,6 +2,7 @@ package dev.restora.core.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Resizing as torch.nn.functional.interpolate does it by default (antialias off), which DJL's own resize does
@@ -15,21 +16,29 @@ public final class Resize {
     }
 
     /**
-     * Bicubic resize of the last two axes of {@code x} (N x C x H x W) to outH x outW, align_corners=False,
+     * Bicubic resize of the last two axes of {@code x} (for example N x C x H x W) to outH x outW, align_corners=False,
      * taps outside the image clamped to the border, like {@code F.interpolate(x, size, mode='bicubic')}.
      */
     public static NDArray bicubic(NDArray x, int outH, int outW) {
-        long h = x.getShape().get(-2);
-        long w = x.getShape().get(-1);
+        Shape s = x.getShape();
+        int d = s.dimension();
+        if (d < 2) {
+            throw new IllegalArgumentException("bicubic resize needs at least 2 axes, got " + s);
+        }
+        long h = s.get(d - 2);
+        long w = s.get(d - 1);
         NDManager m = x.getManager();
-        NDArray wh = m.create(bicubicMatrix((int) h, outH), new ai.djl.ndarray.types.Shape(outH, h));
-        NDArray ww = m.create(bicubicMatrix((int) w, outW), new ai.djl.ndarray.types.Shape(outW, w));
-        return x.matMul(ww.transpose()).transpose(0, 1, 3, 2).matMul(wh.transpose()).transpose(0, 1, 3, 2);
+        // transposed weight matrices [in x out], so that both products keep x as the first operand
+        NDArray whT = m.create(bicubicMatrix((int) h, outH), new Shape(outH, h)).transpose();
+        NDArray wwT = m.create(bicubicMatrix((int) w, outW), new Shape(outW, w)).transpose();
+        return x.matMul(wwT).swapAxes(-1, -2).matMul(whT).swapAxes(-1, -2);
     }
 
     /** Bicubic resize by an integer factor, the scale_factor form of interpolate (same weights as the size form). */
     public static NDArray bicubic(NDArray x, int factor) {
-        return bicubic(x, (int) x.getShape().get(-2) * factor, (int) x.getShape().get(-1) * factor);
+        Shape s = x.getShape();
+        int d = s.dimension();
+        return bicubic(x, (int) s.get(d - 2) * factor, (int) s.get(d - 1) * factor);
     }
 
     /** Row-major [out x in] interpolation weights for one axis. */

@@ -1,6 +1,7 @@
 package dev.restora.core.pipeline;
 
 import dev.restora.core.models.CatalogEntry;
+import dev.restora.core.models.ExpectedStructure;
 import java.util.List;
 
 /**
@@ -14,6 +15,14 @@ public interface PipelineProvider {
     /** The weight files this plugin's models may need, for the model store. */
     default List<CatalogEntry> catalog() {
         return List.of();
+    }
+
+    /**
+     * What the store checks a downloaded or imported file of one of this plugin's catalog entries against
+     * (a few required tensor names, optionally shapes), or null for no check.
+     */
+    default ExpectedStructure expectedStructure(String catalogEntryId) {
+        return null;
     }
 
     /**

@@ -107,6 +107,11 @@ class CheckpointParityTest {
                     differs |= !raw.contentEquals(ema.get(i));
                 }
                 assertEquals(cp.get("ema_differs_from_state_dict").getAsBoolean(), differs, "EMA differs in " + file);
+                StateDict emaDict = c.emaStateDict(params::contains).orElseThrow();
+                assertEquals(List.copyOf(t.keySet()), emaDict.keys());
+                for (int i = 0; i < ema.size(); i++) {
+                    assertTrue(emaDict.get(params.get(i)) == ema.get(i), params.get(i));
+                }
             }
             if (cp.has("hyper_parameters") && cp.get("hyper_parameters").isJsonObject()) {
                 Map<String, Object> hp = c.hyperParameters();

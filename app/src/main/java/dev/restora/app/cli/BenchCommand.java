@@ -1,0 +1,86 @@
+package dev.restora.app.cli;
+
+import ai.djl.Device;
+import com.google.gson.GsonBuilder;
+import dev.restora.core.pipeline.PipelineBenchmark;
+import dev.restora.core.plugins.PipelineRegistry;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code restora bench PIPELINE}: the pipeline's own speed measurement, printed as JSON on standard output. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = {"Measure a pipeline's speed at the released model size (random weights).",
+    "Prints JSON on standard output; progress goes to standard error."})
+final class BenchCommand implements Callable<Integer> {
+    @ParentCommand
+    RestoraCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PIPELINE", description = "Pipeline id (see 'restora pipelines').")
+    String pipeline;
+
+    @Option(names = "--quick", description = "A smaller, faster variant of the measurements.")
+    boolean quick;
+
+    @Option(names = "--device", paramLabel = "cpu|gpu:N", defaultValue = "cpu",
+            description = "Where to run (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        PipelineRegistry registry = root.registry();
+        PipelineRegistry.Registered r = registry.find(pipeline).orElseThrow(() -> new CliException(ExitCodes.USAGE,
+                "no pipeline '" + pipeline + "'; known pipelines: " + String.join(", ", registry.ids())));
+        PipelineBenchmark bench = r.provider().benchmark();
+        if (bench == null) {
+            throw new CliException(ExitCodes.USAGE, "pipeline " + pipeline + " has no benchmark");
+        }
+        root.prepareEngine();
+        Device dev = DeviceOption.parse(device);
+        PrintStream log = new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8);
+        Map<String, Object> result = bench.run(dev, log, quick);
+        log.flush();
+        out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().disableHtmlEscaping()
+                .create().toJson(result));
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** Bytes to a PrintWriter (the benchmark API logs to a PrintStream; picocli gives writers). */
+    private static final class WriterStream extends OutputStream {
+        private final PrintWriter w;
+        private final java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+
+        WriterStream(PrintWriter w) {
+            this.w = w;
+        }
+
+        @Override
+        public void write(int b) {
+            buf.write(b);
+            if (b == '\n') {
+                flush();
+            }
+        }
+
+        @Override
+        public void flush() {
+            w.print(buf.toString(StandardCharsets.UTF_8));
+            w.flush();
+            buf.reset();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.restora.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.restora.app.cli.fixtures.TestSpeechProvider;
+import dev.restora.app.cli.fixtures.TestUpscaleProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandLineTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void helpListsCommandsAndExitCodes() {
+        CliRun r = CliRun.run(dir, "--help");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        for (String s : new String[] {"restore", "pipelines", "inspect", "bench", "Exit codes:", "weight file is missing", "Cancelled"}) {
+            assertTrue(r.out().contains(s), () -> s + " missing in\n" + r.out());
+        }
+        CliRun sub = CliRun.run(dir, "restore", "--help");
+        assertEquals(ExitCodes.OK, sub.code());
+        assertTrue(sub.out().contains("--pipeline") && sub.out().contains("Exit codes:"), sub::toString);
+    }
+
+    @Test
+    void pipelinesListsModelsParametersAndWeights() throws Exception {
+        CliRun r = CliRun.run(dir, "pipelines");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        String out = r.out();
+        assertTrue(out.contains(TestUpscaleProvider.ID + "  (Test box upscale, image)"), out);
+        assertTrue(out.contains(TestSpeechProvider.ID), out);
+        assertTrue(out.matches("(?s).*\\* box2x\\s+x2\\s+weights: none needed.*"), out);
+        assertTrue(out.contains("weighted") && out.contains("weights: MISSING " + TestUpscaleProvider.WEIGHTS_FILE),
+                out);
+        assertTrue(out.matches("(?s).*steps\\s+int\\s+default 3\\s+range 1\\.\\.1000.*"), out);
+        assertTrue(out.matches("(?s).*gain\\s+number\\s+default 1\\.0\\s+range 0\\.\\.2.*"), out);
+
+        Files.write(dir.resolve(TestUpscaleProvider.WEIGHTS_FILE), new byte[4]);
+        CliRun again = CliRun.run(dir, "pipelines");
+        assertTrue(again.out().matches("(?s).*weighted\\s+x2\\s+weights: present.*"), again::toString);
+    }
+
+    @Test
+    void benchQuickPrintsTheProvidersJson() {
+        CliRun r = CliRun.run(dir, "bench", TestUpscaleProvider.ID, "--quick");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        JsonObject json = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(64 * 64, json.get("parameters").getAsLong());
+        assertTrue(json.getAsJsonObject("matmul").get("seconds").getAsDouble() > 0);
+        assertTrue(json.get("quick").getAsBoolean());
+        assertTrue(r.err().contains("timing a 64x64 matmul"), r::toString);
+    }
+
+    @Test
+    void benchWithoutABenchmarkOrUnknownPipelineIsAUsageError() {
+        CliRun none = CliRun.run(dir, "bench", TestSpeechProvider.ID);
+        assertEquals(ExitCodes.USAGE, none.code(), none::toString);
+        assertTrue(none.err().contains("has no benchmark"), none::toString);
+        CliRun unknown = CliRun.run(dir, "bench", "nope");
+        assertEquals(ExitCodes.USAGE, unknown.code(), unknown::toString);
+        assertTrue(unknown.err().contains("known pipelines"), unknown::toString);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.restora.core.models;
+
+import dev.restora.core.RestoraException;
+import dev.restora.core.pipeline.PipelineProvider;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All weight files the installed plugins may need, by entry id, with the optional structure each is checked against.
+ * Built from {@link PipelineProvider#catalog()}; a provider that throws is logged and skipped.
+ */
+public final class ModelCatalog {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelCatalog.class);
+
+    private final Map<String, CatalogEntry> entries = new LinkedHashMap<>();
+    private final Map<String, ExpectedStructure> structures = new LinkedHashMap<>();
+
+    public ModelCatalog() {
+    }
+
+    public static ModelCatalog of(CatalogEntry... entries) {
+        ModelCatalog c = new ModelCatalog();
+        for (CatalogEntry e : entries) {
+            c.add(e, null);
+        }
+        return c;
+    }
+
+    /** The entries of all providers; a provider whose catalog fails is logged and skipped. */
+    public static ModelCatalog fromProviders(Collection<? extends PipelineProvider> providers) {
+        ModelCatalog c = new ModelCatalog();
+        for (PipelineProvider p : providers) {
+            List<CatalogEntry> entries;
+            try {
+                entries = p.catalog();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("plugin {} has a broken model catalog; skipped", p.getClass().getName(), e);
+                continue;
+            }
+            for (CatalogEntry e : entries == null ? List.<CatalogEntry>of() : entries) {
+                try {
+                    c.add(e, p.expectedStructure(e.id()));
+                } catch (RuntimeException | LinkageError ex) {
+                    LOG.warn("plugin {}: catalog entry {} skipped: {}", p.getClass().getName(), e.id(), ex.toString());
+                }
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Adds an entry; {@code structure} may be null. The same id twice must describe the same file (two models of
+     * one plugin may share a file); a conflicting duplicate is an {@link IllegalArgumentException}.
+     */
+    public synchronized ModelCatalog add(CatalogEntry entry, ExpectedStructure structure) {
+        if (entry.id() == null || entry.id().isBlank() || entry.fileName() == null || entry.fileName().isBlank()) {
+            throw new IllegalArgumentException("catalog entry needs an id and a file name: " + entry);
+        }
+        if (entry.fileName().contains("/") || entry.fileName().contains("\\") || entry.fileName().startsWith(".")) {
+            throw new IllegalArgumentException("catalog entry " + entry.id() + " has an unsafe file name: " + entry.fileName());
+        }
+        CatalogEntry old = entries.get(entry.id());
+        if (old != null && !old.equals(entry)) {
+            throw new IllegalArgumentException("two different catalog entries with id " + entry.id());
+        }
+        for (CatalogEntry other : entries.values()) {
+            if (!other.id().equals(entry.id()) && other.fileName().equals(entry.fileName())) {
+                throw new IllegalArgumentException("catalog entries " + other.id() + " and " + entry.id()
+                        + " use the same file name " + entry.fileName());
+            }
+        }
+        entries.put(entry.id(), entry);
+        if (structure != null) {
+            structures.put(entry.id(), structure);
+        }
+        return this;
+    }
+
+    public synchronized List<CatalogEntry> entries() {
+        return new ArrayList<>(entries.values());
+    }
+
+    public synchronized Optional<CatalogEntry> find(String id) {
+        return Optional.ofNullable(entries.get(id));
+    }
+
+    /** The entry, or a {@link RestoraException} listing the known ids. */
+    public synchronized CatalogEntry require(String id) {
+        CatalogEntry e = entries.get(id);
+        if (e == null) {
+            throw new RestoraException("unknown model file '" + id + "'; known: "
+                    + (entries.isEmpty() ? "none (no plugin declares weight files)" : String.join(", ", entries.keySet())));
+        }
+        return e;
+    }
+
+    public synchronized Optional<ExpectedStructure> structure(String id) {
+        return Optional.ofNullable(structures.get(id));
+    }
+}

@@ -1,0 +1,902 @@
+package dev.restora.core.models;
+
+import com.google.gson.Gson;
+import dev.restora.core.RestoraException;
+import dev.restora.core.diffusion.CancellationToken;
+import dev.restora.core.diffusion.CancelledException;
+import dev.restora.core.engine.AppDirs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local store of weight files: {@code <app data>/models} by default (system property {@value #DIR_PROPERTY}
+ * or the constructor argument override it).
+ *
+ * <p>A download goes to {@code .partial/<file>.part} inside the store, resumes with an HTTP {@code Range} request
+ * after a dropped connection (within one call, up to {@link #setMaxAttempts} attempts, and across calls and
+ * restarts), restarts from zero when the server ignores the range or the file changed ({@code If-Range}), and is
+ * verified (size, SHA-256, tensor structure) before it is moved atomically to its final place: the final path only
+ * ever holds a complete, verified file. Where the catalog has no SHA-256, the hash of the first download or import
+ * is recorded in the store index and a later file that differs is refused.
+ *
+ * <p>HTTP goes through {@link HttpClient} with {@link ProxySelector#getDefault()}, so {@code -Dhttps.proxyHost},
+ * {@code -Dhttp.nonProxyHosts} and (with {@code -Djava.net.useSystemProxies=true}) the OS settings apply. In offline
+ * mode ({@value #OFFLINE_PROPERTY}{@code =true}) or without a network, a download fails at once with a message
+ * naming the file, its URL and the exact path to put it at.
+ */
+public final class ModelStore implements ModelResolver {
+    public static final String DIR_PROPERTY = "restora.models.dir";
+    public static final String OFFLINE_PROPERTY = "restora.offline";
+    static final String PARTIAL_DIR = ".partial";
+    private static final Logger LOG = LoggerFactory.getLogger(ModelStore.class);
+    private static final Gson GSON = new Gson();
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
+    private static final Pattern UNSATISFIED_RANGE = Pattern.compile("bytes\\s+\\*/(\\d+)");
+    /** Fresh rounds of attempts granted for getting further than before, so a flaky line still finishes. */
+    private static final int MAX_ROUNDS = 20;
+    private static final long PROGRESS_INTERVAL_NANOS = 200_000_000L;
+
+    private final ModelCatalog catalog;
+    private final Path dir;
+    private final StoreIndex index;
+    private final Map<String, RunningDownload> running = new ConcurrentHashMap<>();
+    private volatile HttpClient http;
+    private volatile Boolean offline;
+    private volatile int maxAttempts = 4;
+    private volatile Duration retryDelay = Duration.ofSeconds(2);
+    private volatile Duration idleTimeout = Duration.ofSeconds(60);
+    private volatile TensorInspector inspector = TensorInspector.CHECKPOINT;
+
+    /** A store in the default folder ({@link #defaultDirectory()}). */
+    public ModelStore(ModelCatalog catalog) {
+        this(catalog, null);
+    }
+
+    /** A store in {@code directory}, or in the default folder when it is null. */
+    public ModelStore(ModelCatalog catalog, Path directory) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.dir = (directory != null ? directory : defaultDirectory()).toAbsolutePath().normalize();
+        this.index = new StoreIndex(dir);
+    }
+
+    /** {@value #DIR_PROPERTY} when set, else {@code <app data>/models} ({@link AppDirs}, {@code -Drestora.home}). */
+    public static Path defaultDirectory() {
+        String p = System.getProperty(DIR_PROPERTY);
+        return p != null && !p.isBlank() ? Path.of(p) : AppDirs.current().models();
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    /** Forces offline mode on or off; null (the default) reads {@value #OFFLINE_PROPERTY} at each download. */
+    public ModelStore setOffline(Boolean offline) {
+        this.offline = offline;
+        return this;
+    }
+
+    public boolean isOffline() {
+        Boolean o = offline;
+        return o != null ? o : Boolean.getBoolean(OFFLINE_PROPERTY);
+    }
+
+    /** Attempts per download call before giving up (each after the first resumes where the last stopped). */
+    public ModelStore setMaxAttempts(int attempts) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts must be at least 1");
+        }
+        this.maxAttempts = attempts;
+        return this;
+    }
+
+    /**
+     * How long a connection may stay silent (no answer, or no body bytes) before it is dropped and the download
+     * resumed with a new request (default 60 s).
+     */
+    public ModelStore setIdleTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("idle timeout must be positive");
+        }
+        this.idleTimeout = timeout;
+        return this;
+    }
+
+    public ModelStore setRetryDelay(Duration delay) {
+        this.retryDelay = Objects.requireNonNull(delay);
+        return this;
+    }
+
+    /** The HTTP client to use; by default one with the system proxy selector, redirects followed, HTTP/1.1. */
+    public ModelStore setHttpClient(HttpClient client) {
+        this.http = client;
+        return this;
+    }
+
+    /**
+     * Lists a checkpoint's tensors for the {@link ExpectedStructure} check (default {@link TensorInspector#CHECKPOINT});
+     * null skips the check.
+     */
+    public ModelStore setTensorInspector(TensorInspector inspector) {
+        this.inspector = inspector;
+        return this;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public ModelCatalog catalog() {
+        return catalog;
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    /** The final location of an entry's file (whether or not it is there). */
+    public Path pathOf(String id) {
+        return dir.resolve(catalog.require(id).fileName());
+    }
+
+    private Path partOf(CatalogEntry e) {
+        return dir.resolve(PARTIAL_DIR).resolve(e.fileName() + ".part");
+    }
+
+    private Path partMetaOf(CatalogEntry e) {
+        return dir.resolve(PARTIAL_DIR).resolve(e.fileName() + ".part.json");
+    }
+
+    public ModelStatus status(String id) {
+        CatalogEntry e = catalog.require(id);
+        Path p = dir.resolve(e.fileName());
+        try {
+            if (Files.isRegularFile(p)) {
+                return verifiedRecordMatches(e, p) ? ModelStatus.VERIFIED : ModelStatus.PRESENT;
+            }
+            return Files.isRegularFile(partOf(e)) ? ModelStatus.PARTIAL : ModelStatus.MISSING;
+        } catch (IOException ex) {
+            return ModelStatus.MISSING;
+        }
+    }
+
+    /** Every catalog entry with its state in the store. */
+    public List<ModelInfo> list() {
+        List<ModelInfo> out = new ArrayList<>();
+        for (CatalogEntry e : catalog.entries()) {
+            ModelStatus s = status(e.id());
+            Path p = dir.resolve(e.fileName());
+            long bytes = 0;
+            try {
+                bytes = s == ModelStatus.MISSING ? 0 : s == ModelStatus.PARTIAL ? Files.size(partOf(e)) : Files.size(p);
+            } catch (IOException ignored) {
+                // raced with a removal: report 0
+            }
+            out.add(new ModelInfo(e, s, p, bytes, expectedSha(e), isAccepted(e.id())));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ licence
+
+    /** True when the entry needs no acceptance or its current licence text was accepted. */
+    public boolean isAccepted(String id) {
+        CatalogEntry e = catalog.require(id);
+        if (!e.mustAccept()) {
+            return true;
+        }
+        StoreIndex.Record r = index.get(id);
+        return r.licenceAcceptedAt != null && sha256(licenceText(e)).equals(r.licenceSha256);
+    }
+
+    /** Records that the user accepted the entry's licence (a changed licence text must be accepted again). */
+    public void accept(String id) {
+        CatalogEntry e = catalog.require(id);
+        index.update(id, r -> {
+            r.fileName = e.fileName();
+            r.licenceAcceptedAt = Instant.now().toString();
+            r.licenceSha256 = sha256(licenceText(e));
+        });
+    }
+
+    private static String licenceText(CatalogEntry e) {
+        return e.licence() == null ? "" : e.licence();
+    }
+
+    // ------------------------------------------------------------------ resolve
+
+    /**
+     * The verified local file. A file verified before and unchanged since (same size and modification time) is not
+     * hashed again. Missing: a {@link RestoraException} naming the file, its URL and where to put it.
+     */
+    @Override
+    public Path require(String id) {
+        CatalogEntry e = catalog.require(id);
+        Path p = dir.resolve(e.fileName());
+        if (!Files.isRegularFile(p)) {
+            throw missing(e);
+        }
+        try {
+            if (verifiedRecordMatches(e, p)) {
+                return p;
+            }
+        } catch (IOException ex) {
+            throw new RestoraException(p + ": cannot read (" + ex.getMessage() + ")", ex);
+        }
+        checkAndRecord(e, p, "verified");
+        return p;
+    }
+
+    /** Hashes and checks the entry's file now, whatever was recorded; returns its SHA-256. */
+    public String verify(String id) {
+        CatalogEntry e = catalog.require(id);
+        Path p = dir.resolve(e.fileName());
+        if (!Files.isRegularFile(p)) {
+            throw missing(e);
+        }
+        return checkAndRecord(e, p, "verified");
+    }
+
+    private String checkAndRecord(CatalogEntry e, Path p, String source) {
+        String sha = check(e, p, p.toString(), "remove it (restora models remove " + e.id() + ") and download it again");
+        recordVerified(e, p, sha, source);
+        return sha;
+    }
+
+    private boolean verifiedRecordMatches(CatalogEntry e, Path p) throws IOException {
+        StoreIndex.Record r = index.get(e.id());
+        if (r.verifiedSize == null || r.verifiedMtime == null || r.sha256 == null) {
+            return false;
+        }
+        if (e.sha256() != null && !e.sha256().equalsIgnoreCase(r.sha256)) {
+            return false;
+        }
+        return r.verifiedSize == Files.size(p) && r.verifiedMtime == Files.getLastModifiedTime(p).toMillis();
+    }
+
+    private void recordVerified(CatalogEntry e, Path p, String sha, String source) {
+        try {
+            long size = Files.size(p);
+            long mtime = Files.getLastModifiedTime(p).toMillis();
+            index.update(e.id(), r -> {
+                r.fileName = e.fileName();
+                r.sha256 = sha;
+                r.size = size;
+                r.verifiedSize = size;
+                r.verifiedMtime = mtime;
+                if (!"verified".equals(source)) {
+                    r.source = source;
+                    r.url = e.url();
+                    r.storedAt = Instant.now().toString();
+                }
+            });
+        } catch (IOException ex) {
+            throw new RestoraException(p + ": cannot read (" + ex.getMessage() + ")", ex);
+        }
+    }
+
+    private String expectedSha(CatalogEntry e) {
+        if (e.sha256() != null && !e.sha256().isBlank()) {
+            return e.sha256().toLowerCase(Locale.ROOT);
+        }
+        return index.get(e.id()).sha256;
+    }
+
+    /**
+     * Size, SHA-256 and structure of {@code file} against the entry; returns the hash. {@code label} names the file
+     * in messages, {@code advice} says what to do.
+     */
+    private String check(CatalogEntry e, Path file, String label, String advice) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException ex) {
+            throw new RestoraException(label + ": cannot read (" + ex.getMessage() + ")", ex);
+        }
+        if (e.sizeBytes() > 0 && size != e.sizeBytes()) {
+            throw new RestoraException(label + ": " + e.fileName() + " should be " + e.sizeBytes() + " bytes but is "
+                    + size + " bytes (truncated or not the official file); " + advice);
+        }
+        String sha = sha256(file);
+        String expected = expectedSha(e);
+        if (expected != null && !expected.equalsIgnoreCase(sha)) {
+            boolean fromCatalog = e.sha256() != null && !e.sha256().isBlank();
+            throw new RestoraException(label + ": SHA-256 mismatch for " + e.fileName() + ": the file has " + sha
+                    + " but " + (fromCatalog ? "the catalog expects " : "the hash recorded when it was first stored is ")
+                    + expected + " (corrupt, or not the official file); " + advice);
+        }
+        ExpectedStructure structure = catalog.structure(e.id()).orElse(null);
+        TensorInspector insp = inspector;
+        if (structure != null && insp != null) {
+            Map<String, List<Long>> tensors;
+            try {
+                tensors = insp.tensors(file);
+            } catch (RestoraException ex) {
+                throw new RestoraException(label + ": " + e.fileName() + " is not a readable checkpoint ("
+                        + ex.getMessage() + "); " + advice, ex);
+            }
+            List<String> problems = structure.problems(tensors);
+            if (!problems.isEmpty()) {
+                throw new RestoraException(label + ": " + e.fileName() + " does not hold the expected model ("
+                        + String.join("; ", problems) + "); " + advice);
+            }
+        }
+        return sha;
+    }
+
+    // ------------------------------------------------------------------ import and remove
+
+    /** Copies a local file into the store, verifies it and moves it into place; returns the store path. */
+    public Path importFile(String id, Path source) {
+        CatalogEntry e = catalog.require(id);
+        if (!Files.isRegularFile(source)) {
+            throw new RestoraException(source + ": no such file to import as " + e.fileName());
+        }
+        Path target = dir.resolve(e.fileName());
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir.resolve(PARTIAL_DIR));
+            tmp = Files.createTempFile(dir.resolve(PARTIAL_DIR), e.fileName() + ".", ".import");
+            Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+            String sha = check(e, tmp, source.toString(), "it was not imported");
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            recordVerified(e, target, sha, "import");
+            return target;
+        } catch (IOException ex) {
+            throw new RestoraException(source + ": cannot import into " + target + " (" + ex.getMessage() + ")", ex);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    /**
+     * Deletes the entry's file and any partial download; {@code forgetHash} also forgets the SHA-256 recorded on
+     * first download (needed when the publisher replaced the file). Returns whether anything was deleted.
+     */
+    public boolean remove(String id, boolean forgetHash) {
+        CatalogEntry e = catalog.require(id);
+        if (running.containsKey(id)) {
+            throw new RestoraException(e.fileName() + " is downloading; cancel the download first");
+        }
+        boolean any;
+        try {
+            any = Files.deleteIfExists(dir.resolve(e.fileName()));
+            any |= Files.deleteIfExists(partOf(e));
+            Files.deleteIfExists(partMetaOf(e));
+        } catch (IOException ex) {
+            throw new RestoraException(dir.resolve(e.fileName()) + ": cannot delete (" + ex.getMessage() + ")", ex);
+        }
+        index.update(id, r -> {
+            r.verifiedSize = null;
+            r.verifiedMtime = null;
+            if (forgetHash) {
+                r.sha256 = null;
+            }
+        });
+        return any;
+    }
+
+    // ------------------------------------------------------------------ download
+
+    public Path download(String id, DownloadListener listener) {
+        return download(id, listener, new CancellationToken());
+    }
+
+    /** True when a download of the entry is running (in this process). */
+    public boolean isDownloading(String id) {
+        return running.containsKey(id);
+    }
+
+    /** Cancels a running download of the entry (from any thread); the partial file is kept for a later resume. */
+    public boolean cancel(String id) {
+        RunningDownload rd = running.get(id);
+        if (rd == null) {
+            return false;
+        }
+        rd.token.cancel();
+        InputStream in = rd.stream;
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // the reader sees the token
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Downloads the entry (resuming a partial download), verifies it and moves it into place; returns the store path.
+     * A file already there is verified and returned without a download.
+     *
+     * @throws CancelledException when {@code token} or {@link #cancel} stopped it (the partial file stays, resumable)
+     * @throws RestoraException   for everything the user must act on (licence, offline, HTTP error, bad hash)
+     */
+    public Path download(String id, DownloadListener listener, CancellationToken token) {
+        CatalogEntry e = catalog.require(id);
+        Path target = dir.resolve(e.fileName());
+        DownloadListener l = listener != null ? listener : DownloadListener.NONE;
+        if (Files.isRegularFile(target)) {
+            return require(id);
+        }
+        if (e.mustAccept() && !isAccepted(id)) {
+            throw new RestoraException(e.fileName() + " (" + e.id() + ") is published under a licence that must be"
+                    + " accepted before it is downloaded: " + licenceText(e) + "\nAccept it with: restora models accept "
+                    + e.id());
+        }
+        if (e.url() == null || e.url().isBlank()) {
+            throw new RestoraException(e.fileName() + " (" + e.id() + ") has no download address; put the file at "
+                    + target + " or run: restora models import " + e.id() + " FILE");
+        }
+        if (isOffline()) {
+            throw manual(e, "offline mode is on (" + OFFLINE_PROPERTY + "=true)");
+        }
+        RunningDownload rd = new RunningDownload(token != null ? token : new CancellationToken());
+        if (running.putIfAbsent(id, rd) != null) {
+            throw new RestoraException(e.fileName() + " is already downloading");
+        }
+        Path part = partOf(e);
+        Path lockFile = part.resolveSibling(e.fileName() + ".lock");
+        long idleNanos = idleTimeout.toNanos();
+        ScheduledFuture<?> watch = WATCHDOG.scheduleWithFixedDelay(() -> rd.watch(idleNanos), 100, 100,
+                TimeUnit.MILLISECONDS);
+        try {
+            Files.createDirectories(part.getParent());
+            try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock lock = tryLock(lockChannel)) {
+                if (lock == null) {
+                    throw new RestoraException(e.fileName() + " is being downloaded by another Restora process");
+                }
+                fetch(e, part, l, rd);
+                String sha;
+                try {
+                    sha = check(e, part, e.url(), "the download was deleted");
+                } catch (RestoraException bad) {
+                    deleteQuietly(part);
+                    deleteQuietly(partMetaOf(e));
+                    throw bad;
+                }
+                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                deleteQuietly(partMetaOf(e));
+                recordVerified(e, target, sha, "download");
+                LOG.info("downloaded {} ({} bytes, sha256 {})", target, Files.size(target), sha);
+                return target;
+            } finally {
+                deleteQuietly(lockFile);
+            }
+        } catch (IOException ex) {
+            throw new RestoraException(target + ": cannot write into the model store (" + ex.getMessage() + ")", ex);
+        } finally {
+            watch.cancel(false);
+            running.remove(id, rd);
+        }
+    }
+
+    private static FileLock tryLock(FileChannel ch) throws IOException {
+        try {
+            return ch.tryLock();
+        } catch (OverlappingFileLockException ex) {
+            return null;
+        }
+    }
+
+    /** What a partial download was fetched from, so a resume asks for the same version ({@code If-Range}). */
+    private static final class PartMeta {
+        String url;
+        String etag;
+        String lastModified;
+        long total = -1;
+    }
+
+    /** Watches running downloads: a cancelled token or a silent connection closes the body stream. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "restora-download-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private static final class RunningDownload {
+        final CancellationToken token;
+        volatile InputStream stream;
+        volatile long lastActivity = System.nanoTime();
+        volatile boolean stalled;
+
+        RunningDownload(CancellationToken token) {
+            this.token = token;
+        }
+
+        /** Unblocks a reader stuck on a cancelled or silent connection by closing its stream. */
+        void watch(long idleNanos) {
+            InputStream in = stream;
+            if (in == null) {
+                return;
+            }
+            boolean idle = System.nanoTime() - lastActivity > idleNanos;
+            if (token.isCancelled() || idle) {
+                stalled = idle && !token.isCancelled();
+                try {
+                    in.close();
+                } catch (IOException | RuntimeException ignored) {
+                    // the reader sees the closed stream
+                }
+            }
+        }
+    }
+
+    /** Sends a request, waiting for the answer at most the idle timeout and giving up at once when cancelled. */
+    private HttpResponse<InputStream> send(HttpRequest request, RunningDownload rd) throws IOException {
+        CompletableFuture<HttpResponse<InputStream>> f = http().sendAsync(request,
+                HttpResponse.BodyHandlers.ofInputStream());
+        long deadline = System.nanoTime() + idleTimeout.toNanos();
+        while (true) {
+            try {
+                return f.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException t) {
+                if (rd.token.isCancelled()) {
+                    f.cancel(true);
+                    throw new CancelledException();
+                }
+                if (System.nanoTime() > deadline) {
+                    f.cancel(true);
+                    throw new IOException("no answer from the server for " + idleTimeout.toSeconds() + " s");
+                }
+            } catch (InterruptedException ex) {
+                f.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new CancelledException();
+            } catch (ExecutionException ex) {
+                Throwable c = ex.getCause();
+                if (c instanceof IOException io) {
+                    throw io;
+                }
+                throw new IOException(describe(c), c);
+            }
+        }
+    }
+
+    private HttpClient http() {
+        HttpClient c = http;
+        if (c == null) {
+            synchronized (this) {
+                c = http;
+                if (c == null) {
+                    ProxySelector proxy = ProxySelector.getDefault();
+                    HttpClient.Builder b = HttpClient.newBuilder()
+                            .proxy(proxy != null ? proxy : HttpClient.Builder.NO_PROXY)
+                            .followRedirects(HttpClient.Redirect.NORMAL)
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .connectTimeout(Duration.ofSeconds(15));
+                    java.net.Authenticator auth = java.net.Authenticator.getDefault();
+                    if (auth != null) {
+                        b.authenticator(auth); // proxy credentials set up by the app
+                    }
+                    c = b.build();
+                    http = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    /** Fetches the whole file into {@code part}, resuming and retrying; returns when the part holds every byte. */
+    private void fetch(CatalogEntry e, Path part, DownloadListener l, RunningDownload rd) throws IOException {
+        Path metaFile = partMetaOf(e);
+        PartMeta meta = readMeta(metaFile);
+        if (meta == null || !e.url().equals(meta.url)) {
+            Files.deleteIfExists(part);
+            meta = new PartMeta();
+            meta.url = e.url();
+        }
+        String lastProblem = null;
+        long best = Files.isRegularFile(part) ? Files.size(part) : 0;
+        int rounds = 0;
+        for (int attempt = 1; ; attempt++) {
+            rd.token.throwIfCancelled();
+            if (attempt > maxAttempts) {
+                long have = Files.isRegularFile(part) ? Files.size(part) : 0;
+                throw new RestoraException("download of " + e.fileName() + " from " + e.url() + " failed after "
+                        + maxAttempts + " attempts (" + lastProblem + "); " + have + " bytes are kept in "
+                        + part + " and the next download resumes from there");
+            }
+            if (attempt > 1) {
+                sleep(retryDelay, rd);
+            }
+            long have = Files.isRegularFile(part) ? Files.size(part) : 0;
+            long expectedTotal = meta.total > 0 ? meta.total : e.sizeBytes();
+            if (have > 0 && expectedTotal > 0 && have == expectedTotal) {
+                return; // complete from an earlier run that stopped before the move
+            }
+            if (have > 0 && expectedTotal > 0 && have > expectedTotal) {
+                Files.delete(part);
+                have = 0;
+            }
+            HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(e.url()))
+                    .header("User-Agent", "RestoraStudio/0.1")
+                    .header("Accept-Encoding", "identity")
+                    .GET();
+            if (have > 0) {
+                rb.header("Range", "bytes=" + have + "-");
+                String validator = meta.etag != null && !meta.etag.startsWith("W/") ? meta.etag : meta.lastModified;
+                if (validator != null) {
+                    rb.header("If-Range", validator);
+                }
+            }
+            HttpResponse<InputStream> resp;
+            try {
+                resp = send(rb.build(), rd);
+            } catch (IOException ex) {
+                if (isNoNetwork(ex)) {
+                    throw manual(e, "no network connection to " + URI.create(e.url()).getHost() + " (" + describe(ex)
+                            + ")");
+                }
+                lastProblem = describe(ex);
+                LOG.warn("download of {} attempt {} failed: {}", e.fileName(), attempt, lastProblem);
+                continue;
+            }
+            int code = resp.statusCode();
+            boolean append;
+            long total;
+            if (code == 206 && have > 0) {
+                Matcher m = CONTENT_RANGE.matcher(resp.headers().firstValue("Content-Range").orElse(""));
+                if (!m.find() || Long.parseLong(m.group(1)) != have) {
+                    closeQuietly(resp.body());
+                    LOG.warn("server sent an unexpected range for {}; starting again from zero", e.fileName());
+                    Files.deleteIfExists(part);
+                    lastProblem = "unexpected Content-Range";
+                    continue;
+                }
+                append = true;
+                total = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
+            } else if (code == 200) {
+                if (have > 0) {
+                    LOG.info("server ignored the range request for {} (or the file changed); restarting from zero",
+                            e.fileName());
+                }
+                append = false;
+                have = 0;
+                total = resp.headers().firstValueAsLong("Content-Length").orElse(-1);
+                meta.etag = resp.headers().firstValue("ETag").orElse(null);
+                meta.lastModified = resp.headers().firstValue("Last-Modified").orElse(null);
+            } else if (code == 416 && have > 0) {
+                closeQuietly(resp.body());
+                Matcher m = UNSATISFIED_RANGE.matcher(resp.headers().firstValue("Content-Range").orElse(""));
+                if (m.find() && Long.parseLong(m.group(1)) == have) {
+                    return; // the part already holds the whole file
+                }
+                Files.deleteIfExists(part);
+                lastProblem = "range not satisfiable";
+                continue;
+            } else {
+                closeQuietly(resp.body());
+                lastProblem = "HTTP " + code;
+                if (code >= 500 || code == 429 || code == 408) {
+                    continue;
+                }
+                throw new RestoraException("download of " + e.fileName() + " failed: the server answered HTTP " + code
+                        + " for " + e.url() + "; fetch it by hand and put it at " + dir.resolve(e.fileName())
+                        + " (or run: restora models import " + e.id() + " FILE)");
+            }
+            meta.total = total;
+            writeMeta(metaFile, meta);
+            try {
+                have = copyBody(e, resp.body(), part, append, have, total, l, rd);
+            } catch (IOException ex) {
+                if (rd.token.isCancelled()) {
+                    throw new CancelledException();
+                }
+                if (rd.stalled) {
+                    rd.stalled = false;
+                    ex = new IOException("no data for " + idleTimeout.toSeconds() + " s", ex);
+                }
+                lastProblem = "connection lost after " + (Files.isRegularFile(part) ? Files.size(part) : 0) + " of "
+                        + (total >= 0 ? total : "?") + " bytes: " + describe(ex);
+                LOG.warn("download of {} attempt {}: {}", e.fileName(), attempt, lastProblem);
+                long now = Files.isRegularFile(part) ? Files.size(part) : 0;
+                if (now > best && maxAttempts > 1 && ++rounds < MAX_ROUNDS) {
+                    best = now;
+                    attempt = 0; // got further than ever: a fresh round of attempts for the rest
+                }
+                continue;
+            }
+            if (total >= 0 && have != total) {
+                lastProblem = "the server closed the connection after " + have + " of " + total + " bytes";
+                if (have > best && maxAttempts > 1 && ++rounds < MAX_ROUNDS) {
+                    best = have;
+                    attempt = 0;
+                }
+                continue;
+            }
+            return;
+        }
+    }
+
+    private long copyBody(CatalogEntry e, InputStream body, Path part, boolean append, long have, long total,
+                          DownloadListener l, RunningDownload rd) throws IOException {
+        rd.lastActivity = System.nanoTime();
+        rd.stream = body;
+        try (InputStream in = body;
+             FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                     append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+            if (rd.token.isCancelled()) {
+                throw new CancelledException();
+            }
+            long start = System.nanoTime();
+            long lastReport = start;
+            long session = 0;
+            l.progress(new DownloadProgress(e.id(), have, total, 0));
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                rd.lastActivity = System.nanoTime();
+                if (rd.token.isCancelled()) {
+                    throw new CancelledException();
+                }
+                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+                while (bb.hasRemaining()) {
+                    out.write(bb);
+                }
+                have += n;
+                session += n;
+                if (total >= 0 && have > total) {
+                    throw new IOException("the server sent more than the announced " + total + " bytes");
+                }
+                long now = System.nanoTime();
+                if (now - lastReport >= PROGRESS_INTERVAL_NANOS) {
+                    lastReport = now;
+                    l.progress(new DownloadProgress(e.id(), have, total, speed(session, now - start)));
+                }
+            }
+            if (rd.token.isCancelled()) {
+                throw new CancelledException();
+            }
+            out.force(false);
+            l.progress(new DownloadProgress(e.id(), have, total, speed(session, System.nanoTime() - start)));
+            return have;
+        } finally {
+            rd.stream = null;
+        }
+    }
+
+    private static double speed(long bytes, long nanos) {
+        return nanos <= 0 ? 0 : bytes * 1e9 / nanos;
+    }
+
+    private static void sleep(Duration d, RunningDownload rd) {
+        long end = System.nanoTime() + d.toNanos();
+        try {
+            while (System.nanoTime() < end) {
+                rd.token.throwIfCancelled();
+                Thread.sleep(Math.max(1, Math.min(50, (end - System.nanoTime()) / 1_000_000)));
+            }
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new CancelledException();
+        }
+    }
+
+    private static boolean isNoNetwork(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof UnknownHostException || t instanceof ConnectException
+                    || t instanceof NoRouteToHostException || t instanceof HttpConnectTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(Throwable ex) {
+        String m = ex.getMessage();
+        if (m == null && ex.getCause() != null) {
+            m = ex.getCause().getMessage();
+        }
+        return ex.getClass().getSimpleName() + (m != null ? ": " + m : "");
+    }
+
+    private RestoraException missing(CatalogEntry e) {
+        return new RestoraException("model file " + e.fileName() + " (" + e.id()
+                + (e.description() != null && !e.description().isBlank() ? ": " + e.description() : "")
+                + ") is not in the model store.\n  Download it from: " + e.url()
+                + "\n  and put it at: " + dir.resolve(e.fileName())
+                + "\n  or run: restora models download " + e.id() + "   (or: restora models import " + e.id() + " FILE)"
+                + (e.mustAccept() ? "\n  Its licence must be accepted first: restora models accept " + e.id() : ""));
+    }
+
+    private RestoraException manual(CatalogEntry e, String reason) {
+        return new RestoraException(reason + ": cannot download " + e.fileName() + " (" + e.id() + ").\n"
+                + "  Fetch it on a connected machine from: " + e.url() + "\n"
+                + "  and put it at: " + dir.resolve(e.fileName()) + "\n"
+                + "  (or run: restora models import " + e.id() + " FILE)");
+    }
+
+    private static PartMeta readMeta(Path f) {
+        try {
+            return Files.isRegularFile(f) ? GSON.fromJson(Files.readString(f, StandardCharsets.UTF_8), PartMeta.class) : null;
+        } catch (IOException | RuntimeException ex) {
+            return null;
+        }
+    }
+
+    private static void writeMeta(Path f, PartMeta meta) throws IOException {
+        Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+        Files.writeString(tmp, GSON.toJson(meta), StandardCharsets.UTF_8);
+        Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+    }
+
+    /** SHA-256 of a file, lower-case hex. */
+    public static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                md.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException ex) {
+            throw new RestoraException(file + ": cannot read (" + ex.getMessage() + ")", ex);
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+}
