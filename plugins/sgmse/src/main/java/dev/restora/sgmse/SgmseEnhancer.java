@@ -53,7 +53,10 @@ public final class SgmseEnhancer extends Enhancer {
             return loop(context, preview).run(s, model, run, stage).output();
         }
         PredictorCorrectorSampler s = new PredictorCorrectorSampler(model.ouve(), y, y, n, T_EPS,
-                PredictorCorrectorSampler.StepSize.GRID, o.correctorSteps(), o.snr(), probe);
+                PredictorCorrectorSampler.StepSize.GRID, o.corrector().equals("none") ? 0 : o.correctorSteps(),
+                o.snr(), probe);
+        s.withCorrector(o.corrector().equals("langevin") ? PredictorCorrectorSampler.Corrector.LANGEVIN
+                : PredictorCorrectorSampler.Corrector.ALD);
         return loop(context, preview).run(s, model, run, stage).output();
     }
 }

@@ -54,7 +54,8 @@ public final class SpeechEnhancementPipeline implements RestorationPipeline {
                 steps > 0 ? steps : recommended.steps(),
                 p.has(SpeechParameters.CORRECTOR_STEPS) ? p.getInt(SpeechParameters.CORRECTOR_STEPS) : 1,
                 snr >= 0 ? snr : recommended.snr(),
-                p.has(SpeechParameters.PREVIEW_AUDIO) && p.getBoolean(SpeechParameters.PREVIEW_AUDIO));
+                p.has(SpeechParameters.PREVIEW_AUDIO) && p.getBoolean(SpeechParameters.PREVIEW_AUDIO),
+                p.has(SpeechParameters.CORRECTOR) ? p.getString(SpeechParameters.CORRECTOR) : "ald");
     }
 
     @Override

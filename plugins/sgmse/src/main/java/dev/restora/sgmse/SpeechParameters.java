@@ -8,6 +8,7 @@ public final class SpeechParameters {
     public static final String STEPS = "steps";
     public static final String CORRECTOR_STEPS = "corrector_steps";
     public static final String SNR = "snr";
+    public static final String CORRECTOR = "corrector";
     public static final String SAMPLER = "sampler";
     public static final String SEED = "seed";
     public static final String CHUNK_SECONDS = "chunk_seconds";
@@ -22,6 +23,9 @@ public final class SpeechParameters {
                         + "recommended value (SGMSE+ 30, WSJ0-REVERB 50, StoRM 50, bridge: its own N)", 0, 0, 1000),
                 new ParameterSpec.IntSpec(CORRECTOR_STEPS, "Corrector steps", "Annealed Langevin corrector steps per "
                         + "step (each costs one network call)", 1, 0, 10),
+                new ParameterSpec.ChoiceSpec(CORRECTOR, "Corrector", "ald: annealed Langevin (official default); "
+                        + "langevin: step from the score and noise norms; none: predictor only", "ald",
+                        List.of("ald", "langevin", "none")),
                 new ParameterSpec.DoubleSpec(SNR, "Corrector SNR", "Signal-to-noise ratio of the corrector; -1 uses "
                         + "the model's recommended value (0.5, WSJ0-REVERB 0.33)", -1.0, -1.0, 2.0),
                 new ParameterSpec.ChoiceSpec(SAMPLER, "Sampler", samplerHelp, samplers.get(0), samplers),

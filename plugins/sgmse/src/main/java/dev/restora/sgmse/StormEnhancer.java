@@ -41,7 +41,10 @@ public final class StormEnhancer extends Enhancer {
         }
         NDArray cond = model.conditioning(y, estimate);
         PredictorCorrectorSampler s = new PredictorCorrectorSampler(model.sde(), estimate, cond, steps(o), model.tEps(),
-                PredictorCorrectorSampler.StepSize.ONE_OVER_N, o.correctorSteps(), o.snr(), probe);
+                PredictorCorrectorSampler.StepSize.ONE_OVER_N, o.corrector().equals("none") ? 0 : o.correctorSteps(),
+                o.snr(), probe);
+        s.withCorrector(o.corrector().equals("langevin") ? PredictorCorrectorSampler.Corrector.LANGEVIN
+                : PredictorCorrectorSampler.Corrector.ALD);
         return loop(context, preview).run(s, model, run, stage).output();
     }
 }

@@ -87,6 +87,12 @@ class NetworkParityTest {
                         SgmseModel raw = SgmseModel.load(ckpt, true);
                         decoy(name + " " + e.getKey(), Complex.fromState(raw.output(x, y, t)),
                                 fx.load(m, e.getValue()), fx.load(m, out.get("score")), tol);
+                        // a checkpoint without an EMA entry falls back to its state_dict (with a warning)
+                        LoadedCheckpoint noEma = new LoadedCheckpoint(ckpt.stateDict(), java.util.Optional.empty(),
+                                ckpt.hyperParameters(), ckpt.source() + " without ema");
+                        Check.within(name + " no-EMA fallback = raw weights",
+                                Complex.fromState(SgmseModel.load(noEma, false).output(x, y, t)),
+                                fx.load(m, e.getValue()), tol);
                     }
                 }
             }

@@ -112,18 +112,23 @@ class PipelineParityTest {
             Enhancer enhancer;
             EnhanceOptions opts;
             int n = intSetting(s, "N", 0);
+            double snr = s != null && s.has("snr") ? s.get("snr").getAsDouble() : 0.5;
+            String corrector = s != null && s.has("corrector") ? s.get("corrector").getAsString() : "ald";
+            int correctorSteps = intSetting(s, "corrector_steps", 1);
+            String samplerType = s != null && s.has("sampler_type") ? s.get("sampler_type").getAsString() : "pc";
             if (StormModel.isStorm(ckpt)) {
                 enhancer = new StormEnhancer(StormModel.load(ckpt, false));
-                opts = new EnhanceOptions("pc", n, intSetting(s, "corrector_steps", 1), s.get("snr").getAsDouble(), false);
+                String mode = s != null && s.has("mode") ? s.get("mode").getAsString() : "storm";
+                opts = new EnhanceOptions(mode.startsWith("denoiser") ? "denoiser" : "pc", n, correctorSteps, snr, false,
+                        corrector);
             } else {
                 SgmseModel model = SgmseModel.load(ckpt, false);
                 enhancer = new SgmseEnhancer(model);
                 if (model.isBridge()) {
-                    String type = s != null && s.has("sampler_type") ? s.get("sampler_type").getAsString() : "pc";
-                    opts = new EnhanceOptions(type, n, 0, 0, false);
+                    opts = new EnhanceOptions(samplerType, n, 0, 0, false);
                 } else {
-                    opts = new EnhanceOptions("pc", n, intSetting(s, "corrector_steps", 1), s.get("snr").getAsDouble(),
-                            false);
+                    opts = new EnhanceOptions(samplerType.equals("ode") ? "ode" : "pc", n, correctorSteps, snr, false,
+                            corrector);
                 }
             }
             if (s != null && s.has("sample_rate")) {

@@ -28,7 +28,16 @@ public final class PredictorCorrectorSampler implements Sampler<ScoreFunction> {
         ONE_OVER_N
     }
 
+    /** The corrector (spec §4.1). */
+    public enum Corrector {
+        /** Annealed Langevin dynamics: {@code eps = 2 (snr sigma(t))²}. */
+        ALD,
+        /** Langevin: {@code eps = 2 (snr |z| / |s|)²} with L2 norms averaged over the batch. */
+        LANGEVIN
+    }
+
     private final OuveSde sde;
+    private Corrector corrector = Corrector.ALD;
     private final NDArray target;
     private final NDArray condition;
     private final float[] grid;
@@ -57,6 +66,12 @@ public final class PredictorCorrectorSampler implements Sampler<ScoreFunction> {
         this.correctorSteps = correctorSteps;
         this.snr = snr;
         this.probe = probe == null ? SamplerProbe.NONE : probe;
+    }
+
+    /** Chooses the corrector (ALD by default). */
+    public PredictorCorrectorSampler withCorrector(Corrector c) {
+        this.corrector = c;
+        return this;
     }
 
     public float[] grid() {
@@ -92,7 +107,13 @@ public final class PredictorCorrectorSampler implements Sampler<ScoreFunction> {
             NDArray s = score.score(x, condition, tb);
             probe.see(index, "score_in_corrector", s);
             NDArray z = ComplexNoise.draw(noise, stepScope, x.getShape());
-            double eps = 2 * (snr * std) * (snr * std);
+            double eps;
+            if (corrector == Corrector.ALD) {
+                eps = 2 * (snr * std) * (snr * std);
+            } else {
+                double ratio = snr * meanNorm(z) / meanNorm(s);
+                eps = 2 * ratio * ratio;
+            }
             NDArray xMean = x.add(s.mul(eps));
             x = xMean.add(z.mul(Math.sqrt(2 * eps)));
             probe.see(index, "x_after_corrector", x);
@@ -115,6 +136,17 @@ public final class PredictorCorrectorSampler implements Sampler<ScoreFunction> {
         NDArray clean = x.sub(target).add(s.mul(std * std)).div(decay).add(target);
         boolean last = index == grid.length - 1;
         return new Step(last ? xMean : next, clean);
+    }
+
+    /** The L2 norm of each batch item, averaged over the batch. */
+    private static double meanNorm(NDArray a) {
+        long b = a.getShape().get(0);
+        float[] n = a.reshape(b, -1).square().sum(new int[] {1}).sqrt().toFloatArray();
+        double sum = 0;
+        for (float v : n) {
+            sum += v;
+        }
+        return sum / n.length;
     }
 
     static float[] batchTimes(float t, NDArray state) {
