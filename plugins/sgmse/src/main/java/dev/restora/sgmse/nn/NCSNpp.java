@@ -3,6 +3,7 @@ package dev.restora.sgmse.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.restora.core.checkpoint.CheckpointException;
 import dev.restora.core.checkpoint.StateDict;
@@ -14,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The NCSN++ U-Net of SGMSE+ / StoRM in all released variants (spec §5): built module by module in the
@@ -168,7 +170,7 @@ public final class NCSNpp {
     /**
      * @param input {@code [B, C_in, F, T]} real channels (not yet centred)
      * @param t     {@code [B]} diffusion times, or null for an unconditional network
-     * @return {@code [B, 2, F, T]}
+     * @return {@code [B, 2, F, T]}, owned by the input's manager
      */
     public NDArray forward(NDArray input, NDArray t) {
         Shape s = input.getShape();
@@ -180,62 +182,102 @@ public final class NCSNpp {
             throw new IllegalArgumentException("NCSN++ with " + config.levels() + " levels needs F and T divisible by "
                     + div + ", got " + s);
         }
+        if (config.conditional() && t == null) {
+            throw new IllegalArgumentException("this NCSN++ is time-conditional: t is required");
+        }
+        // everything made during the pass lives in a child scope closed at the end; only the output survives
+        NDManager parent = input.getManager();
+        try (NDManager pass = parent.newSubManager()) {
+            input.tempAttach(pass);
+            if (t != null) {
+                t.tempAttach(pass);
+            }
+            NDArray out = run(input, t);
+            out.attach(parent);
+            return out;
+        }
+    }
+
+    /**
+     * Runs {@code block} on {@code x} in a scope of its own, so that the block's intermediates are freed as soon as it
+     * returns (the reference frees them by reference counting); the result joins x's manager.
+     */
+    private static NDArray scoped(NDArray x, UnaryOperator<NDArray> block) {
+        NDManager owner = x.getManager();
+        try (NDManager sub = owner.newSubManager()) {
+            x.tempAttach(sub);
+            NDArray out = block.apply(x);
+            out.attach(owner);
+            return out;
+        }
+    }
+
+    private NDArray run(NDArray input, NDArray t) {
         NDArray x = config.centered() ? input : input.mul(2).sub(1);
         NDArray temb = null;
         if (config.conditional()) {
-            if (t == null) {
-                throw new IllegalArgumentException("this NCSN++ is time-conditional: t is required");
-            }
             temb = fourier.forward(t.log());
             temb = temb1.forward(Activations.silu(temb0.forward(temb)));
         }
+        NDArray te = temb;
         NDArray pyramid = config.inputSkip() ? x : null;
         Deque<NDArray> hs = new ArrayDeque<>();
         hs.push(inputConv.forward(x));
         for (Object mod : down) {
             if (mod instanceof LevelRes lr) {
-                NDArray h = lr.block().forward(hs.peek(), temb);
+                NDArray h = scoped(hs.peek(), in -> lr.block().forward(in, te));
                 checkAttention(h, lr.attn() != null);
                 if (lr.attn() != null) {
-                    h = lr.attn().forward(h);
+                    NDArray a = scoped(h, lr.attn()::forward);
+                    h.close();
+                    h = a;
                 }
                 hs.push(h);
             } else if (mod instanceof Down d) {
-                NDArray h = d.block().forward(hs.peek(), temb);
+                NDArray h = scoped(hs.peek(), in -> d.block().forward(in, te));
                 if (d.combine() != null) {
-                    pyramid = FirDownsample.forward(pyramid);
-                    h = d.combine().forward(pyramid, h);
+                    NDArray next = FirDownsample.forward(pyramid);
+                    if (pyramid != x) {
+                        pyramid.close();
+                    }
+                    pyramid = next;
+                    NDArray p = pyramid;
+                    NDArray merged = scoped(h, hh -> d.combine().forward(p, hh));
+                    h.close();
+                    h = merged;
                 }
                 hs.push(h);
             }
         }
-        NDArray h = middle.get(0).forward(hs.peek(), temb);
-        h = middleAttn.forward(h);
-        h = middle.get(1).forward(h, temb);
+        NDArray h = scoped(hs.peek(), in -> middle.get(0).forward(in, te));
+        h = replace(h, scoped(h, middleAttn::forward));
+        h = replace(h, scoped(h, in -> middle.get(1).forward(in, te)));
         NDArray outPyramid = null;
-        boolean levelAttention = false;
         for (Object mod : up) {
             if (mod instanceof UpRes r) {
-                h = r.block().forward(NDArrays.concat(new NDList(h, hs.pop()), 1), temb);
-                levelAttention = false;
+                NDArray skip = hs.pop();
+                h = replace(h, scoped(h, in -> r.block().forward(NDArrays.concat(new NDList(in, skip), 1), te)));
+                skip.close();
             } else if (mod instanceof UpAttn a) {
                 checkAttention(h, true);
-                h = a.attn().forward(h);
-                levelAttention = true;
+                h = replace(h, scoped(h, a.attn()::forward));
             } else if (mod instanceof OutputSkip o) {
-                NDArray p = o.conv().forward(Activations.silu(o.norm().forward(h)));
-                outPyramid = outPyramid == null ? p : FirUpsample.forward(outPyramid).add(p);
-            } else if (mod instanceof Upsample u) {
-                if (!levelAttention) {
-                    checkAttention(h, false);
+                NDArray p = scoped(h, in -> o.conv().forward(Activations.silu(o.norm().forward(in))));
+                if (outPyramid == null) {
+                    outPyramid = p;
+                } else {
+                    NDArray prev = outPyramid;
+                    outPyramid = scoped(prev, FirUpsample::forward).add(p);
+                    prev.close();
                 }
-                h = u.block().forward(h, temb);
+            } else if (mod instanceof Upsample u) {
+                h = replace(h, scoped(h, in -> u.block().forward(in, te)));
             }
         }
         if (config.outputSkip()) {
             h = outPyramid;
         } else {
-            h = headConv.forward(Activations.silu(headNorm.forward(h)));
+            h = scoped(h, in -> headConv.forward(Activations.silu(headNorm.forward(in))));
         }
         NDArray tb = null;
         if (config.scaleBySigma()) {
@@ -261,6 +303,12 @@ public final class NCSNpp {
             default -> throw new IllegalStateException();
         }
         return h;
+    }
+
+    /** Frees {@code old} (an intermediate no longer needed) and returns {@code next}. */
+    private static NDArray replace(NDArray old, NDArray next) {
+        old.close();
+        return next;
     }
 
     /**
