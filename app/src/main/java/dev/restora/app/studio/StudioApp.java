@@ -10,7 +10,9 @@ import dev.restora.app.studio.view.Theme;
 import dev.restora.core.engine.EngineSetup;
 import dev.restora.core.jobs.WorkerPool;
 import dev.restora.core.plugins.PipelineRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
 import javafx.application.Application;
 import javafx.application.Platform;
@@ -108,6 +110,12 @@ public class StudioApp extends Application {
         if (restored > 0) {
             window.notice(restored + " job(s) from the last session are queued; the queue is paused — resume it in "
                     + "the queue panel");
+        }
+        // files handed over by the desktop ("Open with Restora Studio") or the command line
+        List<String> raw = getParameters() == null ? List.of() : getParameters().getRaw();
+        List<Path> files = raw.stream().filter(a -> !a.startsWith("-")).map(Path::of).filter(Files::exists).toList();
+        if (!files.isEmpty()) {
+            model.open(files);
         }
         String demo = System.getProperty(DEMO_PROPERTY);
         if (demo != null && !demo.isBlank()) {
