@@ -90,8 +90,9 @@ class StudioUiTest {
         assertEquals(1, fx(() -> app.model().items().get().size()));
         assertEquals("test-slow-steps", fx(() -> w.pipeline().get().descriptor().id()));
         // the form was generated from the specs: spinner for steps, seed field with dice
-        assertNotNull(robot.lookup("#param-steps").tryQuery().orElse(null));
-        assertNotNull(robot.lookup("#seed-dice").tryQuery().orElse(null));
+        // (the workspace view is built after the selection changes: wait for it rather than race it)
+        until(() -> robot.lookup("#param-steps").tryQuery().isPresent(), 20, "the steps spinner");
+        until(() -> robot.lookup("#seed-dice").tryQuery().isPresent(), 20, "the seed dice");
         fx(() -> {
             w.form().get().field("steps").set(3000);
             w.form().get().field("delay_ms").set(15);
