@@ -1,0 +1,207 @@
+package dev.restora.sgmse;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.restora.core.diffusion.SeededNoise;
+import dev.restora.core.pipeline.PipelineBenchmark;
+import dev.restora.sgmse.nn.NCSNpp;
+import dev.restora.sgmse.nn.NcsnppConfig;
+import dev.restora.sgmse.nn.NcsnppLayout;
+import dev.restora.sgmse.sampling.ComplexNoise;
+import dev.restora.sgmse.sampling.PredictorCorrectorSampler;
+import dev.restora.sgmse.sampling.ScoreFunction;
+import dev.restora.sgmse.sde.OuveSde;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code restora bench sgmse|storm}: the released network sizes with random weights (timing does not depend on the
+ * weights). Measures one network call on a 256 x 512 spectrogram (4.09 s of 16 kHz audio) and one whole sampler
+ * step (corrector + predictor), and EXTRAPOLATES the default run (SGMSE+ N 30 with one corrector step = 60 calls;
+ * StoRM 1 denoiser call + N 50 x 2 score calls) from the measured step. Peak memory is the process's peak resident
+ * set (VmHWM), which includes the JVM. MACs are counted from the layout (convolutions, NIN, attention products).
+ */
+public final class SpeechBenchmark implements PipelineBenchmark {
+    /** The official code on this machine (design/reference-timings.md), seconds. */
+    private static final Map<String, Double> REFERENCE = Map.of(
+            "sgmse_call", 27.0, "sgmse_run", 1620.0, "storm_denoiser_call", 14.8, "storm_score_call", 14.9,
+            "storm_run", 1510.0);
+
+    private final boolean storm;
+
+    public SpeechBenchmark(boolean storm) {
+        this.storm = storm;
+    }
+
+    @Override
+    public Map<String, Object> run(Device device, PrintStream log, boolean quick) {
+        int bins = 256;
+        int frames = quick ? 64 : 512;
+        int hop = 128;
+        int rate = 16000;
+        double audioSeconds = (frames - 1) * hop / (double) rate;
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("pipeline", storm ? "storm" : "sgmse");
+        out.put("device", device.toString());
+        out.put("input", "1 x " + bins + " x " + frames + " (" + String.format("%.2f", audioSeconds) + " s at 16 kHz)");
+        out.put("weights", quick ? "random, reduced width nf 32 (quick mode)" : "random, released size");
+        out.put("note", "whole-run seconds are EXTRAPOLATED from one measured sampler step");
+        try (NDManager m = NDManager.newBaseManager(device)) {
+            Map<String, Object> hp = new HashMap<>();
+            if (quick) {
+                hp.put("nf", 32L);
+            }
+            HyperParameters h = new HyperParameters(hp, "random weights");
+            NDArray y = m.randomNormal(0, 0.3f, new Shape(1, 2, bins, frames), ai.djl.ndarray.types.DataType.FLOAT32);
+            OuveSde sde = new OuveSde(1.5, 0.05, 0.5);
+            if (!storm) {
+                NcsnppConfig c = Backbones.sgmse(h);
+                NCSNpp net = randomNetwork(m, c, "dnn");
+                ScoreFunction score = (x, cond, t) -> net.forward(
+                        ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(x, cond), 1), x.getManager().create(t)).neg();
+                out.put("parameters", net.parameterCount());
+                warmUp(m, net, c, log);
+                double call = timeCall(m, y, score, log, "score network call");
+                long macs = NcsnppLayout.macs(c, bins, frames);
+                double step = timeStep(m, sde, y, y, score, 30, PredictorCorrectorSampler.StepSize.GRID, log);
+                double run = step * 30;
+                out.put("network_call_seconds", call);
+                out.put("network_call_gmacs", macs / 1e9);
+                out.put("achieved_gflops", 2 * macs / 1e9 / call);
+                out.put("pc_step_seconds_measured", step);
+                out.put("default_run_seconds_extrapolated", run);
+                out.put("real_time_factor", run / audioSeconds);
+                out.put("reference_call_seconds", REFERENCE.get("sgmse_call"));
+                out.put("reference_run_seconds", REFERENCE.get("sgmse_run"));
+            } else {
+                NcsnppConfig dc = Backbones.storm(h, "ncsnpp", 2, true);
+                NcsnppConfig sc = Backbones.storm(h, "ncsnpp", 6, false);
+                NCSNpp den = randomNetwork(m, dc, "denoiser_net");
+                NCSNpp sn = randomNetwork(m, sc, "score_net");
+                ScoreFunction score = (x, cond, t) -> sn.forward(
+                        ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(x, cond), 1), x.getManager().create(t)).neg();
+                out.put("parameters", Map.of("denoiser", den.parameterCount(), "score", sn.parameterCount()));
+                warmUp(m, sn, sc, log);
+                double dCall;
+                try (NDManager s = m.newSubManager()) {
+                    NDArray yy = y.duplicate();
+                    yy.attach(s);
+                    long t0 = System.nanoTime();
+                    den.forward(yy, null).toFloatArray();
+                    dCall = (System.nanoTime() - t0) / 1e9;
+                }
+                log.printf("denoiser call: %.2f s%n", dCall);
+                NDArray cond = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(y, y), 1);
+                double call = timeCall(m, y, (x, c2, t) -> score.score(x, cond, t), log, "score network call");
+                double step = timeStep(m, sde, y, cond, score, 50, PredictorCorrectorSampler.StepSize.ONE_OVER_N, log);
+                double run = dCall + step * 50;
+                long dm = NcsnppLayout.macs(dc, bins, frames);
+                long smacs = NcsnppLayout.macs(sc, bins, frames);
+                out.put("denoiser_call_seconds", dCall);
+                out.put("score_call_seconds", call);
+                out.put("denoiser_call_gmacs", dm / 1e9);
+                out.put("score_call_gmacs", smacs / 1e9);
+                out.put("achieved_gflops_score", 2 * smacs / 1e9 / call);
+                out.put("pc_step_seconds_measured", step);
+                out.put("default_run_seconds_extrapolated", run);
+                out.put("real_time_factor", run / audioSeconds);
+                out.put("reference_denoiser_call_seconds", REFERENCE.get("storm_denoiser_call"));
+                out.put("reference_score_call_seconds", REFERENCE.get("storm_score_call"));
+                out.put("reference_run_seconds", REFERENCE.get("storm_run"));
+            }
+        }
+        out.put("conv3x3_128ch_gflops_same_run", convCeiling(device, bins, frames, log));
+        out.put("peak_memory_bytes", peakRss());
+        return out;
+    }
+
+    /** A network of configuration {@code c} with N(0, 0.05) weights under {@code prefix}. */
+    static NCSNpp randomNetwork(NDManager m, NcsnppConfig c, String prefix) {
+        Map<String, NDArray> w = new LinkedHashMap<>();
+        for (Map.Entry<String, Shape> e : NcsnppLayout.parameters(c).entrySet()) {
+            w.put(prefix + "." + e.getKey(), m.randomNormal(0, 0.05f, e.getValue(), ai.djl.ndarray.types.DataType.FLOAT32));
+        }
+        LoadedCheckpoint ck = new LoadedCheckpoint(w, Optional.empty(), Map.of(), "random weights");
+        dev.restora.core.checkpoint.StateDict sd = ck.rawWeights(List.of(prefix + "."));
+        NCSNpp net = new NCSNpp(c, sd.sub(prefix));
+        sd.requireAllUsed();
+        return net;
+    }
+
+    private static void warmUp(NDManager m, NCSNpp net, NcsnppConfig c, PrintStream log) {
+        try (NDManager s = m.newSubManager()) {
+            NDArray x = s.randomNormal(new Shape(1, c.inputChannels(), 256, 64));
+            long t0 = System.nanoTime();
+            net.forward(x, s.create(new float[] {0.5f})).toFloatArray();
+            log.printf("warm-up call (256 x 64): %.2f s%n", (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    private static double timeCall(NDManager m, NDArray y, ScoreFunction score, PrintStream log, String what) {
+        try (NDManager s = m.newSubManager()) {
+            NDArray x = s.randomNormal(0, 0.3f, y.getShape(), ai.djl.ndarray.types.DataType.FLOAT32);
+            long t0 = System.nanoTime();
+            score.score(x, y, new float[] {0.5f}).toFloatArray();
+            double sec = (System.nanoTime() - t0) / 1e9;
+            log.printf("%s (%s): %.2f s%n", what, y.getShape(), sec);
+            return sec;
+        }
+    }
+
+    /** One whole PC step (ALD corrector + reverse-diffusion predictor) at t = 1. */
+    private static double timeStep(NDManager m, OuveSde sde, NDArray target, NDArray cond, ScoreFunction score,
+                                   int n, PredictorCorrectorSampler.StepSize rule, PrintStream log) {
+        PredictorCorrectorSampler s = new PredictorCorrectorSampler(sde, target, cond, n, 0.03, rule, 1, 0.5, null);
+        SeededNoise noise = new SeededNoise(1);
+        try (NDManager scope = m.newSubManager()) {
+            NDArray x = s.initialState(scope, noise);
+            long t0 = System.nanoTime();
+            s.step(score, 0, x, scope, noise).next().toFloatArray();
+            double sec = (System.nanoTime() - t0) / 1e9;
+            log.printf("one PC step (corrector + predictor, 2 network calls): %.2f s%n", sec);
+            return sec;
+        }
+    }
+
+    /**
+     * The speed of the network's dominant operation measured in the same run (a 3x3 convolution 128 -> 128 channels
+     * on the full-resolution grid), in GFLOP/s: the ceiling the network call is compared with.
+     */
+    private static double convCeiling(Device device, int bins, int frames, PrintStream log) {
+        try (NDManager m = NDManager.newBaseManager(device)) {
+            NDArray x = m.randomNormal(new Shape(1, 128, bins, frames));
+            NDArray w = m.randomNormal(new Shape(128, 128, 3, 3));
+            Shape one = new Shape(1, 1);
+            ai.djl.nn.convolutional.Conv2d.conv2d(x, w, null, one, one, one, 1).singletonOrThrow().toFloatArray();
+            long t0 = System.nanoTime();
+            ai.djl.nn.convolutional.Conv2d.conv2d(x, w, null, one, one, one, 1).singletonOrThrow().toFloatArray();
+            double sec = (System.nanoTime() - t0) / 1e9;
+            double gflops = 2.0 * 128 * 128 * 9 * bins * frames / 1e9 / sec;
+            log.printf("calibration: 3x3 conv 128->128 on %d x %d: %.3f s, %.1f GFLOP/s%n", bins, frames, sec, gflops);
+            return gflops;
+        }
+    }
+
+    /** The process's peak resident set in bytes (Linux VmHWM), or -1. */
+    static long peakRss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

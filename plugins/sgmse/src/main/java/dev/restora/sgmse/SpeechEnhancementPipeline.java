@@ -1,0 +1,137 @@
+package dev.restora.sgmse;
+
+import dev.restora.audio.AudioClip;
+import dev.restora.core.RestoraException;
+import dev.restora.core.diffusion.NoiseSource;
+import dev.restora.core.diffusion.SeededNoise;
+import dev.restora.core.diffusion.Stage;
+import dev.restora.core.pipeline.Media;
+import dev.restora.core.pipeline.ParameterValues;
+import dev.restora.core.pipeline.PipelineDescriptor;
+import dev.restora.core.pipeline.RestorationPipeline;
+import dev.restora.core.pipeline.RunContext;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A loaded SGMSE+ or StoRM model applied to real recordings: any sample rate (converted to the model's rate and
+ * back, zero delay, trimmed to the exact input length) and any channel count (each channel enhanced on its own
+ * with the same noise seed), long files in overlapping chunks joined by crossfades, each chunk normalised by the
+ * whole channel's peak and the level restored.
+ */
+public final class SpeechEnhancementPipeline implements RestorationPipeline {
+    private final PipelineDescriptor descriptor;
+    private final Enhancer enhancer;
+    private final RateConverter rates;
+    private final Recommended recommended;
+
+    /** The model's recommended sampling settings (for "0 / -1 = recommended" parameters). */
+    public record Recommended(int steps, double snr) {
+    }
+
+    public SpeechEnhancementPipeline(PipelineDescriptor descriptor, Enhancer enhancer, RateConverter rates,
+                                     Recommended recommended) {
+        this.descriptor = descriptor;
+        this.enhancer = enhancer;
+        this.rates = rates;
+        this.recommended = recommended;
+    }
+
+    @Override
+    public PipelineDescriptor descriptor() {
+        return descriptor;
+    }
+
+    public Enhancer enhancer() {
+        return enhancer;
+    }
+
+    /** The sampling options from the run parameters. */
+    public EnhanceOptions options(ParameterValues p) {
+        int steps = p.has(SpeechParameters.STEPS) ? p.getInt(SpeechParameters.STEPS) : 0;
+        double snr = p.has(SpeechParameters.SNR) ? p.getDouble(SpeechParameters.SNR) : -1;
+        return new EnhanceOptions(p.has(SpeechParameters.SAMPLER) ? p.getString(SpeechParameters.SAMPLER) : "pc",
+                steps > 0 ? steps : recommended.steps(),
+                p.has(SpeechParameters.CORRECTOR_STEPS) ? p.getInt(SpeechParameters.CORRECTOR_STEPS) : 1,
+                snr >= 0 ? snr : recommended.snr(),
+                p.has(SpeechParameters.PREVIEW_AUDIO) && p.getBoolean(SpeechParameters.PREVIEW_AUDIO),
+                p.has(SpeechParameters.CORRECTOR) ? p.getString(SpeechParameters.CORRECTOR) : "ald");
+    }
+
+    @Override
+    public Media run(Media input, RunContext context) {
+        if (!(input instanceof Media.Audio audio)) {
+            throw new RestoraException(descriptor.displayName() + " enhances speech recordings, not " + input.modality());
+        }
+        AudioClip clip = audio.clip();
+        EnhanceOptions options = options(context.parameters());
+        int rate = enhancer.sampleRate();
+        double chunkSeconds = context.parameters().has(SpeechParameters.CHUNK_SECONDS)
+                ? context.parameters().getDouble(SpeechParameters.CHUNK_SECONDS) : 0;
+        if (chunkSeconds > 0 && chunkSeconds < 1) {
+            throw new RestoraException("chunk length must be 0 (whole recording) or at least 1 s, got " + chunkSeconds);
+        }
+        int channels = clip.channelCount();
+        float[][] out = new float[channels][];
+        List<float[]> converted = new ArrayList<>();
+        for (int c = 0; c < channels; c++) {
+            converted.add(toModelRate(clip.channels()[c], clip.sampleRate(), rate));
+        }
+        int samples = converted.get(0).length;
+        if (samples <= enhancer.spectral().stft().nFft()) {
+            throw new RestoraException("the recording is too short for " + descriptor.displayName() + ": "
+                    + clip.frames() + " samples at " + clip.sampleRate() + " Hz (at least "
+                    + (enhancer.spectral().stft().nFft() + 1) + " samples at " + rate + " Hz are needed)");
+        }
+        int length = chunkSeconds > 0 ? (int) Math.round(chunkSeconds * rate) : 0;
+        ChunkPlan plan = ChunkPlan.of(samples, length, length > 0 ? Math.min(rate, length / 4) : 0);
+        int stages = channels * plan.chunks().size();
+        for (int c = 0; c < channels; c++) {
+            float[] x = converted.get(c);
+            float norm = Enhancer.peak(x);
+            List<float[]> parts = new ArrayList<>();
+            for (int k = 0; k < plan.chunks().size(); k++) {
+                ChunkPlan.Chunk ch = plan.chunks().get(k);
+                float[] part = java.util.Arrays.copyOfRange(x, ch.start(), ch.end());
+                Stage stage = new Stage(c * plan.chunks().size() + k, stages, label(c, channels, k, plan.chunks().size()));
+                RunContext ctx = withNoise(context, noiseFor(context.noise(), k));
+                parts.add(enhancer.enhance(part, norm, ctx, options, stage, null));
+            }
+            out[c] = fromModelRate(plan.join(parts), rate, clip.sampleRate(), clip.frames());
+        }
+        return Media.of(new AudioClip(out, clip.sampleRate(), clip.sourceBits()));
+    }
+
+    private static String label(int c, int channels, int k, int chunks) {
+        String s = channels > 1 ? "channel " + (c + 1) + "/" + channels : "";
+        if (chunks > 1) {
+            s += (s.isEmpty() ? "" : ", ") + "chunk " + (k + 1) + "/" + chunks;
+        }
+        return s;
+    }
+
+    /**
+     * Every channel gets the same noise: a seeded source restarts from its seed for each channel and forks one
+     * stream per chunk (so a chunk's noise does not depend on the others); any other source is used as it is.
+     */
+    private static NoiseSource noiseFor(NoiseSource base, int chunk) {
+        if (base instanceof SeededNoise seeded) {
+            return new SeededNoise(seeded.seed()).fork(chunk);
+        }
+        return base;
+    }
+
+    private static RunContext withNoise(RunContext c, NoiseSource noise) {
+        return new RunContext(c.scope(), c.device(), c.parameters(), noise, c.listener(), c.token(), c.previews());
+    }
+
+    private float[] toModelRate(float[] x, int from, int to) {
+        return from == to ? x : rates.convert(x, from, to);
+    }
+
+    private float[] fromModelRate(float[] x, int from, int to, int frames) {
+        float[] y = from == to ? x : rates.convert(x, from, to);
+        // sample-accurate: exactly the input's length (rounding of the two conversions may differ by a sample)
+        return y.length == frames ? y : java.util.Arrays.copyOf(y, frames);
+    }
+}

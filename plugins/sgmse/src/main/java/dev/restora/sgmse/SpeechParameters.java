@@ -1,0 +1,39 @@
+package dev.restora.sgmse;
+
+import dev.restora.core.pipeline.ParameterSpec;
+import java.util.List;
+
+/** The run parameters shared by the SGMSE+ and StoRM pipelines. */
+public final class SpeechParameters {
+    public static final String STEPS = "steps";
+    public static final String CORRECTOR_STEPS = "corrector_steps";
+    public static final String SNR = "snr";
+    public static final String CORRECTOR = "corrector";
+    public static final String SAMPLER = "sampler";
+    public static final String SEED = "seed";
+    public static final String CHUNK_SECONDS = "chunk_seconds";
+    public static final String PREVIEW_AUDIO = "preview_audio";
+
+    private SpeechParameters() {
+    }
+
+    public static List<ParameterSpec<?>> specs(List<String> samplers, String samplerHelp) {
+        return List.of(
+                new ParameterSpec.IntSpec(STEPS, "Steps (N)", "Reverse diffusion steps; 0 uses the model's "
+                        + "recommended value (SGMSE+ 30, WSJ0-REVERB 50, StoRM 50, bridge: its own N)", 0, 0, 1000),
+                new ParameterSpec.IntSpec(CORRECTOR_STEPS, "Corrector steps", "Annealed Langevin corrector steps per "
+                        + "step (each costs one network call)", 1, 0, 10),
+                new ParameterSpec.ChoiceSpec(CORRECTOR, "Corrector", "ald: annealed Langevin (official default); "
+                        + "langevin: step from the score and noise norms; none: predictor only", "ald",
+                        List.of("ald", "langevin", "none")),
+                new ParameterSpec.DoubleSpec(SNR, "Corrector SNR", "Signal-to-noise ratio of the corrector; -1 uses "
+                        + "the model's recommended value (0.5, WSJ0-REVERB 0.33)", -1.0, -1.0, 2.0),
+                new ParameterSpec.ChoiceSpec(SAMPLER, "Sampler", samplerHelp, samplers.get(0), samplers),
+                new ParameterSpec.SeedSpec(SEED, "Seed", "Random seed of the sampler noise; every channel uses it"),
+                new ParameterSpec.DoubleSpec(CHUNK_SECONDS, "Chunk length (s)", "Long recordings are enhanced in "
+                        + "chunks of this length with crossfaded overlaps (a quarter of a chunk, at most 1 s); "
+                        + "0 enhances the whole recording at once", 10.0, 0.0, 600.0),
+                new ParameterSpec.BoolSpec(PREVIEW_AUDIO, "Preview audio", "Attach the predicted clean audio to each "
+                        + "preview (costs an inverse STFT per preview)", false));
+    }
+}

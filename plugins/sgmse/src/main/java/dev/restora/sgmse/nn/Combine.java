@@ -1,0 +1,22 @@
+package dev.restora.sgmse.nn;
+
+import ai.djl.ndarray.NDArray;
+import dev.restora.core.checkpoint.StateDict;
+import dev.restora.core.nn.Conv2d;
+
+/** NCSN++'s input-pyramid merge with {@code progressive_combine = sum}: {@code Conv_0(pyramid) + h} (1x1 conv). */
+public final class Combine {
+    private final Conv2d conv;
+
+    private Combine(Conv2d conv) {
+        this.conv = conv;
+    }
+
+    public static Combine load(StateDict sd, long in, long out) {
+        return new Combine(Conv2d.load(sd.sub("Conv_0"), in, out, 1, 1, 0));
+    }
+
+    public NDArray forward(NDArray pyramid, NDArray h) {
+        return conv.forward(pyramid).add(h);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.restora.sgmse.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import dev.restora.core.checkpoint.StateDict;
+
+/**
+ * Gaussian Fourier features of NCSN++ (spec §5.2): for the per-item input u (SGMSE feeds {@code ln t}),
+ * {@code [sin(2 pi u W) | cos(2 pi u W)]}. W is the checkpoint's fixed random vector (key {@code W}).
+ */
+public final class GaussianFourierProjection {
+    private final NDArray w;
+
+    public GaussianFourierProjection(NDArray w) {
+        this.w = w;
+    }
+
+    public static GaussianFourierProjection load(StateDict sd, long size) {
+        return new GaussianFourierProjection(sd.get("W", size));
+    }
+
+    public long outFeatures() {
+        return 2 * w.getShape().get(0);
+    }
+
+    /** @param u {@code [B]}; returns {@code [B, 2 * size]} */
+    public NDArray forward(NDArray u) {
+        // the activation is the first operand, so results stay in its scope
+        NDArray proj = u.reshape(-1, 1).mul(w).mul(2 * Math.PI);
+        return NDArrays.concat(new NDList(proj.sin(), proj.cos()), 1);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.restora.sgmse.nn;
+
+import ai.djl.ndarray.NDArray;
+import dev.restora.core.checkpoint.StateDict;
+import dev.restora.core.nn.Activations;
+import dev.restora.core.nn.Conv2d;
+import dev.restora.core.nn.GroupNorm;
+import dev.restora.core.nn.Linear;
+
+/**
+ * The BigGAN residual block of NCSN++ with FIR resampling and skip rescaling (spec §5.2):
+ * {@code h = Conv_1(SiLU(GN_1(Conv_0(resample(SiLU(GN_0(x)))) + Dense_0(SiLU(temb)))))},
+ * {@code x = Conv_2(resample(x))} when the shape changes, result {@code (x + h) / sqrt 2}.
+ */
+public final class ResnetBlockBigGAN {
+    /** Resampling inside the block. */
+    public enum Resample { NONE, UP, DOWN }
+
+    private static final double INV_SQRT2 = 1 / Math.sqrt(2);
+
+    private final GroupNorm norm0;
+    private final Conv2d conv0;
+    private final Linear dense0;
+    private final GroupNorm norm1;
+    private final Conv2d conv1;
+    private final Conv2d conv2;
+    private final Resample resample;
+    private final long out;
+
+    private ResnetBlockBigGAN(GroupNorm norm0, Conv2d conv0, Linear dense0, GroupNorm norm1, Conv2d conv1,
+                              Conv2d conv2, Resample resample, long out) {
+        this.norm0 = norm0;
+        this.conv0 = conv0;
+        this.dense0 = dense0;
+        this.norm1 = norm1;
+        this.conv1 = conv1;
+        this.conv2 = conv2;
+        this.resample = resample;
+        this.out = out;
+    }
+
+    /**
+     * @param tembDim the time-embedding width (4 nf); {@code Dense_0} is read whenever the checkpoint has it
+     * @param useTemb whether the time embedding is added (false for StoRM's denoiser, whose Dense_0 is unused)
+     */
+    public static ResnetBlockBigGAN load(StateDict sd, long in, long out, Resample resample, long tembDim,
+                                         boolean useTemb) {
+        GroupNorm n0 = Norms.groupNorm(sd.sub("GroupNorm_0"), in);
+        Conv2d c0 = Conv2d.load(sd.sub("Conv_0"), in, out, 3, 1, 1);
+        Linear d0 = null;
+        if (sd.has("Dense_0.weight")) {
+            StateDict d = sd.sub("Dense_0");
+            Linear lin = new Linear(d.get("weight", out, tembDim), d.get("bias", out));
+            d0 = useTemb ? lin : null;
+        } else if (useTemb) {
+            throw new dev.restora.core.checkpoint.CheckpointException(sd.source() + ": missing weight '"
+                    + sd.prefix() + "Dense_0.weight'");
+        }
+        GroupNorm n1 = Norms.groupNorm(sd.sub("GroupNorm_1"), out);
+        Conv2d c1 = Conv2d.load(sd.sub("Conv_1"), out, out, 3, 1, 1);
+        Conv2d c2 = null;
+        if (in != out || resample != Resample.NONE) {
+            c2 = Conv2d.load(sd.sub("Conv_2"), in, out, 1, 1, 0);
+        }
+        return new ResnetBlockBigGAN(n0, c0, d0, n1, c1, c2, resample, out);
+    }
+
+    public long outChannels() {
+        return out;
+    }
+
+    /** @param temb {@code [B, 4 nf]} or null */
+    public NDArray forward(NDArray x, NDArray temb) {
+        NDArray h = Activations.silu(norm0.forward(x));
+        if (resample == Resample.UP) {
+            h = FirUpsample.forward(h);
+            x = FirUpsample.forward(x);
+        } else if (resample == Resample.DOWN) {
+            h = FirDownsample.forward(h);
+            x = FirDownsample.forward(x);
+        }
+        h = conv0.forward(h);
+        if (dense0 != null && temb != null) {
+            NDArray t = dense0.forward(Activations.silu(temb));
+            h = h.add(t.reshape(t.getShape().get(0), out, 1, 1));
+        }
+        h = Activations.silu(norm1.forward(h));
+        h = conv1.forward(h);
+        if (conv2 != null) {
+            x = conv2.forward(x);
+        }
+        return x.add(h).mul(INV_SQRT2);
+    }
+}

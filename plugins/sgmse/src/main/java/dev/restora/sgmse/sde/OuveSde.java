@@ -1,0 +1,66 @@
+package dev.restora.sgmse.sde;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * The Ornstein–Uhlenbeck SDE with variance exploding diffusion of SGMSE+ / StoRM (spec §2.1):
+ * {@code dx = theta (y - x) dt + sigma_min (sigma_max/sigma_min)^t sqrt(2 ln(sigma_max/sigma_min)) dw}.
+ * Scalars are computed in double precision; arrays are the real/imag state layout and every formula is
+ * real-linear in them.
+ */
+public final class OuveSde {
+    private final double theta;
+    private final double sigmaMin;
+    private final double sigmaMax;
+    private final double lambda;
+
+    public OuveSde(double theta, double sigmaMin, double sigmaMax) {
+        if (!(theta > 0) || !(sigmaMin > 0) || !(sigmaMax > sigmaMin)) {
+            throw new IllegalArgumentException("OUVE needs theta > 0 and 0 < sigma_min < sigma_max, got theta "
+                    + theta + ", sigma " + sigmaMin + ".." + sigmaMax);
+        }
+        this.theta = theta;
+        this.sigmaMin = sigmaMin;
+        this.sigmaMax = sigmaMax;
+        this.lambda = Math.log(sigmaMax / sigmaMin);
+    }
+
+    public double theta() {
+        return theta;
+    }
+
+    public double sigmaMin() {
+        return sigmaMin;
+    }
+
+    public double sigmaMax() {
+        return sigmaMax;
+    }
+
+    /** g(t). */
+    public double diffusion(double t) {
+        return sigmaMin * Math.pow(sigmaMax / sigmaMin, t) * Math.sqrt(2 * lambda);
+    }
+
+    /** The marginal standard deviation sigma(t). */
+    public double std(double t) {
+        return Math.sqrt(sigmaMin * sigmaMin * Math.exp(-2 * theta * t)
+                * (Math.exp(2 * (theta + lambda) * t) - 1) * lambda / (theta + lambda));
+    }
+
+    /** {@code e^{-theta t}}, the weight of x0 in the marginal mean. */
+    public double meanDecay(double t) {
+        return Math.exp(-theta * t);
+    }
+
+    /** {@code mu_t = e^{-theta t} x0 + (1 - e^{-theta t}) y} for one t. */
+    public NDArray mean(NDArray x0, NDArray y, double t) {
+        double d = meanDecay(t);
+        return x0.mul(d).add(y.mul(1 - d));
+    }
+
+    /** The forward drift {@code theta (y - x)}. */
+    public NDArray drift(NDArray x, NDArray y) {
+        return y.sub(x).mul(theta);
+    }
+}
