@@ -10,19 +10,21 @@ import java.nio.file.Path;
 
 /**
  * Chooses the tile side (LQ pixels) from the memory available on the device. The peak of a tile is the VQ
- * decoder at output resolution: about 6 live float32 maps of {@code ch} channels (128 for f4) per output pixel,
- * i.e. ~3 KB per output pixel for f4, plus the mid attention (chunked, bounded) and the weights.
+ * autoencoder at output resolution (the mid attention is chunked and bounded). Measured with the released f4
+ * model on CPU (ResShiftBenchmark, resident peak minus weights and JVM): about 19-25 KB per output pixel, i.e.
+ * ~190 bytes per output pixel and autoencoder base channel; the budget takes 200.
  */
 final class TileBudget {
     static final long RESERVE = 1L << 30;
+    static final double BYTES_PER_OUT_PIXEL_AND_CHANNEL = 200;
 
     private TileBudget() {
     }
 
     static int autoTile(ResShiftVariant v, Device device) {
         long avail = available(device);
-        double perOutPixel = 6.0 * 4 * v.vq().ch();
-        double usable = Math.max(0, avail * 0.5 - RESERVE);
+        double perOutPixel = BYTES_PER_OUT_PIXEL_AND_CHANNEL * v.vq().ch();
+        double usable = Math.max(0, avail * 0.6 - RESERVE);
         double lqSide = Math.sqrt(usable / perOutPixel) / v.scale();
         return clampTile(v, (int) lqSide);
     }

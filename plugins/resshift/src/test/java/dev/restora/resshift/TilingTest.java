@@ -148,4 +148,17 @@ class TilingTest {
         }, null));
         assertEquals(1, n.get());
     }
+
+    @Test
+    void autoTileIsAMultipleOfThePaddingOffsetWithinBounds() {
+        for (ResShiftVariant v : ResShiftModels.variants()) {
+            int t = TileBudget.autoTile(v, ai.djl.Device.cpu());
+            assertEquals(0, t % v.paddingOffset(), v.id() + " tile " + t);
+            assertTrue(t >= v.paddingOffset() && t <= Math.max(v.paddingOffset(), v.scale() > 1 ? 1024 : 2048));
+        }
+        ResShiftVariant sr = ResShiftModels.variants().get(0);
+        assertEquals(64, TileBudget.clampTile(sr, 10));
+        assertEquals(448, TileBudget.clampTile(sr, 500));
+        assertEquals(1024, TileBudget.clampTile(sr, 100000));
+    }
 }

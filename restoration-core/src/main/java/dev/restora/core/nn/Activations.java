@@ -9,7 +9,8 @@ public final class Activations {
 
     /** SiLU (swish with beta 1): x * sigmoid(x). */
     public static NDArray silu(NDArray x) {
-        return x.mul(x.getNDArrayInternal().sigmoid());
+        // sigmoid(x) is a fresh array owned by x's manager: multiply it in place (one allocation, not two)
+        return x.getNDArrayInternal().sigmoid().muli(x);
     }
 
     /** GELU in its exact erf form (torch.nn.GELU() default), not the tanh approximation. */

@@ -51,7 +51,8 @@ public final class GroupNorm {
                 (float) eps).singletonOrThrow();
         if (weightColumn != null) {
             // [N, C, rest] * [C, 1]: the input stays the first operand (results belong to its manager)
-            normed = normed.reshape(n, c, -1).mul(weightColumn).add(biasColumn);
+            // in place on the fresh normalised array: no further full-size allocations
+            normed = normed.reshape(n, c, -1).muli(weightColumn).addi(biasColumn);
         }
         normed = normed.reshape(shape);
         return type == DataType.FLOAT32 ? normed : normed.toType(type, false);

@@ -5,6 +5,7 @@ import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Activations;
 import dev.restora.core.nn.Conv2d;
 import dev.restora.core.nn.GroupNorm;
+import dev.restora.resshift.util.Scoped;
 
 /**
  * LDM ResnetBlock without time embedding (spec §2.2): conv3x3(swish(GN(x))), conv3x3(swish(GN(h))), plus x
@@ -32,8 +33,9 @@ final class ResnetBlock {
     }
 
     NDArray forward(NDArray x) {
-        NDArray h = conv1.forward(Activations.silu(norm1.forward(x)));
-        h = conv2.forward(Activations.silu(norm2.forward(h)));
+        // each half in its own scope: at output resolution these maps are the run's memory peak
+        NDArray h = Scoped.apply(x, a -> conv1.forward(Activations.silu(norm1.forward(a))));
+        h = Scoped.apply(h, a -> conv2.forward(Activations.silu(norm2.forward(a))));
         return (shortcut == null ? x : shortcut.forward(x)).add(h);
     }
 }
