@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * inpainting's mask blend, and the alpha plane resampled on its own.
  */
 final class ResShiftPipeline implements RestorationPipeline {
+    /** What a decoded preview costs, in sampler steps (one UNet call each), for the preview budget. */
+    static final double DECODE_COST_IN_STEPS = 6.6;
+
     private static final Logger LOG = LoggerFactory.getLogger(ResShiftPipeline.class);
 
     private final PipelineDescriptor descriptor;
@@ -130,7 +133,9 @@ final class ResShiftPipeline implements RestorationPipeline {
             int lw = (int) Math.ceil(tw * v.scale() / (double) v.latentFactor());
             quick = (x0, step) -> lp.render(x0, label.isEmpty() ? "latent" : "latent, " + label, lh, lw);
             if (decodedPreviews) {
-                full = (x0, step) -> {
+                // a decode costs about 6.6 UNet calls at x4 (measured with ResShiftBenchmark): declared so that the
+                // loop's preview budget skips it unless the run can afford it (the last step's decode is reused)
+                full = PreviewRenderer.costing(DECODE_COST_IN_STEPS, (x0, step) -> {
                     NDArray decoded = model.decode(x0);
                     if (step == lastStep) {
                         decoded.attach(scope); // the final output equals x̂0 of the last step: decode it once
@@ -139,7 +144,7 @@ final class ResShiftPipeline implements RestorationPipeline {
                     PreviewFrame f = LatentPreview.image(model.cropClamp(decoded, th, tw),
                             label.isEmpty() ? "predicted clean" : "predicted clean, " + label);
                     return f;
-                };
+                });
             }
         }
         DiffusionLoop.Result r = new DiffusionLoop(tileCtx, full, quick).run(sampler, model.denoiser(), scope,

@@ -44,6 +44,8 @@ public final class DiffusionLoop {
     public <D> Result run(Sampler<D> sampler, D network, NDManager owner, Stage stage) {
         CancellationToken token = context.token();
         PreviewPolicy.Gate gate = context.previews().gate();
+        PreviewBudget budget = new PreviewBudget(context.previews().maxOverhead(),
+                fullPreview == null ? 0 : fullPreview.estimatedCostInSteps());
         int steps = sampler.steps();
         try (NDManager loopScope = owner.newSubManager()) {
             NDArray state = sampler.initialState(loopScope, context.noise());
@@ -59,15 +61,20 @@ public final class DiffusionLoop {
                 }
                 try (NDManager stepScope = loopScope.newSubManager()) {
                     state.attach(stepScope);
+                    long t0 = System.nanoTime();
                     Sampler.Step s = sampler.step(network, i, state, stepScope, context.noise());
+                    budget.addStep(System.nanoTime() - t0);
                     PreviewFrame full = null;
                     PreviewFrame quick = null;
                     if (context.previews().enabled() && s.predictedClean() != null) {
                         if (quickPreview != null) {
                             quick = quickPreview.render(s.predictedClean(), i);
                         }
-                        if (fullPreview != null && gate.shouldRender(i, steps, System.nanoTime())) {
+                        if (fullPreview != null && gate.shouldRender(i, steps, System.nanoTime())
+                                && (i == steps - 1 || budget.allows())) {
+                            long p0 = System.nanoTime();
                             full = fullPreview.render(s.predictedClean(), i);
+                            budget.addPreview(System.nanoTime() - p0);
                         }
                     }
                     s.next().attach(loopScope);

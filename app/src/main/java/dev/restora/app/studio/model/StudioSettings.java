@@ -40,7 +40,8 @@ public final class StudioSettings {
         return switch (previews == null ? PreviewMode.THROTTLED : previews) {
             case OFF -> dev.restora.core.diffusion.PreviewPolicy.OFF;
             case EVERY_STEP -> dev.restora.core.diffusion.PreviewPolicy.EVERY_STEP;
-            case THROTTLED -> new dev.restora.core.diffusion.PreviewPolicy(true, 1, 100);
+            case THROTTLED -> new dev.restora.core.diffusion.PreviewPolicy(true, 1, 100,
+                    dev.restora.core.diffusion.PreviewPolicy.DEFAULT_OVERHEAD);
         };
     }
 
