@@ -26,7 +26,7 @@ if "%BUILD%"=="0" (
 if "%BUILD%"=="1" (
     where mvn >nul 2>&1 || (echo restora: Maven ^(mvn^) is needed to build the app 1>&2 & exit /b 2)
     echo restora: building the app ^(first run or sources changed^)... 1>&2
-    if exist "%STAMP%" del "%STAMP%"
+    if exist "%LIB%" rmdir /s /q "%LIB%"
     pushd "%ROOT%"
     call mvn -q -B -DskipTests package 1>&2
     if errorlevel 1 (popd & echo restora: the build failed ^(see above^) 1>&2 & exit /b 5)

@@ -11,4 +11,5 @@ java -cp "restoration-core/target/classes:$cp" "$here/GenerateTestImages.java" "
 # WebP: a lossless copy of one reference (decodes to the same pixels) and a lossy one
 cwebp -quiet -lossless -exact "$here/landscape_ref.png" -o "$here/landscape_ref_lossless.webp"
 cwebp -quiet -q 85 "$here/text_x4.png" -o "$here/text_x4_lossy.webp"
+cwebp -quiet -lossless -exact -metadata icc "$here/photo-exif_upright.png" -o "$here/photo-adobe_lossless.webp"
 ls -l "$here"

@@ -111,15 +111,19 @@ final class PipelinesCommand implements Callable<Integer> {
             return "bool";
         } else if (p instanceof ParameterSpec.ChoiceSpec) {
             return "choice";
+        } else if (p instanceof ParameterSpec.SeedSpec) {
+            return "seed";
         }
-        return "seed";
+        // kinds added later (a file path, ...): named after their spec type
+        return p.getClass().getSimpleName().replace("Spec", "").toLowerCase(java.util.Locale.ROOT);
     }
 
     static String defaultText(ParameterSpec<?> p) {
         if (p instanceof ParameterSpec.SeedSpec) {
             return "-1";
         }
-        return String.valueOf(p.defaultValue());
+        Object d = p.defaultValue();
+        return d == null || d.toString().isEmpty() ? "(none)" : d.toString();
     }
 
     static String range(ParameterSpec<?> p) {
@@ -131,8 +135,10 @@ final class PipelinesCommand implements Callable<Integer> {
             return "one of " + String.join("|", c.choices());
         } else if (p instanceof ParameterSpec.BoolSpec) {
             return "true|false";
+        } else if (p instanceof ParameterSpec.SeedSpec) {
+            return "(-1 = random, printed)";
         }
-        return "(-1 = random, printed)";
+        return "";
     }
 
     private static String fmt(double v) {

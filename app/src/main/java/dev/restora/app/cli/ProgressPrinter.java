@@ -17,11 +17,27 @@ public final class ProgressPrinter implements StepListener {
     private int lastDecile = -1;
     private boolean drawn;
     private int lastWidth;
+    private final int width;
 
     public ProgressPrinter(PrintWriter err, boolean terminal, String label) {
+        this(err, terminal, label, columns());
+    }
+
+    ProgressPrinter(PrintWriter err, boolean terminal, String label, int width) {
         this.err = err;
         this.terminal = terminal;
         this.label = label;
+        this.width = Math.max(40, width);
+    }
+
+    /** The terminal's width from {@code $COLUMNS}, else 100. */
+    static int columns() {
+        try {
+            String c = System.getenv("COLUMNS");
+            return c == null ? 100 : Integer.parseInt(c.trim());
+        } catch (NumberFormatException e) {
+            return 100;
+        }
     }
 
     @Override
@@ -35,6 +51,9 @@ public final class ProgressPrinter implements StepListener {
         if (terminal) {
             int filled = (int) Math.round(f * BAR);
             String line = "[" + "#".repeat(filled) + "-".repeat(BAR - filled) + "] " + text;
+            if (line.length() > width - 1) {
+                line = line.substring(0, width - 1); // a wrapped line could not be redrawn in place
+            }
             int pad = Math.max(0, lastWidth - line.length());
             err.print("\r" + line + " ".repeat(pad));
             lastWidth = line.length();

@@ -26,10 +26,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -132,9 +134,10 @@ final class RestoreCommand implements Callable<Integer> {
 
         boolean modelMissing = false;
         boolean terminal = System.console() != null;
+        Set<Path> targets = new HashSet<>();
         AtomicReference<Job<RestoreResult>> current = new AtomicReference<>();
         AtomicBoolean interrupted = new AtomicBoolean();
-        try (WorkerPool pool = new WorkerPool(List.of(dev), 1);
+        try (WorkerPool pool = new WorkerPool(List.of(dev), 2);
              CancelOnInterrupt ignored = new CancelOnInterrupt(() -> {
                  interrupted.set(true);
                  Job<RestoreResult> j = current.get();
@@ -144,7 +147,7 @@ final class RestoreCommand implements Callable<Integer> {
              })) {
             for (int i = 0; i < items.size() && !interrupted.get(); i++) {
                 Item item = items.get(i);
-                Path target = RestoreRequest.defaultOutput(item.file(), this.out, item.pipelineId());
+                Path target = unique(RestoreRequest.defaultOutput(item.file(), this.out, item.pipelineId()), targets);
                 RestoreRequest request = new RestoreRequest(item.file(), item.pipelineId(), model, overrides, target,
                         dev, seed);
                 String label = items.size() > 1 ? "(" + (i + 1) + "/" + items.size() + ") " + item.file().getFileName()
@@ -215,6 +218,20 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     private record Item(Path file, String pipelineId) {
+    }
+
+    /** {@code target}, or {@code <name>-2.<ext>}, {@code -3}... when an earlier input of this run already wrote it. */
+    static Path unique(Path target, Set<Path> taken) {
+        Path abs = target.toAbsolutePath().normalize();
+        Path candidate = abs;
+        String name = abs.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        for (int n = 2; taken.contains(candidate); n++) {
+            candidate = abs.resolveSibling(dot > 0 ? name.substring(0, dot) + "-" + n + name.substring(dot)
+                    : name + "-" + n);
+        }
+        taken.add(candidate);
+        return candidate;
     }
 
     /** The embedded default for this kind of input, or else the first weight-free pipeline of that kind. */

@@ -18,7 +18,7 @@ class ProgressPrinterTest {
     @Test
     void terminalRedrawsOneLineWithBarPercentStepEtaAndStage() {
         StringWriter sw = new StringWriter();
-        ProgressPrinter p = new ProgressPrinter(new PrintWriter(sw), true, "cat.png");
+        ProgressPrinter p = new ProgressPrinter(new PrintWriter(sw), true, "cat.png", 100);
         p.onStep(event(0, 4, 0, 2, 1000)); // 1/8 done after 1 s: 7 s left
         p.onStep(event(3, 4, 1, 2, 8000));
         p.finish();
@@ -27,6 +27,14 @@ class ProgressPrinterTest {
         assertTrue(s.contains(" 12%  step 1/4  ETA 0:07  tile 1/2  cat.png"), s);
         assertTrue(s.contains("\r[########################] 100%  step 4/4  ETA 0:00  tile 2/2  cat.png"), s);
         assertEquals(1, s.chars().filter(c -> c == '\n').count(), "one line, ended once");
+    }
+
+    @Test
+    void terminalLinesAreCutToTheWidth() {
+        StringWriter sw = new StringWriter();
+        ProgressPrinter p = new ProgressPrinter(new PrintWriter(sw), true, "a-very-long-file-name-".repeat(5) + ".png", 60);
+        p.onStep(event(0, 10, 0, 1, 100));
+        assertEquals(1 + 59, sw.toString().length(), sw::toString);
     }
 
     @Test

@@ -229,6 +229,29 @@ class RestoreCommandTest {
     }
 
     @Test
+    void sameNamesFromTwoFoldersDoNotOverwriteEachOther() throws Exception {
+        Path a = TestMedia.image(Files.createDirectories(dir.resolve("a")).resolve("same.png"), 4, 4, false, "png");
+        Path b = TestMedia.image(Files.createDirectories(dir.resolve("b")).resolve("same.png"), 6, 6, false, "png");
+        Path out = dir.resolve("out");
+        CliRun r = CliRun.run(models(), "restore", a.toString(), b.toString(), "--pipeline", TestUpscaleProvider.ID,
+                "--out", out.toString());
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        assertEquals(List.of("same_test-upscale-2.png", "same_test-upscale.png"), listing(out));
+        assertEquals(12, ImageIO.read(out.resolve("same_test-upscale-2.png").toFile()).getWidth());
+    }
+
+    @Test
+    void anUnwritableOutputFolderIsNamed() throws Exception {
+        Path img = TestMedia.image(dir.resolve("x.png"), 4, 4, false, "png");
+        Path blocker = Files.writeString(dir.resolve("blocker"), "a file, not a folder");
+        CliRun r = CliRun.run(models(), "restore", img.toString(), "--pipeline", TestUpscaleProvider.ID, "--out",
+                blocker.resolve("sub").toString());
+        assertEquals(ExitCodes.FAILED, r.code(), r::toString);
+        assertTrue(r.err().contains(blocker.resolve("sub").toString()), r::toString);
+        assertFalse(r.err().contains("\tat "), r::toString);
+    }
+
+    @Test
     void aFolderInputRestoresItsMediaFiles() throws Exception {
         Path in = Files.createDirectories(dir.resolve("in"));
         TestMedia.image(in.resolve("one.png"), 4, 4, false, "png");

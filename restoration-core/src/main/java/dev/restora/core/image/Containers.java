@@ -29,6 +29,8 @@ final class Containers {
         /** an encoding the decoders cannot handle (12-bit JPEG, arithmetic coding, ...), or null. */
         String unsupported;
         int bitDepth;
+        /** colour components of a JPEG frame (4 for CMYK/YCCK). */
+        int components;
     }
 
     static Info png(RandomAccessFile f) throws IOException {
@@ -165,6 +167,7 @@ final class Containers {
                     int precision = f.readUnsignedByte();
                     info.height = f.readUnsignedShort();
                     info.width = f.readUnsignedShort();
+                    info.components = f.readUnsignedByte();
                     info.bitDepth = precision;
                     if (marker == 0xc3 || marker == 0xc7 || marker == 0xcb || marker == 0xcf) {
                         info.unsupported = "lossless JPEG (SOF" + (marker - 0xc0) + ")";

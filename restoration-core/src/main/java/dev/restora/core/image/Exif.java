@@ -51,6 +51,76 @@ final class Exif {
         return copy;
     }
 
+    /**
+     * The EXIF to write with an upright image of {@code width} x {@code height}: orientation normal, the EXIF pixel
+     * dimensions (0xA002/0xA003) set to the new size, and the IFD1 thumbnail unlinked (it shows the old picture,
+     * possibly in the old orientation). Patched in a copy, in place, so maker-note offsets stay valid.
+     */
+    static byte[] forOutput(byte[] exif, int width, int height) {
+        if (!isTiff(exif)) {
+            return exif;
+        }
+        byte[] out = withNormalOrientation(exif);
+        if (out == exif) {
+            out = exif.clone();
+        }
+        boolean le = out[0] == 'I';
+        long ifd0 = u32(out, 4, le);
+        if (ifd0 < 8 || ifd0 + 2 > out.length) {
+            return out;
+        }
+        int n = u16(out, (int) ifd0, le);
+        int next = (int) ifd0 + 2 + 12 * n;
+        if (next + 4 <= out.length) {
+            put32(out, next, 0, le);
+        }
+        for (int i = 0; i < n; i++) {
+            int e = (int) ifd0 + 2 + 12 * i;
+            if (e + 12 > out.length) {
+                break;
+            }
+            if (u16(out, e, le) == 0x8769) {
+                long sub = u32(out, e + 8, le);
+                if (sub >= 8 && sub + 2 <= out.length) {
+                    patchDimensions(out, (int) sub, width, height, le);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void patchDimensions(byte[] b, int ifd, int width, int height, boolean le) {
+        int n = u16(b, ifd, le);
+        for (int i = 0; i < n; i++) {
+            int e = ifd + 2 + 12 * i;
+            if (e + 12 > b.length) {
+                return;
+            }
+            int tag = u16(b, e, le);
+            int type = u16(b, e + 2, le);
+            if (tag != 0xA002 && tag != 0xA003) {
+                continue;
+            }
+            int v = tag == 0xA002 ? width : height;
+            if (type == 4) {
+                put32(b, e + 8, v, le);
+            } else if (type == 3 && v <= 0xffff) {
+                put16(b, e + 8, v, le);
+            }
+        }
+    }
+
+    private static void put16(byte[] b, int i, int v, boolean le) {
+        b[i] = (byte) (le ? v : v >>> 8);
+        b[i + 1] = (byte) (le ? v >>> 8 : v);
+    }
+
+    private static void put32(byte[] b, int i, long v, boolean le) {
+        for (int k = 0; k < 4; k++) {
+            b[i + k] = (byte) (le ? v >>> (8 * k) : v >>> (8 * (3 - k)));
+        }
+    }
+
     /** Offset of the orientation SHORT value in IFD0, or -1. */
     private static int orientationOffset(byte[] exif) {
         if (!isTiff(exif)) {

@@ -154,6 +154,17 @@ public final class ImageCodec {
      * @param maxPixels refuse images whose declared width x height exceeds this, before decoding them
      */
     public static ImageBuffer read(Path file, long maxPixels) {
+        try {
+            return readChecked(file, maxPixels);
+        } catch (OutOfMemoryError e) {
+            throw new RestoraException(file + ": not enough memory to decode this image (give Java more memory with "
+                    + "-Xmx, or lower -D" + MAX_PIXELS_PROPERTY + " to refuse such images early)", e);
+        } catch (StackOverflowError e) {
+            throw new RestoraException(file + ": corrupt image (the decoder recursed too deep)", e);
+        }
+    }
+
+    private static ImageBuffer readChecked(Path file, long maxPixels) {
         ImageFormat format = checkFile(file);
         Containers.Info info = containerInfo(file, format);
         if (info.problem != null) {
@@ -179,8 +190,19 @@ public final class ImageCodec {
             }
         }
         BufferedImage img = decode(file, format, maxPixels);
+        if (format == ImageFormat.JPEG && info.components == 4) {
+            // CMYK/YCCK: TwelveMonkeys converted it to sRGB (with the embedded CMYK profile when there is one)
+            ImageBuffer b = toBuffer(file, img, null, exif == null ? null : Exif.withNormalOrientation(exif),
+                    orientation, true);
+            String from = "CMYK (" + (icc != null ? describeOrUnnamed(icc) : "no embedded profile: generic conversion") + ")";
+            return new ImageBuffer(b.width(), b.height(), b.rgb(), b.alpha(), b.bitDepth(), b.grey(),
+                    new ImageMetadata(ColorProfiles.srgbBytes(), b.metadata().exif(), from));
+        }
+        // TwelveMonkeys' JPEG and WebP readers apply an embedded profile themselves; the JDK's PNG reader ignores
+        // iCCP and TwelveMonkeys' TIFF reader hands the profile over as the image's colour space
+        boolean readerConverts = format == ImageFormat.JPEG || format == ImageFormat.WEBP;
         return toBuffer(file, img, icc, exif == null ? null : Exif.withNormalOrientation(exif), orientation,
-                format == ImageFormat.JPEG);
+                readerConverts);
     }
 
     private static ImageFormat checkFile(Path file) {
@@ -335,7 +357,7 @@ public final class ImageCodec {
         int plane = w * h;
         ColorModel cm = img.getColorModel();
         Raster r = img.getRaster();
-        float[] rgb = new float[3 * plane];
+        float[] rgb;
         float[] alpha = null;
         int depth = 8;
         boolean grey;
@@ -348,6 +370,7 @@ public final class ImageCodec {
                 paletteGrey &= icm.getRed(i) == icm.getGreen(i) && icm.getGreen(i) == icm.getBlue(i);
             }
             grey = paletteGrey;
+            rgb = new float[3 * plane];
             alpha = icm.hasAlpha() ? new float[plane] : null;
             int[] idx = new int[w];
             for (int y = 0; y < h; y++) {
@@ -379,12 +402,13 @@ public final class ImageCodec {
             boolean usable = (nc == 1 && cs.getType() == ColorSpace.TYPE_GRAY) || (nc == 3 && cs.getType() == ColorSpace.TYPE_RGB);
             if (!usable) {
                 // CMYK, Lab, YCbCr left unconverted by a reader: let Java 2D bring it to sRGB at 16 bits
+                String from = "a " + csName(cm) + " colour space";
                 img = toSrgb16(img);
                 cm = img.getColorModel();
                 r = img.getRaster();
                 cs = cm.getColorSpace();
                 nc = 3;
-                convertedFrom = "a " + csName(cm) + " colour space";
+                convertedFrom = from;
             }
             grey = nc == 1;
             int bands = r.getNumBands();
@@ -427,6 +451,9 @@ public final class ImageCodec {
                 }
             }
             if (convertedFrom == null) {
+                // TwelveMonkeys converts colour images only: a grey JPEG/WebP keeps its samples, and one tagged with
+                // the JDK's own grey profile comes back in the built-in grey space, so treat it like a PNG
+                readerConverts &= nc != 1;
                 ICC_Profile readerProfile = ColorProfiles.profileOf(cs);
                 ProfileChoice pc = chooseProfile(file, readerConverts && readerProfile == null ? null : containerIcc,
                         readerProfile, nc);
@@ -452,11 +479,12 @@ public final class ImageCodec {
                 outIcc = grey ? null : ColorProfiles.srgbBytes();
             }
             if (nc == 1) {
+                rgb = new float[3 * plane];
                 System.arraycopy(colour, 0, rgb, 0, plane);
                 System.arraycopy(colour, 0, rgb, plane, plane);
                 System.arraycopy(colour, 0, rgb, 2 * plane, plane);
             } else {
-                System.arraycopy(colour, 0, rgb, 0, 3 * plane);
+                rgb = colour; // already planar RGB: no second copy
             }
         }
         if (convertedFrom != null) {
@@ -467,6 +495,14 @@ public final class ImageCodec {
         float[] oalpha = alpha == null ? null : Exif.orient(alpha, 1, w, h, orientation, new int[2]);
         return new ImageBuffer(dims[0], dims[1], orgb, oalpha, depth, grey,
                 new ImageMetadata(outIcc, exif, convertedFrom));
+    }
+
+    private static String describeOrUnnamed(byte[] icc) {
+        try {
+            return ColorProfiles.describe(ICC_Profile.getInstance(icc));
+        } catch (RuntimeException e) {
+            return "unreadable profile";
+        }
     }
 
     private static String csName(ColorModel cm) {
@@ -619,37 +655,16 @@ public final class ImageCodec {
         return (greyOut ? sig.equals("GRAY") : sig.equals("RGB ")) ? icc : null;
     }
 
-    /** Interleaved integer samples: grey or RGB, then alpha if asked. */
+    /** Interleaved integer samples of the whole image (tests build encoder input with it). */
     static int[] samples(ImageBuffer image, boolean grey, boolean withAlpha, int depth, boolean overWhite) {
-        int w = image.width();
-        int h = image.height();
-        int plane = w * h;
-        float[] rgb = image.rgb();
-        float[] a = image.alpha();
         int ch = (grey ? 1 : 3) + (withAlpha ? 1 : 0);
-        int[] out = new int[ch * plane];
-        float max = depth == 16 ? 65535f : 255f;
-        for (int i = 0; i < plane; i++) {
-            float r = clamp01(rgb[i]);
-            float g = clamp01(rgb[plane + i]);
-            float b = clamp01(rgb[2 * plane + i]);
-            if (overWhite && a != null) {
-                float al = clamp01(a[i]);
-                r = r * al + (1 - al);
-                g = g * al + (1 - al);
-                b = b * al + (1 - al);
-            }
-            int o = i * ch;
-            if (grey) {
-                out[o++] = Math.round((0.299f * r + 0.587f * g + 0.114f * b) * max);
-            } else {
-                out[o++] = Math.round(r * max);
-                out[o++] = Math.round(g * max);
-                out[o++] = Math.round(b * max);
-            }
-            if (withAlpha) {
-                out[o] = Math.round(clamp01(a[i]) * max);
-            }
+        int w = image.width();
+        int[] out = new int[ch * w * image.height()];
+        int[] row = new int[ch * w];
+        SampleRows rows = SampleRows.of(image, grey, withAlpha, depth, overWhite);
+        for (int y = 0; y < image.height(); y++) {
+            rows.row(y, row);
+            System.arraycopy(row, 0, out, y * row.length, row.length);
         }
         return out;
     }
@@ -658,7 +673,7 @@ public final class ImageCodec {
         int depth = depthFor(image, options);
         boolean grey = image.grey();
         boolean alpha = image.hasAlpha();
-        int[] s = samples(image, grey, alpha, depth, false);
+        SampleRows s = SampleRows.of(image, grey, alpha, depth, false);
         PngEncoder.write(out, image.width(), image.height(), (grey ? 1 : 3) + (alpha ? 1 : 0), depth, s,
                 iccFor(image, grey), uprightExif(image));
     }
@@ -667,18 +682,22 @@ public final class ImageCodec {
         int depth = depthFor(image, options);
         boolean grey = image.grey();
         boolean alpha = image.hasAlpha();
-        int[] s = samples(image, grey, alpha, depth, false);
+        SampleRows s = SampleRows.of(image, grey, alpha, depth, false);
         TiffEncoder.write(out, image.width(), image.height(), (grey ? 1 : 3) + (alpha ? 1 : 0), depth, s,
-                iccFor(image, grey), image.metadata().exif());
+                iccFor(image, grey), uprightExif(image));
     }
 
     private static void writeJpeg(ImageBuffer image, OutputStream out, WriteOptions options) throws IOException {
         int w = image.width();
         int h = image.height();
         boolean grey = image.grey();
-        int[] s = samples(image, grey, false, 8, true);
+        SampleRows rows = SampleRows.of(image, grey, false, 8, true);
         BufferedImage bi = new BufferedImage(w, h, grey ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
-        bi.getRaster().setPixels(0, 0, w, h, s);
+        int[] row = new int[w * (grey ? 1 : 3)];
+        for (int y = 0; y < h; y++) {
+            rows.row(y, row);
+            bi.getRaster().setPixels(0, y, w, 1, row);
+        }
         ImageWriter writer = null;
         for (Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("jpeg"); it.hasNext(); ) {
             ImageWriter cand = it.next();
@@ -699,13 +718,21 @@ public final class ImageCodec {
         } finally {
             writer.dispose();
         }
-        out.write(JpegSegments.insert(bytes.toByteArray(), uprightExif(image), iccFor(image, grey)));
+        byte[] exif = uprightExif(image);
+        if (exif != null && exif.length + 8 > 65535) {
+            LOG.warn("EXIF of {} bytes does not fit in one JPEG APP1 segment; the JPEG is written without it", exif.length);
+            exif = null;
+        }
+        out.write(JpegSegments.insert(bytes.toByteArray(), exif, iccFor(image, grey)));
     }
 
-    /** The buffer's EXIF with orientation "normal": buffers are always upright. */
+    /**
+     * The buffer's EXIF as written: orientation "normal" (buffers are always upright), pixel dimensions of this
+     * buffer, no stale thumbnail.
+     */
     private static byte[] uprightExif(ImageBuffer image) {
         byte[] exif = image.metadata().exif();
-        return exif == null ? null : Exif.withNormalOrientation(exif);
+        return exif == null ? null : Exif.forOutput(exif, image.width(), image.height());
     }
 
     static String extension(Path file) {

@@ -12,7 +12,7 @@ import java.util.zip.DeflaterOutputStream;
 /**
  * Writes PNG (grey, grey+alpha, RGB, RGBA; 8 or 16 bits) with the iCCP and eXIf chunks before the image data
  * (PNG 1.2 and the 2017 eXIf extension). Each row gets the filter with the smallest sum of absolute values,
- * the heuristic the PNG specification recommends.
+ * the heuristic the PNG specification recommends; rows are packed and filtered in parallel, a band at a time.
  */
 final class PngEncoder {
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
@@ -22,6 +22,11 @@ final class PngEncoder {
 
     /** Samples are interleaved in [0, 65535] (16-bit) or [0, 255] (8-bit). */
     static void write(OutputStream os, int w, int h, int channels, int depth, int[] samples, byte[] icc, byte[] exif)
+            throws IOException {
+        write(os, w, h, channels, depth, SampleRows.of(samples, w, channels), icc, exif);
+    }
+
+    static void write(OutputStream os, int w, int h, int channels, int depth, SampleRows rows, byte[] icc, byte[] exif)
             throws IOException {
         DataOutputStream out = new DataOutputStream(os);
         out.write(SIGNATURE);
@@ -57,30 +62,30 @@ final class PngEncoder {
         }
         int bpp = channels * depth / 8;
         int stride = w * bpp;
-        byte[] prev = new byte[stride];
-        byte[] cur = new byte[stride];
-        byte[][] cand = new byte[5][stride + 1];
         ByteArrayOutputStream idat = new ByteArrayOutputStream();
+        // zlib level 6 with the strategy meant for filtered data, libpng's defaults
         Deflater deflater = new Deflater(6);
+        deflater.setStrategy(Deflater.FILTERED);
         try (DeflaterOutputStream z = new DeflaterOutputStream(idat, deflater, 1 << 16)) {
-            int rowSamples = w * channels;
-            for (int y = 0; y < h; y++) {
-                int base = y * rowSamples;
-                if (depth == 16) {
-                    for (int i = 0; i < rowSamples; i++) {
-                        int v = samples[base + i];
-                        cur[2 * i] = (byte) (v >>> 8);
-                        cur[2 * i + 1] = (byte) v;
-                    }
-                } else {
-                    for (int i = 0; i < rowSamples; i++) {
-                        cur[i] = (byte) samples[base + i];
-                    }
+            // rows are packed and filtered in parallel, a band at a time, then compressed in order
+            int band = 64;
+            byte[] prevRaw = new byte[stride];
+            for (int y0 = 0; y0 < h; y0 += band) {
+                int n = Math.min(band, h - y0);
+                byte[][] raw = new byte[n][];
+                byte[][] filtered = new byte[n][];
+                int first = y0;
+                byte[] before = prevRaw;
+                java.util.stream.IntStream.range(0, n).parallel().forEach(k -> {
+                    raw[k] = pack(rows, first + k, w * channels, depth, stride);
+                });
+                java.util.stream.IntStream.range(0, n).parallel().forEach(k -> {
+                    filtered[k] = bestFilter(raw[k], k == 0 ? before : raw[k - 1], bpp);
+                });
+                for (byte[] f : filtered) {
+                    z.write(f);
                 }
-                z.write(bestFilter(cur, prev, bpp, cand));
-                byte[] t = prev;
-                prev = cur;
-                cur = t;
+                prevRaw = raw[n - 1];
             }
         } finally {
             deflater.end();
@@ -99,36 +104,79 @@ final class PngEncoder {
         out.flush();
     }
 
-    private static byte[] bestFilter(byte[] cur, byte[] prev, int bpp, byte[][] cand) {
-        int n = cur.length;
-        long best = Long.MAX_VALUE;
-        int bestType = 0;
-        for (int type = 0; type < 5; type++) {
-            byte[] o = cand[type];
-            o[0] = (byte) type;
-            long sum = 0;
-            for (int i = 0; i < n; i++) {
-                int x = cur[i] & 0xff;
-                int a = i >= bpp ? cur[i - bpp] & 0xff : 0;
-                int b = prev[i] & 0xff;
-                int c = i >= bpp ? prev[i - bpp] & 0xff : 0;
-                int v = switch (type) {
-                    case 0 -> x;
-                    case 1 -> x - a;
-                    case 2 -> x - b;
-                    case 3 -> x - ((a + b) >>> 1);
-                    default -> x - paeth(a, b, c);
-                };
-                o[i + 1] = (byte) v;
-                int sv = (byte) v;
-                sum += Math.abs(sv);
+    private static byte[] pack(SampleRows rows, int y, int rowSamples, int depth, int stride) {
+        int[] samples = new int[rowSamples];
+        rows.row(y, samples);
+        byte[] cur = new byte[stride];
+        if (depth == 16) {
+            for (int i = 0; i < rowSamples; i++) {
+                int v = samples[i];
+                cur[2 * i] = (byte) (v >>> 8);
+                cur[2 * i + 1] = (byte) v;
             }
-            if (sum < best) {
-                best = sum;
-                bestType = type;
+        } else {
+            for (int i = 0; i < rowSamples; i++) {
+                cur[i] = (byte) samples[i];
             }
         }
-        return cand[bestType];
+        return cur;
+    }
+
+    /** The row with the filter whose output has the smallest sum of absolute (signed) bytes, filter type first. */
+    private static byte[] bestFilter(byte[] cur, byte[] prev, int bpp) {
+        int n = cur.length;
+        byte[] best = null;
+        long bestSum = Long.MAX_VALUE;
+        byte[] o = new byte[n + 1];
+        for (int type = 0; type < 5; type++) {
+            o[0] = (byte) type;
+            long sum = 0;
+            switch (type) {
+                case 0 -> {
+                    for (int i = 0; i < n; i++) {
+                        o[i + 1] = cur[i];
+                        sum += Math.abs(cur[i]);
+                    }
+                }
+                case 1 -> {
+                    for (int i = 0; i < n; i++) {
+                        byte v = (byte) (cur[i] - (i >= bpp ? cur[i - bpp] : 0));
+                        o[i + 1] = v;
+                        sum += Math.abs(v);
+                    }
+                }
+                case 2 -> {
+                    for (int i = 0; i < n; i++) {
+                        byte v = (byte) (cur[i] - prev[i]);
+                        o[i + 1] = v;
+                        sum += Math.abs(v);
+                    }
+                }
+                case 3 -> {
+                    for (int i = 0; i < n; i++) {
+                        int a = i >= bpp ? cur[i - bpp] & 0xff : 0;
+                        byte v = (byte) (cur[i] - ((a + (prev[i] & 0xff)) >>> 1));
+                        o[i + 1] = v;
+                        sum += Math.abs(v);
+                    }
+                }
+                default -> {
+                    for (int i = 0; i < n; i++) {
+                        int a = i >= bpp ? cur[i - bpp] & 0xff : 0;
+                        int c = i >= bpp ? prev[i - bpp] & 0xff : 0;
+                        byte v = (byte) (cur[i] - paeth(a, prev[i] & 0xff, c));
+                        o[i + 1] = v;
+                        sum += Math.abs(v);
+                    }
+                }
+            }
+            if (sum < bestSum) {
+                bestSum = sum;
+                best = o;
+                o = new byte[n + 1];
+            }
+        }
+        return best;
     }
 
     private static int paeth(int a, int b, int c) {

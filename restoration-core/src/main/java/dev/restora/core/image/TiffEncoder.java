@@ -25,13 +25,18 @@ final class TiffEncoder {
     private TiffEncoder() {
     }
 
-    static void write(OutputStream os, int w, int h, int channels, int depth, int[] samples, byte[] icc, byte[] exif)
+    static void write(OutputStream os, int w, int h, int channels, int depth, SampleRows rows, byte[] icc, byte[] exif)
             throws IOException {
-        write(os, w, h, channels, depth, samples, icc, exif, false);
+        write(os, w, h, channels, depth, rows, icc, exif, false);
+    }
+
+    static void write(OutputStream os, int w, int h, int channels, int depth, int[] samples, byte[] icc, byte[] exif,
+                      boolean keepOrientation) throws IOException {
+        write(os, w, h, channels, depth, SampleRows.of(samples, w, channels), icc, exif, keepOrientation);
     }
 
     /** @param keepOrientation write the EXIF orientation tag too (tests make rotated files with it) */
-    static void write(OutputStream os, int w, int h, int channels, int depth, int[] samples, byte[] icc, byte[] exif,
+    static void write(OutputStream os, int w, int h, int channels, int depth, SampleRows rows, byte[] icc, byte[] exif,
                       boolean keepOrientation) throws IOException {
         int bytesPerSample = depth / 8;
         int rowBytes = w * channels * bytesPerSample;
@@ -42,12 +47,15 @@ final class TiffEncoder {
             int y1 = Math.min(h, y0 + ROWS_PER_STRIP);
             byte[] raw = new byte[(y1 - y0) * rowBytes];
             int o = 0;
-            for (int i = y0 * w * channels; i < y1 * w * channels; i++) {
-                int v = samples[i];
-                if (depth == 16) {
-                    raw[o++] = (byte) (v >>> 8);
+            int[] samples = new int[w * channels];
+            for (int y = y0; y < y1; y++) {
+                rows.row(y, samples);
+                for (int v : samples) {
+                    if (depth == 16) {
+                        raw[o++] = (byte) (v >>> 8);
+                    }
+                    raw[o++] = (byte) v;
                 }
-                raw[o++] = (byte) v;
             }
             ByteArrayOutputStream z = new ByteArrayOutputStream(raw.length / 2 + 64);
             Deflater deflater = new Deflater(6);

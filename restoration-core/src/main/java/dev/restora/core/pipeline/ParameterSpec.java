@@ -8,7 +8,7 @@ import java.util.Locale;
  * parameter form from these and the command line validates {@code --param id=value} against them.
  */
 public sealed interface ParameterSpec<T> permits ParameterSpec.IntSpec, ParameterSpec.DoubleSpec,
-        ParameterSpec.BoolSpec, ParameterSpec.ChoiceSpec, ParameterSpec.SeedSpec {
+        ParameterSpec.BoolSpec, ParameterSpec.ChoiceSpec, ParameterSpec.SeedSpec, ParameterSpec.PathSpec {
 
     String id();
 
@@ -140,6 +140,33 @@ public sealed interface ParameterSpec<T> permits ParameterSpec.IntSpec, Paramete
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(id + " must be a whole number, got '" + text + "'");
             }
+        }
+    }
+
+    /**
+     * A file given by path, such as an inpainting mask; the empty string (the default) means none. Only the text is
+     * checked here: the pipeline reads the file and reports a missing or unreadable one naming it.
+     */
+    record PathSpec(String id, String label, String description) implements ParameterSpec<String> {
+        @Override
+        public String defaultValue() {
+            return "";
+        }
+
+        @Override
+        public String validate(Object value) {
+            if (value instanceof java.nio.file.Path p) {
+                return p.toString();
+            }
+            if (!(value instanceof String s)) {
+                throw new IllegalArgumentException(id + " must be a file path, got " + value);
+            }
+            return s.trim();
+        }
+
+        @Override
+        public String parse(String text) {
+            return validate(text);
         }
     }
 }

@@ -166,7 +166,7 @@ public final class RestoreTask implements JobTask<RestoreResult> {
         } catch (java.io.IOException e) {
             throw new RestoreException(RestoreException.Reason.OUTPUT, out + ": " + e.getMessage(), e);
         }
-        long seed = request.seed() == RestoreRequest.RANDOM_SEED ? pickSeed() : request.seed();
+        long seed = seed(d);
         ParameterValues params = parameters(d, seed);
         long t0 = System.nanoTime();
         Media result;
@@ -196,7 +196,7 @@ public final class RestoreTask implements JobTask<RestoreResult> {
     }
 
     /** The input's alpha carried to an output that has none, resampled when the size changed. */
-    static Media withAlpha(Media input, Media output) {
+    public static Media withAlpha(Media input, Media output) {
         if (input instanceof Media.Image src && output instanceof Media.Image dst && src.image().hasAlpha()
                 && !dst.image().hasAlpha()) {
             ImageBuffer s = src.image();
@@ -205,6 +205,29 @@ public final class RestoreTask implements JobTask<RestoreResult> {
             return Media.of(o.withPixels(o.width(), o.height(), o.rgb(), alpha));
         }
         return output;
+    }
+
+    /** The request's seed; else a seed parameter set in the overrides; else a fresh one. */
+    private long seed(PipelineDescriptor d) {
+        if (request.seed() != RestoreRequest.RANDOM_SEED) {
+            return request.seed();
+        }
+        for (ParameterSpec<?> s : d.parameters()) {
+            Object v = request.parameters().get(s.id());
+            if (s instanceof ParameterSpec.SeedSpec seedSpec && v != null) {
+                long given;
+                try {
+                    given = v instanceof String text ? seedSpec.parse(text) : seedSpec.validate(v);
+                } catch (IllegalArgumentException e) {
+                    throw new RestoreException(RestoreException.Reason.USAGE, "pipeline " + d.id() + ": "
+                            + e.getMessage(), e);
+                }
+                if (given != RestoreRequest.RANDOM_SEED) {
+                    return given;
+                }
+            }
+        }
+        return pickSeed();
     }
 
     /** A fresh non-negative seed below 2^31, short enough to type back in. */

@@ -57,6 +57,41 @@ class ImageCodecRoundTripTest {
     }
 
     @Test
+    void ourTiffAndPngDecodeWithTheJdksOwnReadersToo() throws IOException {
+        int w = 70;
+        int h = 130; // more than one 64-row strip
+        float[] rgb = TestImages.gradient(w, h);
+        ImageBuffer in = new ImageBuffer(w, h, rgb, TestImages.alphaRamp(w, h), 8, false, ImageMetadata.NONE);
+        for (String ext : new String[] {"tif", "png"}) {
+            Path f = dir.resolve("jdk-check." + ext);
+            ImageCodec.write(in, f);
+            javax.imageio.ImageReader jdk = null;
+            for (var it = ImageIO.getImageReadersByFormatName(ext.equals("tif") ? "tiff" : "png"); it.hasNext(); ) {
+                var r = it.next();
+                if (r.getClass().getName().startsWith("com.sun.")) {
+                    jdk = r;
+                }
+            }
+            assertNotNull(jdk, "the JDK has a " + ext + " reader");
+            try (var s = ImageIO.createImageInputStream(f.toFile())) {
+                jdk.setInput(s);
+                BufferedImage img = jdk.read(0);
+                assertEquals(w, img.getWidth());
+                assertEquals(h, img.getHeight());
+                int x = 33;
+                int y = 101;
+                int[] px = img.getRaster().getPixel(x, y, (int[]) null);
+                assertEquals(Math.round(rgb[y * w + x] * 255), px[0], ext);
+                assertEquals(Math.round(rgb[w * h + y * w + x] * 255), px[1], ext);
+                assertEquals(Math.round(rgb[2 * w * h + y * w + x] * 255), px[2], ext);
+                assertEquals(Math.round(in.alpha()[y * w + x] * 255), px[3], ext);
+            } finally {
+                jdk.dispose();
+            }
+        }
+    }
+
+    @Test
     void sixteenBitKeepsMoreThanEightBitsOfPrecision() {
         int w = 256;
         int h = 1;
@@ -101,6 +136,50 @@ class ImageCodecRoundTripTest {
         assertEquals(1f, buf.rgb()[0], 1e-6);
         assertEquals(1f, buf.rgb()[4 + 1], 1e-6);
         assertEquals(10 / 255f, buf.rgb()[8 + 3], 1e-6);
+    }
+
+    static void chunk(java.io.DataOutputStream out, String type, byte[] data) throws IOException {
+        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        out.writeInt(data.length);
+        out.write(t);
+        out.write(data);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(t);
+        crc.update(data);
+        out.writeInt((int) crc.getValue());
+    }
+
+    /** A 3x1 PNG (colour type 2 or 0, 8-bit) with a tRNS chunk making one colour transparent. */
+    static byte[] pngWithTrns(boolean grey) throws IOException {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(b);
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        chunk(out, "IHDR", new byte[] {0, 0, 0, 3, 0, 0, 0, 1, 8, (byte) (grey ? 0 : 2), 0, 0, 0});
+        chunk(out, "tRNS", grey ? new byte[] {0, (byte) 200} : new byte[] {0, (byte) 255, 0, 0, 0, 0});
+        byte[] row = grey ? new byte[] {0, 10, (byte) 200, 30} : new byte[] {0, 1, 2, 3, (byte) 255, 0, 0, 7, 8, 9};
+        chunk(out, "IDAT", deflate(row));
+        chunk(out, "IEND", new byte[0]);
+        return b.toByteArray();
+    }
+
+    static byte[] deflate(byte[] data) throws IOException {
+        java.io.ByteArrayOutputStream z = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream d = new java.util.zip.DeflaterOutputStream(z)) {
+            d.write(data);
+        }
+        return z.toByteArray();
+    }
+
+    @Test
+    void trnsOnRgbAndGreyMakesThatColourTransparent() throws IOException {
+        for (boolean grey : new boolean[] {false, true}) {
+            Path f = dir.resolve("trns-" + grey + ".png");
+            Files.write(f, pngWithTrns(grey));
+            ImageBuffer b = ImageCodec.read(f);
+            assertTrue(b.hasAlpha(), "tRNS gives alpha, grey=" + grey);
+            assertArrayEquals(new float[] {1f, 0f, 1f}, b.alpha(), 0f);
+            assertEquals(grey, b.grey());
+        }
     }
 
     @Test

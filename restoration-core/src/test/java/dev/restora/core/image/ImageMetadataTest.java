@@ -108,6 +108,50 @@ class ImageMetadataTest {
         assertEquals("Restora Test Camera", TiffTags.parseExif(b2.metadata().exif()).getEntryById(TIFF.TAG_MAKE).getValueAsString());
     }
 
+    /** EXIF with Make, orientation 6, an EXIF sub-IFD with pixel dimensions 30x20, and an IFD1 (thumbnail). */
+    static byte[] richExif() throws IOException {
+        com.twelvemonkeys.imageio.metadata.tiff.IFD sub = new com.twelvemonkeys.imageio.metadata.tiff.IFD(List.of(
+                new TIFFEntry(0xA002, TIFF.TYPE_LONG, 30),
+                new TIFFEntry(0xA003, TIFF.TYPE_SHORT, (short) 20)));
+        byte[] base = TiffTags.toBytes(List.of(
+                new TIFFEntry(TIFF.TAG_MAKE, TIFF.TYPE_ASCII, "Restora Test Camera"),
+                new TIFFEntry(TIFF.TAG_ORIENTATION, TIFF.TYPE_SHORT, (short) 6),
+                new TIFFEntry(TIFF.TAG_EXIF_IFD, TIFF.TYPE_LONG, sub)));
+        boolean le = base[0] == 'I';
+        int ifd0 = (int) Exif.u32(base, 4, le);
+        int n = Exif.u16(base, ifd0, le);
+        int nextAt = ifd0 + 2 + 12 * n;
+        assertEquals(0, Exif.u32(base, nextAt, le), "one IFD so far");
+        // append IFD1: one entry (Compression = 6, JPEG thumbnail), next = 0
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(base.length + 18)
+                .order(le ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN);
+        b.put(base);
+        b.putShort((short) 1).putShort((short) 0x0103).putShort((short) 3).putInt(1).putShort((short) 6)
+                .putShort((short) 0).putInt(0);
+        b.putInt(nextAt, base.length);
+        return b.array();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"png", "jpg", "tif"})
+    void writtenExifHasTheNewSizeAndNoStaleThumbnail(String ext) throws IOException {
+        byte[] exif = richExif();
+        ImageBuffer img = new ImageBuffer(48, 32, TestImages.smooth(48, 32), null, 8, false, new ImageMetadata(null, exif));
+        Path f = dir.resolve("rich." + ext);
+        ImageCodec.write(img, f);
+        byte[] back = ImageCodec.read(f).metadata().exif();
+        assertNotNull(back);
+        boolean le = back[0] == 'I';
+        int ifd0 = (int) Exif.u32(back, 4, le);
+        assertEquals(0, Exif.u32(back, ifd0 + 2 + 12 * Exif.u16(back, ifd0, le), le), "IFD1 thumbnail unlinked");
+        Directory d = TiffTags.parseExif(back);
+        assertEquals("Restora Test Camera", d.getEntryById(TIFF.TAG_MAKE).getValueAsString());
+        Directory sub = (Directory) d.getEntryById(TIFF.TAG_EXIF_IFD).getValue();
+        assertEquals(48, ((Number) sub.getEntryById(0xA002).getValue()).intValue());
+        assertEquals(32, ((Number) sub.getEntryById(0xA003).getValue()).intValue());
+        assertEquals(1, Exif.orientation(back));
+    }
+
     @Test
     void allEightOrientationsMapTheCornersRight() throws IOException {
         // expected displayed top-left pixel index of the numbered 3x2 image for each orientation
@@ -157,8 +201,10 @@ class ImageMetadataTest {
         int grey = 24 * w + 8;
         int red = 40 * w + 8;
         Path f = dir.resolve("adobe." + ext);
-        ImageCodec.write(new ImageBuffer(w, h, rgb, null, 8, false, new ImageMetadata(adobe, null)), f,
-                ImageCodec.WriteOptions.DEFAULT.withJpegQuality(1f));
+        ImageBuffer tagged = new ImageBuffer(w, h, rgb, null, 8, false, new ImageMetadata(adobe, null));
+        ImageCodec.write(tagged, f, ImageCodec.WriteOptions.DEFAULT.withJpegQuality(1f));
+        Path pngPath = dir.resolve("adobe-" + ext + "-as.png");
+        ImageCodec.write(tagged, pngPath);
         ImageBuffer b = ImageCodec.read(f);
         assertNotNull(b.metadata().convertedFrom(), "the conversion is recorded");
         assertTrue(b.metadata().convertedFrom().toLowerCase().contains("adobe"), b.metadata().convertedFrom());
@@ -172,6 +218,16 @@ class ImageMetadataTest {
         assertEquals(1f, b.rgb()[plane + green], tol);
         // a muted colour: red gets stronger in sRGB numbers (wider gamut source)
         assertTrue(b.rgb()[red] > 0.6f + 0.02f, "red " + b.rgb()[red]);
+        // converted exactly once, whichever decoder handled the profile: the formats agree with the PNG path
+        // (the JDK's PNG reader ignores iCCP, so there ImageCodec converts)
+        if (!ext.equals("png")) {
+            ImageBuffer png = ImageCodec.read(pngPath);
+            for (int i : new int[] {green, grey, red}) {
+                for (int c = 0; c < 3; c++) {
+                    assertEquals(png.rgb()[c * plane + i], b.rgb()[c * plane + i], tol, ext + " channel " + c + " at " + i);
+                }
+            }
+        }
         // converted and written again: now plainly sRGB, nothing to convert
         Path again = dir.resolve("adobe-again.png");
         ImageCodec.write(b, again);
@@ -180,22 +236,24 @@ class ImageMetadataTest {
         assertTrue(TestImages.maxAbsDiff(b.rgb(), b2.rgb()) <= 0.5 / 255 + 1e-6);
     }
 
-    @Test
-    void greyWithAGreyProfileBecomesSrgbGrey() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"png", "tif", "jpg"})
+    void greyWithAGreyProfileBecomesSrgbGrey(String ext) throws IOException {
         // the JDK's built-in grey profile is linear (gamma 1.0): linear 0.2 is about 0.48 in sRGB
         byte[] linearGrey = ICC_Profile.getInstance(ColorSpace.CS_GRAY).getData();
-        float[] rgb = new float[3 * 4];
+        float[] rgb = new float[3 * 64];
         java.util.Arrays.fill(rgb, 0.2f);
-        Path f = dir.resolve("lineargrey.png");
-        ImageCodec.write(new ImageBuffer(2, 2, rgb, null, 16, true, new ImageMetadata(linearGrey, null)), f);
+        Path f = dir.resolve("lineargrey." + ext);
+        ImageCodec.write(new ImageBuffer(8, 8, rgb, null, 16, true, new ImageMetadata(linearGrey, null)), f,
+                ImageCodec.WriteOptions.DEFAULT.withJpegQuality(1f));
         ImageBuffer b = ImageCodec.read(f);
         assertTrue(b.grey());
         assertNotNull(b.metadata().convertedFrom());
         assertNull(b.metadata().iccProfile(), "grey output is untagged (meaning sRGB)");
         double srgb = 1.055 * Math.pow(0.2, 1 / 2.4) - 0.055;
         assertEquals(srgb, b.rgb()[0], 0.01);
-        assertEquals(b.rgb()[0], b.rgb()[4], 1e-6);
-        assertEquals(b.rgb()[0], b.rgb()[8], 1e-6);
+        assertEquals(b.rgb()[0], b.rgb()[64], 1e-6);
+        assertEquals(b.rgb()[0], b.rgb()[128], 1e-6);
     }
 
     @Test

@@ -125,6 +125,11 @@ class RestoreTaskTest {
         byte[] replay = Files.readAllBytes(new RestoreTask(request(in, "t-up", noisy, picked.seed()), REGISTRY,
                 NO_MODELS).run(null, new CancellationToken()).output());
         assertArrayEquals(Files.readAllBytes(picked.output()), replay);
+        // a seed given as the pipeline's seed parameter counts when the request leaves the seed to chance
+        RestoreResult viaParam = new RestoreTask(request(in, "t-up", Map.of("noise", "0.2", "seed", "5"), -1),
+                REGISTRY, NO_MODELS).run(null, new CancellationToken());
+        assertEquals(5, viaParam.seed());
+        assertArrayEquals(first, Files.readAllBytes(viaParam.output()));
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.restora.core.pipeline.Modality;
 import dev.restora.core.pipeline.ModelOption;
 import dev.restora.core.pipeline.ParameterSpec;
 import dev.restora.core.pipeline.ParameterValues;
+import dev.restora.core.pipeline.PipelineBenchmark;
 import dev.restora.core.pipeline.PipelineContext;
 import dev.restora.core.pipeline.PipelineDescriptor;
 import dev.restora.core.pipeline.PipelineProvider;
@@ -44,6 +45,11 @@ public final class ClassicImageProvider implements PipelineProvider {
     @Override
     public RestorationPipeline create(PipelineContext context) {
         return new Pipeline();
+    }
+
+    @Override
+    public PipelineBenchmark benchmark() {
+        return new ClassicImageBenchmark();
     }
 
     /** Reads the run parameters into upscaler settings. */

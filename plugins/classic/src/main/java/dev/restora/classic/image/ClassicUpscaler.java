@@ -1,5 +1,6 @@
 package dev.restora.classic.image;
 
+import dev.restora.core.RestoraException;
 import dev.restora.core.diffusion.CancellationToken;
 import dev.restora.core.diffusion.PreviewFrame;
 import dev.restora.core.diffusion.PreviewPolicy;
@@ -38,7 +39,31 @@ public final class ClassicUpscaler {
         }
     }
 
+    /**
+     * Working memory per output pixel: the estimate (12 bytes), the sharpener's luma, blur, range and scratch planes
+     * (28), resampling scratch and the preview copy (about 8).
+     */
+    static final long BYTES_PER_OUTPUT_PIXEL = 48;
+
     private ClassicUpscaler() {
+    }
+
+    /** Bytes of working memory for an output of {@code pixels}. */
+    public static long workingMemory(long pixels) {
+        return BYTES_PER_OUTPUT_PIXEL * pixels;
+    }
+
+    /** Refuses a run whose working set cannot fit in the heap, before allocating anything. */
+    static void checkMemory(int bw, int bh) {
+        Runtime rt = Runtime.getRuntime();
+        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        long need = workingMemory((long) bw * bh);
+        if (need > available) {
+            throw new RestoraException(String.format(java.util.Locale.ROOT,
+                    "classic-image: the result would be %dx%d (%.0f megapixels) and needs about %.1f GB of memory, "
+                            + "but only %.1f GB is free; choose a smaller scale or a smaller image",
+                    bw, bh, bw * (double) bh / 1e6, need / 1e9, available / 1e9));
+        }
     }
 
     /** Upscales the RGB planes of {@code in}; alpha is resized separately; depth, greyness and metadata are kept. */
@@ -54,6 +79,7 @@ public final class ClassicUpscaler {
         int bh = h * s.scale();
         int steps = 1 + s.backProjection() + (s.sharpen() > 0 ? 1 : 0);
         tok.throwIfCancelled();
+        checkMemory(bw, bh);
         float[] est = Resampler.resizePlanes(in.rgb(), 3, w, h, bw, bh, Resampler.Kernel.LANCZOS3);
         int step = 0;
         emit(events, gate, in, est, bw, bh, step++, steps, "Lanczos-3 x" + s.scale(), start);

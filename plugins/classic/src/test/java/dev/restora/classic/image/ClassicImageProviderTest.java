@@ -183,6 +183,28 @@ class ClassicImageProviderTest {
     }
 
     @Test
+    void benchmarkPrintsTimings() {
+        var out = new java.io.ByteArrayOutputStream();
+        Map<String, Object> r = provider.benchmark().run(Device.cpu(), new java.io.PrintStream(out, true), true);
+        System.out.print(out);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) r.get("upscale_x4_128");
+        assertTrue(((Double) m.get("seconds")) > 0);
+        assertTrue(((Long) m.get("peak_memory_bytes")) > 0);
+        assertTrue(out.toString().contains("megapixels per second"));
+    }
+
+    @Test
+    void refusesAnOutputThatCannotFitInMemoryBeforeAllocating() {
+        long heap = Runtime.getRuntime().maxMemory();
+        // an input whose x4 output needs more than the whole heap; the input itself is small enough to build
+        int side = (int) Math.ceil(Math.sqrt(heap / (double) ClassicUpscaler.BYTES_PER_OUTPUT_PIXEL) / 4) + 16;
+        ImageBuffer in = ImageBuffer.rgb(side, side, new float[3 * side * side]);
+        RestoraException e = assertThrows(RestoraException.class, () -> run(in, Map.of()));
+        assertTrue(e.getMessage().contains("megapixels") && e.getMessage().contains("smaller"), e.getMessage());
+    }
+
+    @Test
     void rejectsAudio() {
         var clip = new dev.restora.audio.AudioClip(new float[][] {new float[16]}, 16000);
         assertThrows(RestoraException.class, () -> pipeline.run(Media.of(clip),

@@ -1,0 +1,145 @@
+package dev.restora.app.studio.model;
+
+import ai.djl.Device;
+import dev.restora.core.engine.Devices;
+import dev.restora.core.jobs.WorkerPool;
+import dev.restora.core.models.ModelCatalog;
+import dev.restora.core.models.ModelResolver;
+import dev.restora.core.models.ModelStore;
+import dev.restora.core.plugins.PipelineRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The studio's services, toolkit-free: the pipelines, the model store, the settings, the job queue on a worker pool,
+ * a background executor for file and network work, and the UI executor ({@code Platform::runLater} in the app, a
+ * plain executor in the view-model tests). The worker pool starts on a background thread (the engine takes a moment
+ * to load); jobs queued meanwhile wait for it.
+ */
+public final class StudioContext implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StudioContext.class);
+
+    private final Path home;
+    private final PipelineRegistry registry;
+    private final ModelCatalog catalog;
+    private final SettingsStore settings;
+    private final Executor ui;
+    private final ExecutorService background;
+    private final QueueModel queue;
+    private volatile ModelStore store;
+
+    /**
+     * @param home        the app data folder (settings and the queue go to {@code home/studio})
+     * @param ui          runs view-model updates on the UI thread
+     * @param poolFactory makes the worker pool (called once, on a background thread)
+     */
+    public StudioContext(Path home, PipelineRegistry registry, Executor ui, Supplier<WorkerPool> poolFactory) {
+        this.home = home;
+        this.registry = registry;
+        this.ui = ui;
+        this.settings = new SettingsStore(home.resolve("studio").resolve("settings.json"));
+        this.catalog = ModelCatalog.fromProviders(registry.all().stream().map(PipelineRegistry.Registered::provider)
+                .toList());
+        String folder = settings.get().modelsFolder;
+        this.store = new ModelStore(catalog, folder != null ? Path.of(folder) : home.resolve("models"));
+        this.background = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "studio-background");
+            t.setDaemon(true);
+            return t;
+        });
+        this.queue = new QueueModel(this, home.resolve("studio").resolve("queue.json"));
+        Thread starter = new Thread(() -> {
+            try {
+                queue.poolReady(poolFactory.get());
+            } catch (RuntimeException | LinkageError e) {
+                LOG.error("the worker pool could not start", e);
+                queue.poolFailed("the engine could not start: " + e.getMessage());
+            }
+        }, "studio-pool-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public PipelineRegistry registry() {
+        return registry;
+    }
+
+    public ModelCatalog catalog() {
+        return catalog;
+    }
+
+    public SettingsStore settings() {
+        return settings;
+    }
+
+    public Executor ui() {
+        return ui;
+    }
+
+    public ExecutorService background() {
+        return background;
+    }
+
+    public QueueModel queue() {
+        return queue;
+    }
+
+    public ModelStore store() {
+        return store;
+    }
+
+    /** Points the store at another folder (saved in the settings). */
+    public void setModelsFolder(Path folder) {
+        store = new ModelStore(catalog, folder);
+        settings.get().modelsFolder = folder.toString();
+        settings.save();
+    }
+
+    /** Resolves weights through whichever store is current when a pipeline loads. */
+    public ModelResolver resolver() {
+        return id -> store.require(id);
+    }
+
+    /** The device jobs ask for: null for "auto" (the pool's choice). */
+    public Device jobDevice() {
+        String d = settings.get().device;
+        if (d == null || d.equals("auto")) {
+            return null;
+        }
+        try {
+            return Devices.parse(d);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The default output folder, or null for "beside the input". */
+    public Path outputFolder() {
+        String f = settings.get().outputFolder;
+        return f == null || f.isBlank() ? null : Path.of(f);
+    }
+
+    /** Saves the queue and settings, stops the workers. */
+    @Override
+    public void close() {
+        queue.save();
+        queue.freeze();
+        settings.save();
+        WorkerPool p = queue.pool();
+        if (p != null) {
+            // jobs of the saved queue are re-created at the next start; the running one is cancelled here
+            p.shutdown(Duration.ofSeconds(10));
+        }
+        background.shutdownNow();
+    }
+}

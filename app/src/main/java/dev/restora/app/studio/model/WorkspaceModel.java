@@ -1,0 +1,349 @@
+package dev.restora.app.studio.model;
+
+import dev.restora.core.diffusion.PreviewFrame;
+import dev.restora.core.diffusion.SeededNoise;
+import dev.restora.core.diffusion.StepEvent;
+import dev.restora.core.jobs.Job;
+import dev.restora.core.jobs.JobListener;
+import dev.restora.core.jobs.JobPriority;
+import dev.restora.core.jobs.JobState;
+import dev.restora.core.jobs.LatestValueHandoff;
+import dev.restora.core.models.ModelStatus;
+import dev.restora.core.pipeline.Media;
+import dev.restora.core.pipeline.ModelOption;
+import dev.restora.core.pipeline.ParameterValues;
+import dev.restora.core.pipeline.RestorationPipeline;
+import dev.restora.core.plugins.PipelineRegistry;
+import dev.restora.core.restore.MediaFiles;
+import dev.restora.core.restore.RestoreRequest;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One opened item's workspace: the pipelines that fit its kind, the chosen pipeline and model, the parameter form,
+ * and the run: Run / Cancel / Finish early, live progress and previews, the step history for scrubbing, the result.
+ *
+ * <p>Threads: every method and every {@link Prop} change happens on the UI executor. The run's step events arrive on
+ * a worker: each is recorded in the {@link StepHistory} there (a thumbnail per preview) and handed to the UI through
+ * a {@link LatestValueHandoff}, so however fast the steps come, the UI queue holds at most one pending update.
+ */
+public final class WorkspaceModel {
+    /** The workspace's run state. */
+    public enum RunState { IDLE, QUEUED, RUNNING, DONE, CANCELLED, FAILED }
+
+    private final StudioContext ctx;
+    private final OpenedItem item;
+    private final List<PipelineRegistry.Registered> pipelines;
+    private final Prop<PipelineRegistry.Registered> pipeline = new Prop<>(null);
+    private final Prop<ModelOption> model = new Prop<>(null);
+    private final Prop<ParameterForm> form = new Prop<>(new ParameterForm(List.of()));
+    private final Prop<RunState> state = new Prop<>(RunState.IDLE);
+    private final Prop<RunProgress> progress = new Prop<>(RunProgress.NONE);
+    private final Prop<String> status = new Prop<>("");
+    private final Prop<Integer> historySize = new Prop<>(0);
+    private final Prop<PreviewFrame> preview = new Prop<>(null);
+    private final Prop<Media> result = new Prop<>(null);
+    private final Prop<Path> savedTo = new Prop<>(null);
+    private final Map<String, Map<String, Object>> remembered = new LinkedHashMap<>();
+    private StepHistory history = new StepHistory(128L << 20);
+    private Job<Media> job;
+    private long usedSeed = -1;
+    /** UI-thread count of step events delivered (conflated), for tests and diagnostics. */
+    private int deliveries;
+
+    public WorkspaceModel(StudioContext ctx, OpenedItem item) {
+        this.ctx = ctx;
+        this.item = item;
+        this.pipelines = ctx.registry().byModality(item.kind());
+        if (!pipelines.isEmpty()) {
+            selectPipeline(pipelines.get(0));
+        } else {
+            status.set("no installed pipeline restores " + item.kind().name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    public OpenedItem item() {
+        return item;
+    }
+
+    /** The pipelines that take this item's kind. */
+    public List<PipelineRegistry.Registered> pipelines() {
+        return pipelines;
+    }
+
+    public Prop<PipelineRegistry.Registered> pipeline() {
+        return pipeline;
+    }
+
+    public Prop<ModelOption> model() {
+        return model;
+    }
+
+    public Prop<ParameterForm> form() {
+        return form;
+    }
+
+    public Prop<RunState> state() {
+        return state;
+    }
+
+    public Prop<RunProgress> progress() {
+        return progress;
+    }
+
+    public Prop<String> status() {
+        return status;
+    }
+
+    /** Number of recorded previews (the step strip's length). */
+    public Prop<Integer> historySize() {
+        return historySize;
+    }
+
+    public StepHistory history() {
+        return history;
+    }
+
+    /** The preview on show: the latest while running, else the step chosen in the strip. */
+    public Prop<PreviewFrame> preview() {
+        return preview;
+    }
+
+    public Prop<Media> result() {
+        return result;
+    }
+
+    public Prop<Path> savedTo() {
+        return savedTo;
+    }
+
+    public Job<Media> job() {
+        return job;
+    }
+
+    public long usedSeed() {
+        return usedSeed;
+    }
+
+    public int deliveries() {
+        return deliveries;
+    }
+
+    public boolean isBusy() {
+        RunState s = state.get();
+        return s == RunState.QUEUED || s == RunState.RUNNING;
+    }
+
+    public void selectPipeline(PipelineRegistry.Registered r) {
+        PipelineRegistry.Registered old = pipeline.get();
+        if (old != null) {
+            remembered.put(old.descriptor().id(), form.get().overrides());
+        }
+        pipeline.set(r);
+        ParameterForm f = new ParameterForm(r.descriptor().parameters());
+        f.apply(remembered.getOrDefault(r.descriptor().id(), Map.of()));
+        form.set(f);
+        model.set(r.descriptor().defaultModel());
+    }
+
+    public void selectModel(ModelOption m) {
+        model.set(m);
+    }
+
+    /** Whether every weight file of the model is in the store. */
+    public boolean modelAvailable(ModelOption m) {
+        for (String id : m.catalogEntryIds()) {
+            try {
+                if (ctx.store().status(id) == ModelStatus.MISSING || ctx.store().status(id) == ModelStatus.PARTIAL) {
+                    return false;
+                }
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Queues a run with the current choices. */
+    public void run() {
+        if (isBusy() || pipeline.get() == null) {
+            return;
+        }
+        ParameterForm f = form.get();
+        if (f.hasErrors()) {
+            status.set("fix the parameters first");
+            return;
+        }
+        PipelineRegistry.Registered reg = pipeline.get();
+        ModelOption m = model.get();
+        Map<String, Object> overrides = new LinkedHashMap<>(f.overrides());
+        ParameterForm.Field seedField = f.seedField();
+        long seed = seedField == null ? new SecureRandom().nextInt(Integer.MAX_VALUE)
+                : ((Number) seedField.value().get()).longValue();
+        if (seed < 0) {
+            seed = new SecureRandom().nextInt(Integer.MAX_VALUE);
+        }
+        if (seedField != null) {
+            overrides.put(seedField.spec().id(), seed);
+        }
+        ParameterValues values;
+        try {
+            values = ParameterValues.of(reg.descriptor().parameters(), overrides);
+        } catch (IllegalArgumentException e) {
+            status.set(e.getMessage());
+            return;
+        }
+        usedSeed = seed;
+        StepHistory h = new StepHistory(128L << 20);
+        history = h;
+        historySize.set(0);
+        preview.set(null);
+        result.set(null);
+        savedTo.set(null);
+        progress.set(RunProgress.NONE);
+        deliveries = 0;
+        long s = seed;
+        var policy = ctx.settings().get().previewPolicy();
+        JobSpec spec = JobSpec.restore(item.name() + " · " + reg.descriptor().displayName(),
+                item.path() == null ? null : item.path().toString(), reg.descriptor().id(), m.id(), overrides, seed,
+                null);
+        Media input = item.media();
+        Job<?>[] self = new Job<?>[1];
+        LatestValueHandoff<StepEvent> handoff = new LatestValueHandoff<>(ctx.ui(), e -> onStep(self[0], e));
+        JobListener listener = new JobListener() {
+            @Override
+            public void stateChanged(Job<?> jb, JobState from, JobState to) {
+                ctx.ui().execute(() -> onState(jb, to));
+            }
+
+            @Override
+            public void progress(Job<?> jb, StepEvent event) {
+                h.record(event);
+                handoff.offer(event);
+            }
+        };
+        state.set(RunState.QUEUED);
+        Job<Media> j = ctx.queue().submit(spec, JobPriority.INTERACTIVE, jc -> {
+            RestorationPipeline p = jc.pipelines().get(reg.provider(), m.id(), ctx.resolver());
+            return p.run(input, jc.runContext(values, new SeededNoise(s), policy));
+        }, listener);
+        self[0] = j;
+        job = j;
+        status.set(Boolean.TRUE.equals(ctx.queue().paused().get()) ? "queued (the queue is paused)" : "queued");
+    }
+
+    private void onStep(Job<?> j, StepEvent e) {
+        if (j != job) {
+            return;
+        }
+        deliveries++;
+        progress.set(RunProgress.of(e, j.lane()));
+        int n = history.size();
+        historySize.set(n);
+        if (n > 0 && state.get() == RunState.RUNNING) {
+            PreviewFrame latest = history.get(n - 1).frame();
+            if (latest != null) {
+                preview.set(latest);
+            }
+        }
+        if (state.get() == RunState.RUNNING) {
+            status.set(RunProgress.of(e, j.lane()).describe());
+        }
+    }
+
+    private void onState(Job<?> j, JobState to) {
+        if (j != job) {
+            return;
+        }
+        switch (to) {
+            case QUEUED -> state.set(RunState.QUEUED);
+            case RUNNING -> {
+                state.set(RunState.RUNNING);
+                status.set("loading " + pipeline.get().descriptor().displayName() + " on " + j.lane() + "…");
+            }
+            case SUCCEEDED -> {
+                historySize.set(history.size());
+                result.set((Media) j.result());
+                state.set(RunState.DONE);
+                status.set((j.finishEarlyRequested() ? "finished early" : "done") + " in "
+                        + RunProgress.format(j.runTime()) + " · seed " + usedSeed + " · " + j.lane());
+            }
+            case FAILED -> {
+                historySize.set(history.size());
+                state.set(RunState.FAILED);
+                status.set(j.errorMessage());
+            }
+            case CANCELLED -> {
+                historySize.set(history.size());
+                state.set(RunState.CANCELLED);
+                status.set("cancelled");
+            }
+            default -> { }
+        }
+    }
+
+    public void cancel() {
+        if (job != null) {
+            job.cancel();
+        }
+    }
+
+    /** Ends the run at the next step, keeping the current predicted result. */
+    public void finishEarly() {
+        if (job != null && state.get() == RunState.RUNNING) {
+            job.finishEarly();
+            status.set("finishing early…");
+        }
+    }
+
+    /** Shows a recorded step (the strip's scrubbing); -1 shows the latest. */
+    public void showStep(int index) {
+        int n = history.size();
+        if (n == 0) {
+            return;
+        }
+        int i = index < 0 || index >= n ? n - 1 : index;
+        StepHistory.Entry e = history.get(i);
+        if (e.frame() != null) {
+            preview.set(e.frame());
+        } else {
+            // dropped for memory: show the thumbnail
+            Pixels.Argb t = e.thumb();
+            preview.set(new PreviewFrame.Image("thumbnail", t.width(), t.height(), t.pixels()));
+        }
+    }
+
+    /** The default place for the result: the output folder (or the input's folder) with the pipeline in the name. */
+    public Path suggestedOutput() {
+        String pid = pipeline.get() == null ? "restored" : pipeline.get().descriptor().id();
+        if (item.path() != null) {
+            return RestoreRequest.defaultOutput(item.path(), ctx.outputFolder(), pid);
+        }
+        Path dir = ctx.outputFolder() != null ? ctx.outputFolder() : Path.of(System.getProperty("user.home"));
+        return dir.resolve(item.name().replaceAll("[^A-Za-z0-9_.-]", "_") + "_" + pid + ".png");
+    }
+
+    /** Writes the result (atomically) on the background executor; {@link #savedTo()} or the status reports it. */
+    public void save(Path target) {
+        Media r = result.get();
+        if (r == null) {
+            return;
+        }
+        ctx.background().execute(() -> {
+            try {
+                // the input's alpha goes back on, resampled to the output size, as the command line does
+                MediaFiles.write(dev.restora.core.restore.RestoreTask.withAlpha(item.media(), r), item.format(),
+                        target);
+                ctx.ui().execute(() -> {
+                    savedTo.set(target);
+                    status.set("saved " + target);
+                });
+            } catch (RuntimeException e) {
+                ctx.ui().execute(() -> status.set(e.getMessage()));
+            }
+        });
+    }
+}

@@ -1,0 +1,199 @@
+package dev.restora.resshift;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.restora.core.RestoraException;
+import dev.restora.core.diffusion.DiffusionLoop;
+import dev.restora.core.diffusion.NoiseSource;
+import dev.restora.core.diffusion.PreviewFrame;
+import dev.restora.core.diffusion.PreviewRenderer;
+import dev.restora.core.diffusion.SeededNoise;
+import dev.restora.core.diffusion.Stage;
+import dev.restora.core.image.ImageBuffer;
+import dev.restora.core.image.ImageCodec;
+import dev.restora.core.pipeline.Media;
+import dev.restora.core.pipeline.ParameterValues;
+import dev.restora.core.pipeline.PipelineDescriptor;
+import dev.restora.core.pipeline.RestorationPipeline;
+import dev.restora.core.pipeline.RunContext;
+import dev.restora.core.restore.AlphaResampler;
+import dev.restora.resshift.diffusion.ResShiftSampler;
+import dev.restora.resshift.tiling.Blend;
+import dev.restora.resshift.tiling.TilePlan;
+import dev.restora.resshift.tiling.Tiler;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A loaded ResShift model running whole images: the official inference per tile (pad, upsample, encode, sample,
+ * decode, crop, clamp; spec §5.1), tiles in LQ space blended smoothly (or averaged as the official chop does),
+ * the tile side chosen from memory and halved on out-of-memory, per-tile noise forked from the seed, previews,
+ * inpainting's mask blend, and the alpha plane resampled on its own.
+ */
+final class ResShiftPipeline implements RestorationPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(ResShiftPipeline.class);
+
+    private final PipelineDescriptor descriptor;
+    private final ResShiftModel model;
+    private final Device device;
+    private final NDManager weights;
+
+    ResShiftPipeline(PipelineDescriptor descriptor, ResShiftModel model, Device device, NDManager weights) {
+        this.descriptor = descriptor;
+        this.model = model;
+        this.device = device;
+        this.weights = weights;
+    }
+
+    @Override
+    public PipelineDescriptor descriptor() {
+        return descriptor;
+    }
+
+    ResShiftModel model() {
+        return model;
+    }
+
+    @Override
+    public Media run(Media input, RunContext ctx) {
+        if (!(input instanceof Media.Image im)) {
+            throw new RestoraException("ResShift restores images, not " + input.modality());
+        }
+        ImageBuffer img = im.image();
+        ParameterValues p = ctx.parameters();
+        ResShiftVariant v = model.variant();
+        boolean oneStep = oneStep(p);
+        int h = img.height();
+        int w = img.width();
+        int sf = v.scale();
+        NDManager scope = ctx.scope();
+        NDArray lq = scope.create(img.rgb(), new Shape(1, 3, h, w)).sub(0.5f).div(0.5f);
+        NDArray mask = v.task() == Task.INPAINTING ? readMask(p, img, scope) : null;
+        Blend blend = ResShiftProvider.TILING_OFFICIAL.equals(p.getString(ResShiftProvider.TILING)) ? Blend.AVERAGE
+                : Blend.SMOOTH;
+        int requested = p.getInt(ResShiftProvider.TILE_SIZE);
+        int tile = requested > 0 ? requested : TileBudget.autoTile(v, device);
+        boolean decodedPreviews = p.getBoolean(ResShiftProvider.DECODED_PREVIEWS);
+        int overlapParam = p.getInt(ResShiftProvider.TILE_OVERLAP);
+        NDArray result = Tiler.withRetry(tile, Math.min(tile, v.paddingOffset()), t -> {
+            int overlap = overlapParam >= 0 ? Math.min(overlapParam, t - 1) : t / 8;
+            // each attempt in its own scope, so a failed attempt's canvas is freed before the retry
+            try (NDManager attempt = scope.newSubManager()) {
+                NDArray r = Tiler.run(lq, mask, t, overlap, sf, 3, blend,
+                        (tl, n, lqTile, maskTile, tileScope) -> runTile(tl, n, lqTile, maskTile, tileScope, ctx,
+                                oneStep, decodedPreviews), ctx.token(), attempt);
+                r.attach(scope);
+                return r;
+            }
+        }, smaller -> LOG.warn("out of memory; retrying with {} px tiles", smaller));
+        NDArray out01 = result.mul(0.5f).add(0.5f);
+        if (mask != null) {
+            // mask_back: keep the input outside the hole (spec §5.1)
+            NDArray m = mask.mul(0.5f).add(0.5f);
+            NDArray lq01 = lq.mul(0.5f).add(0.5f);
+            out01 = out01.mul(m).add(lq01.mul(m.mul(-1f).add(1f)));
+        }
+        float[] rgb = out01.clip(0f, 1f).toFloatArray();
+        float[] alpha = null;
+        if (img.hasAlpha()) {
+            // alpha is not part of the model: plain bicubic resampling (spec §2.1 drops it; we keep it)
+            alpha = AlphaResampler.resize(img.alpha(), w, h, w * sf, h * sf);
+        }
+        return Media.of(img.withPixels(w * sf, h * sf, rgb, alpha));
+    }
+
+    /** One tile through the official sample_func, as a 1 x 3 x h·sf x w·sf array in [-1, 1]. */
+    NDArray runTile(TilePlan.Tile tile, int count, NDArray lqTile, NDArray maskTile, NDManager scope, RunContext ctx,
+                    boolean oneStep, boolean decodedPreviews) {
+        ResShiftVariant v = model.variant();
+        int th = (int) lqTile.getShape().get(2);
+        int tw = (int) lqTile.getShape().get(3);
+        NDArray padded = model.pad(lqTile);
+        NDArray maskPadded = maskTile == null ? null : model.pad(maskTile);
+        NDArray zY = model.encode(model.encoderInput(padded));
+        ResShiftSampler sampler = model.sampler(zY, padded, maskPadded, oneStep);
+        NoiseSource noise = ctx.noise() instanceof SeededNoise s ? s.fork(tile.index()) : ctx.noise();
+        RunContext tileCtx = new RunContext(scope, ctx.device(), ctx.parameters(), noise, ctx.listener(), ctx.token(),
+                ctx.previews());
+        String label = count > 1 ? "tile " + (tile.index() + 1) + "/" + count : "";
+        PreviewRenderer quick = null;
+        PreviewRenderer full = null;
+        NDArray[] lastDecoded = new NDArray[1];
+        int lastStep = sampler.steps() - 1;
+        if (ctx.previews().enabled()) {
+            int pool = v.latentFactor() / v.scale();
+            LatentPreview lp = LatentPreview.fit(zY, padded.mul(0.5f).add(0.5f), Math.max(1, pool));
+            int lh = (int) Math.ceil(th * v.scale() / (double) v.latentFactor());
+            int lw = (int) Math.ceil(tw * v.scale() / (double) v.latentFactor());
+            quick = (x0, step) -> lp.render(x0, label.isEmpty() ? "latent" : "latent, " + label, lh, lw);
+            if (decodedPreviews) {
+                full = (x0, step) -> {
+                    NDArray decoded = model.decode(x0);
+                    if (step == lastStep) {
+                        decoded.attach(scope); // the final output equals x̂0 of the last step: decode it once
+                        lastDecoded[0] = decoded;
+                    }
+                    PreviewFrame f = LatentPreview.image(model.cropClamp(decoded, th, tw),
+                            label.isEmpty() ? "predicted clean" : "predicted clean, " + label);
+                    return f;
+                };
+            }
+        }
+        DiffusionLoop.Result r = new DiffusionLoop(tileCtx, full, quick).run(sampler, model.denoiser(), scope,
+                new Stage(tile.index(), count, label));
+        boolean reuse = lastDecoded[0] != null && r.stepsDone() == sampler.steps() && !r.finishedEarly();
+        NDArray decoded = reuse ? lastDecoded[0] : model.decode(r.output());
+        return model.cropClamp(decoded, th, tw);
+    }
+
+    /** Whether to run SinSR's one step; the steps parameter may only pick the trained T (or 1 for one-step models). */
+    boolean oneStep(ParameterValues p) {
+        ResShiftVariant v = model.variant();
+        int steps = p.getInt(ResShiftProvider.STEPS);
+        if (steps == 0) {
+            return v.oneStep();
+        }
+        if (v.oneStep() && steps == 1) {
+            return true;
+        }
+        if (steps == v.steps()) {
+            return false;
+        }
+        throw new RestoraException("steps=" + steps + " is not possible for " + v.id() + ": it was trained on a "
+                + v.steps() + "-step schedule" + (v.oneStep() ? "; use 1 (one step) or " + v.steps() : "; use "
+                + v.steps()) + " (0 = the model's default)");
+    }
+
+    /** The inpainting mask from the 'mask' parameter: a grayscale image of the input's size, white = fill. */
+    static NDArray readMask(ParameterValues p, ImageBuffer img, NDManager scope) {
+        String path = p.getString(ResShiftProvider.MASK);
+        if (path == null || path.isBlank()) {
+            throw new RestoraException("inpainting needs a mask: set the parameter '" + ResShiftProvider.MASK
+                    + "' to a grayscale image of the same size as the input (white = region to fill)");
+        }
+        Path file = Path.of(path);
+        ImageBuffer m = ImageCodec.read(file);
+        if (m.width() != img.width() || m.height() != img.height()) {
+            throw new RestoraException(file + ": the mask is " + m.width() + "x" + m.height() + " but the image is "
+                    + img.width() + "x" + img.height());
+        }
+        int n = m.width() * m.height();
+        float[] rgb = m.rgb();
+        float[] g = new float[n];
+        for (int i = 0; i < n; i++) {
+            float r = rgb[i];
+            float gr = rgb[n + i];
+            float b = rgb[2 * n + i];
+            g[i] = r == gr && gr == b ? r : (float) (0.299 * r + 0.587 * gr + 0.114 * b);
+        }
+        return scope.create(g, new Shape(1, 1, m.height(), m.width())).sub(0.5f).div(0.5f);
+    }
+
+    @Override
+    public void close() {
+        weights.close();
+    }
+}

@@ -1,0 +1,17 @@
+package dev.restora.resshift.diffusion;
+
+import ai.djl.ndarray.NDArray;
+
+/** The x0-predicting network as the sampler calls it: {@code model(x_t / sqrt(kappa^2 eta_t + 1), t, lq, mask)}. */
+@FunctionalInterface
+public interface ResShiftDenoiser {
+
+    /**
+     * @param scaledInput x_t divided by the input scale (B x C x h x w)
+     * @param t           int64 step indices (length B), the integer index 0 ... T-1
+     * @param lq          the padded LQ condition in [-1, 1], or null
+     * @param mask        the inpainting mask in [-1, 1], or null
+     * @return the predicted x0
+     */
+    NDArray predict(NDArray scaledInput, NDArray t, NDArray lq, NDArray mask);
+}

@@ -1,0 +1,39 @@
+package dev.restora.resshift.vq;
+
+import ai.djl.ndarray.NDArray;
+import dev.restora.core.checkpoint.StateDict;
+import dev.restora.core.nn.Activations;
+import dev.restora.core.nn.Conv2d;
+import dev.restora.core.nn.GroupNorm;
+
+/**
+ * LDM ResnetBlock without time embedding (spec §2.2): conv3x3(swish(GN(x))), conv3x3(swish(GN(h))), plus x
+ * through a 1x1 {@code nin_shortcut} when the channel count changes.
+ */
+final class ResnetBlock {
+    private final GroupNorm norm1;
+    private final Conv2d conv1;
+    private final GroupNorm norm2;
+    private final Conv2d conv2;
+    private final Conv2d shortcut;
+
+    private ResnetBlock(GroupNorm norm1, Conv2d conv1, GroupNorm norm2, Conv2d conv2, Conv2d shortcut) {
+        this.norm1 = norm1;
+        this.conv1 = conv1;
+        this.norm2 = norm2;
+        this.conv2 = conv2;
+        this.shortcut = shortcut;
+    }
+
+    static ResnetBlock load(StateDict sd, long cin, long cout) {
+        Conv2d sc = cin != cout ? Conv2d.load(sd.sub("nin_shortcut"), cin, cout, 1, 1, 0) : null;
+        return new ResnetBlock(VQNorm.load(sd.sub("norm1"), cin), Conv2d.load(sd.sub("conv1"), cin, cout, 3, 1, 1),
+                VQNorm.load(sd.sub("norm2"), cout), Conv2d.load(sd.sub("conv2"), cout, cout, 3, 1, 1), sc);
+    }
+
+    NDArray forward(NDArray x) {
+        NDArray h = conv1.forward(Activations.silu(norm1.forward(x)));
+        h = conv2.forward(Activations.silu(norm2.forward(h)));
+        return (shortcut == null ? x : shortcut.forward(x)).add(h);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.restora.resshift.vq;
+
+import ai.djl.ndarray.NDArray;
+import dev.restora.core.checkpoint.StateDict;
+import dev.restora.core.nn.Conv2d;
+
+/**
+ * {@code ldm.models.autoencoder.VQModelTorch} (spec §2): {@link #encode} = encoder + quant_conv without
+ * quantization; {@link #decode} = quantize (unless told not to) + post_quant_conv + decoder.
+ */
+public final class VQModel {
+    private final VQConfig config;
+    private final VQEncoder encoder;
+    private final Conv2d quantConv;
+    private final VectorQuantizer quantize;
+    private final Conv2d postQuantConv;
+    private final VQDecoder decoder;
+    private final long parameters;
+
+    private VQModel(VQConfig config, VQEncoder encoder, Conv2d quantConv, VectorQuantizer quantize,
+                    Conv2d postQuantConv, VQDecoder decoder, long parameters) {
+        this.config = config;
+        this.encoder = encoder;
+        this.quantConv = quantConv;
+        this.quantize = quantize;
+        this.postQuantConv = postQuantConv;
+        this.decoder = decoder;
+        this.parameters = parameters;
+    }
+
+    /** Builds the model from a state dict with the keys of spec §4.3; every key must be used. */
+    public static VQModel load(StateDict sd, VQConfig c) {
+        return load(sd, c, AttnBlock.DEFAULT_MAX_LOGITS);
+    }
+
+    /**
+     * @param maxAttentionLogits how many attention logits the mid blocks may hold at once (queries are chunked to
+     *                           stay below it; the result does not depend on it)
+     */
+    public static VQModel load(StateDict sd, VQConfig c, long maxAttentionLogits) {
+        VQEncoder enc = VQEncoder.load(sd.sub("encoder"), c, maxAttentionLogits);
+        Conv2d qc = Conv2d.load(sd.sub("quant_conv"), c.zChannels(), c.embedDim(), 1, 1, 0);
+        VectorQuantizer vq = VectorQuantizer.load(sd.sub("quantize"), c.nEmbed(), c.embedDim());
+        Conv2d pqc = Conv2d.load(sd.sub("post_quant_conv"), c.embedDim(), c.zChannels(), 1, 1, 0);
+        VQDecoder dec = VQDecoder.load(sd.sub("decoder"), c, maxAttentionLogits);
+        sd.requireAllUsed();
+        long params = 0;
+        for (NDArray a : sd.asMap().values()) {
+            params += a.getShape().size();
+        }
+        return new VQModel(c, enc, qc, vq, pqc, dec, params);
+    }
+
+    public VQConfig config() {
+        return config;
+    }
+
+    public long parameterCount() {
+        return parameters;
+    }
+
+    public VectorQuantizer quantizer() {
+        return quantize;
+    }
+
+    /** Image in [-1, 1] (B x 3 x H x W) to the unquantized latent (B x embed_dim x H/f x W/f). */
+    public NDArray encode(NDArray image) {
+        return quantConv.forward(encoder.forward(image));
+    }
+
+    /** Latent to image; {@code quantizeFirst} false is the official {@code force_not_quantize=True}. */
+    public NDArray decode(NDArray z, boolean quantizeFirst) {
+        NDArray q = quantizeFirst ? quantize.quantize(z) : z;
+        return decoder.forward(postQuantConv.forward(q));
+    }
+
+    /** The decoder part of {@link #decode} on an already quantized latent. */
+    public NDArray decodeQuantized(NDArray zq) {
+        return decoder.forward(postQuantConv.forward(zq));
+    }
+}
