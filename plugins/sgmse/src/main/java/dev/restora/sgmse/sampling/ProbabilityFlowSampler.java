@@ -94,6 +94,7 @@ public final class ProbabilityFlowSampler implements Sampler<ScoreFunction> {
         try (NDManager call = scope.newSubManager()) {
             NDArray xs = call.create(xf, shape);
             float[] tb = PredictorCorrectorSampler.batchTimes(tf, xs);
+            probe.see(evalTimes.size() - 1, "x", xs);
             NDArray s = score.score(xs, condition, tb);
             probe.see(evalTimes.size() - 1, "score", s);
             double g = sde.diffusion(tf);
