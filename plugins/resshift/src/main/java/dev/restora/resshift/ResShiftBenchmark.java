@@ -50,6 +50,16 @@ final class ResShiftBenchmark implements PipelineBenchmark {
             out.put("parameters", params);
             List<Map<String, Object>> ms = new ArrayList<>();
             calibration(weights);
+            int large = Integer.getInteger(LARGE_OUTPUT_PROPERTY, 0);
+            if (large > 0) {
+                // only the large tiled run: its peak memory is the figure asked for (a 2048 x 2048 output)
+                int lq = large / v.scale();
+                int tile = Integer.getInteger(LARGE_TILE_PROPERTY, 0);
+                ms.add(measure("run_v3_" + lq + "_to_" + large + "_tiled", 1, log, weights,
+                        () -> wholeRun(model, device, weights, lq, tile)));
+                out.put("measurements", ms);
+                return out;
+            }
             int[] latents = quick ? new int[] {64} : new int[] {64, 128};
             for (int s : latents) {
                 ms.add(measure("unet_call_" + s + "x" + s, quick || s > 64 ? 1 : 3, log, weights,
@@ -58,12 +68,19 @@ final class ResShiftBenchmark implements PipelineBenchmark {
             int[] sizes = quick ? new int[] {16} : new int[] {64, 128};
             for (int s : sizes) {
                 ms.add(measure("run_v3_" + s + "_to_" + s * 4, 1, log, weights,
-                        () -> wholeRun(model, device, weights, s)));
+                        () -> wholeRun(model, device, weights, s, s)));
             }
             out.put("measurements", ms);
         }
         return out;
     }
+
+    /**
+     * {@code -Drestora.bench.resshift.output=2048}: measure only a whole tiled v3 run to that output size (square),
+     * for its peak memory; {@code -Drestora.bench.resshift.tile=N} fixes the LQ tile size (default: automatic).
+     */
+    static final String LARGE_OUTPUT_PROPERTY = "restora.bench.resshift.output";
+    static final String LARGE_TILE_PROPERTY = "restora.bench.resshift.tile";
 
     /** DJL's 3x3 conv 128->128 on 1x128x256x256, 2 threads, idle machine (djl-setup.md). */
     static final double IDLE_CONV_SECONDS = 0.121;
@@ -127,7 +144,8 @@ final class ResShiftBenchmark implements PipelineBenchmark {
         }
     }
 
-    private static void wholeRun(ResShiftModel model, Device device, NDManager weights, int s) {
+    /** @param tile the tile size in LQ pixels (0: chosen from the memory available, as in normal use) */
+    private static void wholeRun(ResShiftModel model, Device device, NDManager weights, int s, int tile) {
         ResShiftPipeline p = new ResShiftPipeline(new ResShiftProvider().descriptor(), model, device, weights);
         float[] rgb = new float[3 * s * s];
         Random r = new Random(1);
@@ -135,7 +153,7 @@ final class ResShiftBenchmark implements PipelineBenchmark {
             rgb[i] = r.nextFloat();
         }
         try (NDManager scope = weights.newSubManager()) {
-            Map<String, Object> params = Map.of(ResShiftProvider.TILE_SIZE, s);
+            Map<String, Object> params = Map.of(ResShiftProvider.TILE_SIZE, tile);
             RunContext ctx = new RunContext(scope, device, ParameterValues.of(ResShiftProvider.parameters(), params),
                     new SeededNoise(1), StepListener.NONE, new CancellationToken(), PreviewPolicy.OFF);
             p.run(Media.of(ImageBuffer.rgb(s, s, rgb)), ctx);
