@@ -47,5 +47,5 @@ if defined RESTORA_HOME (set "DATA=%RESTORA_HOME%") else (
 if not defined ONEDNN_MAX_CPU_ISA set "ONEDNN_MAX_CPU_ISA=AVX512_CORE_FP16"
 set "DJL_OFFLINE=true"
 
-"%JAVA%" %RESTORA_JAVA_OPTS% "-Drestora.home=%DATA%" -Dai.djl.offline=true "-DDJL_CACHE_DIR=%DATA%\djl-cache" "-Djna.tmpdir=%DATA%\tmp\jna" "-Djavafx.cachedir=%DATA%\openjfx" -cp "%JAR%;%LIB%\*" dev.restora.app.Main %*
+"%JAVA%" -XX:MaxDirectMemorySize=8g %RESTORA_JAVA_OPTS% "-Drestora.home=%DATA%" -Dai.djl.offline=true "-DDJL_CACHE_DIR=%DATA%\djl-cache" "-Djna.tmpdir=%DATA%\tmp\jna" "-Djavafx.cachedir=%DATA%\openjfx" -cp "%JAR%;%LIB%\*" dev.restora.app.Main %*
 exit /b %ERRORLEVEL%
