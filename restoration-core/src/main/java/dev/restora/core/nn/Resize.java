@@ -41,9 +41,18 @@ public final class Resize {
         return bicubic(x, (int) s.get(d - 2) * factor, (int) s.get(d - 1) * factor);
     }
 
-    /** Row-major [out x in] interpolation weights for one axis. */
-    static float[] bicubicMatrix(int in, int out) {
-        float[] mat = new float[out * in];
+    /**
+     * The four source taps of every output position along one axis of torch's default bicubic (half-pixel
+     * centres, A = -0.75, taps clamped to the border): output {@code o} is the sum over k of
+     * {@code weight[4o+k] * input[index[4o+k]]}.
+     */
+    public record Taps(int[] index, double[] weight) {
+    }
+
+    /** The bicubic taps for resizing an axis of {@code in} samples to {@code out}. */
+    public static Taps bicubicTaps(int in, int out) {
+        int[] index = new int[4 * out];
+        double[] weight = new double[4 * out];
         double scale = in / (double) out;
         for (int o = 0; o < out; o++) {
             double src = (o + 0.5) * scale - 0.5;
@@ -53,8 +62,20 @@ public final class Resize {
                 cubic2(t + 1), cubic1(t), cubic1(1 - t), cubic2(2 - t)
             };
             for (int k = 0; k < 4; k++) {
-                int idx = Math.min(Math.max(i0 - 1 + k, 0), in - 1);
-                mat[o * in + idx] += (float) c[k];
+                index[4 * o + k] = Math.min(Math.max(i0 - 1 + k, 0), in - 1);
+                weight[4 * o + k] = c[k];
+            }
+        }
+        return new Taps(index, weight);
+    }
+
+    /** Row-major [out x in] interpolation weights for one axis. */
+    static float[] bicubicMatrix(int in, int out) {
+        Taps taps = bicubicTaps(in, out);
+        float[] mat = new float[out * in];
+        for (int o = 0; o < out; o++) {
+            for (int k = 0; k < 4; k++) {
+                mat[o * in + taps.index()[4 * o + k]] += (float) taps.weight()[4 * o + k];
             }
         }
         return mat;
