@@ -42,6 +42,16 @@ public final class OuveSde {
         return sigmaMin * Math.pow(sigmaMax / sigmaMin, t) * Math.sqrt(2 * lambda);
     }
 
+    /**
+     * g(t) rounded as the reference computes it on a float32 time tensor: {@code sigma_min * (sigma_max/sigma_min)**t
+     * * np.sqrt(2 * logsig)}, each product in float32 with the Python scalars cast to float32 (spec §2.1). The ODE
+     * sampler uses it so its drift differs from the reference's only by the network's rounding.
+     */
+    public float diffusionFloat32(float t) {
+        float power = (float) Math.pow((float) (sigmaMax / sigmaMin), t);
+        return (float) sigmaMin * power * (float) Math.sqrt(2 * lambda);
+    }
+
     /** The marginal standard deviation sigma(t). */
     public double std(double t) {
         return Math.sqrt(sigmaMin * sigmaMin * Math.exp(-2 * theta * t)
