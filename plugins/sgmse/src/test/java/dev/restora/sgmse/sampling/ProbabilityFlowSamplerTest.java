@@ -45,7 +45,7 @@ class ProbabilityFlowSamplerTest {
             Sampler.Step last = null;
             for (int i = 0; i < looped.steps(); i++) {
                 last = looped.step(score, i, state, m, null);
-                state = last.state();
+                state = last.next();
             }
             assertEquals(direct.evalTimes(), looped.evalTimes(), "same network calls");
             assertEquals(direct.acceptedTimes(), looped.acceptedTimes(), "same accepted times");
@@ -62,7 +62,7 @@ class ProbabilityFlowSamplerTest {
                 double s = -(x - yf[i]) / var;
                 expected[i] = (float) (x - SDE.theta() * (yf[i] - x) * te + g2 * te * s);
             }
-            assertArrayEquals(expected, last.state().toFloatArray(), 1e-5f);
+            assertArrayEquals(expected, last.next().toFloatArray(), 1e-5f);
         }
     }
 
