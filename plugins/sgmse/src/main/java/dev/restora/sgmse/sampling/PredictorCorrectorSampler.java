@@ -132,8 +132,7 @@ public final class PredictorCorrectorSampler implements Sampler<ScoreFunction> {
         NDArray next = xMean.add(z.mul(g * Math.sqrt(dt)));
         probe.see(index, "x_after_predictor", next);
         probe.see(index, "x_mean_after_predictor", xMean);
-        double decay = sde.meanDecay(t);
-        NDArray clean = x.sub(target).add(s.mul(std * std)).div(decay).add(target);
+        NDArray clean = sde.tweedie(x, s, target, t);
         boolean last = index == grid.length - 1;
         return new Step(last ? xMean : next, clean);
     }

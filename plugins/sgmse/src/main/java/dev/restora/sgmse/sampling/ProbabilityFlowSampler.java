@@ -19,7 +19,8 @@ import java.util.List;
  *
  * <p>For progress, the interval is cut into {@link #SEGMENTS} loop steps; a loop step takes accepted solver steps
  * until the solver's time passes the segment end (the solver never stops at segment ends, so its step sequence is
- * SciPy's).
+ * SciPy's). Its predicted clean spectrogram is the Tweedie estimate from the score the solver last evaluated, at the
+ * accepted state.
  */
 public final class ProbabilityFlowSampler implements Sampler<ScoreFunction> {
     public static final int SEGMENTS = 10;
@@ -38,6 +39,9 @@ public final class ProbabilityFlowSampler implements Sampler<ScoreFunction> {
     private final List<Double> acceptedTimes = new ArrayList<>();
     private DormandPrince45 solver;
     private Shape shape;
+    /** The score of the latest network call and its time, for previews without an extra call. */
+    private float[] lastScore;
+    private double lastScoreTime = Double.NaN;
 
     public ProbabilityFlowSampler(OuveSde sde, NDArray target, NDArray condition, double tEps, SamplerProbe probe) {
         this(sde, target, condition, tEps, RTOL, ATOL, probe);
@@ -99,6 +103,8 @@ public final class ProbabilityFlowSampler implements Sampler<ScoreFunction> {
                 probe.see(index, "score", s);
                 sf = s.toFloatArray();
             }
+            lastScore = sf;
+            lastScoreTime = time;
             float g = sde.diffusionFloat32(tf);
             float minusG2 = -(g * g);
             double[] out = new double[xf.length];
@@ -156,7 +162,10 @@ public final class ProbabilityFlowSampler implements Sampler<ScoreFunction> {
         NDArray x = stateArray(stepScope);
         probe.see(index, "x_ode", x);
         if (index < SEGMENTS - 1) {
-            return new Step(x, x);
+            // SciPy's last call of an accepted step is at its end point, so the preview's score is already there
+            NDArray clean = Math.abs(lastScoreTime - solver.time()) < 1e-12
+                    ? sde.tweedie(x, stepScope.create(lastScore, shape), target, solver.time()) : x;
+            return new Step(x, clean);
         }
         // final noise-free reverse-diffusion step at t_eps with step size t_eps
         float te = (float) tEps;

@@ -69,6 +69,16 @@ public final class OuveSde {
         return x0.mul(d).add(y.mul(1 - d));
     }
 
+    /**
+     * The Tweedie estimate of the clean state from a score at time t: {@code x̂0 = (x + sigma(t)² s - (1 - e^{-theta
+     * t}) y) / e^{-theta t}}, written {@code (x - y + sigma² s) / e^{-theta t} + y} (x first, so the result lives in
+     * x's manager). Used for previews only.
+     */
+    public NDArray tweedie(NDArray x, NDArray score, NDArray y, double t) {
+        double std = std(t);
+        return x.sub(y).add(score.mul(std * std)).div(meanDecay(t)).add(y);
+    }
+
     /** The forward drift {@code theta (y - x)}. */
     public NDArray drift(NDArray x, NDArray y) {
         return y.sub(x).mul(theta);

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The ODE sampler as the diffusion loop drives it (ten segments) against the solver stepped directly, with the exact
  * score of a Gaussian prior around y ({@code s = -(x - y) / sigma(t)²}), so the probability flow is smooth and
- * cheap: the segments must not change SciPy's step sequence, must end at t_eps, and the final step must be the
- * noise-free reverse-diffusion step.
+ * cheap: the segments must not change SciPy's step sequence, must end at t_eps, their previews are the Tweedie
+ * estimate (y itself for this score), and the final step must be the noise-free reverse-diffusion step.
  */
 class ProbabilityFlowSamplerTest {
     private static final Shape STATE = new Shape(1, 2, 4, 3);
@@ -46,6 +46,11 @@ class ProbabilityFlowSamplerTest {
             for (int i = 0; i < looped.steps(); i++) {
                 last = looped.step(score, i, state, m, null);
                 state = last.next();
+                if (i < looped.steps() - 1) {
+                    // with the Gaussian score the Tweedie estimate is y itself
+                    assertArrayEquals(y.toFloatArray(), last.predictedClean().toFloatArray(), 1e-4f,
+                            "preview of segment " + i);
+                }
             }
             assertEquals(direct.evalTimes(), looped.evalTimes(), "same network calls");
             assertEquals(direct.acceptedTimes(), looped.acceptedTimes(), "same accepted times");
