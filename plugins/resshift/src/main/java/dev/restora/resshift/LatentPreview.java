@@ -105,7 +105,7 @@ final class LatentPreview {
     }
 
     /** Renders the top-left {@code cropH x cropW} of a 1 x C x h x w latent as an RGB preview. */
-    PreviewFrame render(NDArray latent, String label, int cropH, int cropW) {
+    PreviewFrame.Image render(NDArray latent, String label, int cropH, int cropW) {
         int h = (int) latent.getShape().get(2);
         int w = (int) latent.getShape().get(3);
         float[] z = latent.toType(DataType.FLOAT32, false).toFloatArray();
@@ -132,7 +132,7 @@ final class LatentPreview {
     }
 
     /** An RGB preview of a 1 x 3 x H x W image in [-1, 1]. */
-    static PreviewFrame image(NDArray img, String label) {
+    static PreviewFrame.Image image(NDArray img, String label) {
         int h = (int) img.getShape().get(2);
         int w = (int) img.getShape().get(3);
         float[] v = img.toType(DataType.FLOAT32, false).toFloatArray();

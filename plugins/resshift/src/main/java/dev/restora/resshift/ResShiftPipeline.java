@@ -13,6 +13,7 @@ import dev.restora.core.diffusion.SeededNoise;
 import dev.restora.core.diffusion.Stage;
 import dev.restora.core.image.ImageBuffer;
 import dev.restora.core.image.ImageCodec;
+import dev.restora.core.image.ImageOps;
 import dev.restora.core.pipeline.Media;
 import dev.restora.core.pipeline.ParameterValues;
 import dev.restora.core.pipeline.PipelineDescriptor;
@@ -21,6 +22,7 @@ import dev.restora.core.pipeline.RunContext;
 import dev.restora.core.restore.AlphaResampler;
 import dev.restora.resshift.diffusion.ResShiftSampler;
 import dev.restora.resshift.tiling.Blend;
+import dev.restora.resshift.tiling.TileMosaic;
 import dev.restora.resshift.tiling.TilePlan;
 import dev.restora.resshift.tiling.Tiler;
 import java.nio.file.Path;
@@ -81,13 +83,17 @@ final class ResShiftPipeline implements RestorationPipeline {
         int tile = requested > 0 ? requested : TileBudget.autoTile(v, device);
         boolean decodedPreviews = p.getBoolean(ResShiftProvider.DECODED_PREVIEWS);
         int overlapParam = p.getInt(ResShiftProvider.TILE_OVERLAP);
+        int[] lqArgb = ctx.previews().enabled() ? ImageOps.toArgb(img) : null;
         NDArray result = Tiler.withRetry(tile, Math.min(tile, v.paddingOffset()), t -> {
             int overlap = overlapParam >= 0 ? Math.min(overlapParam, t - 1) : t / 8;
+            // previews of a multi-tile run show the whole picture filling in
+            TileMosaic mosaic = lqArgb != null && TilePlan.plan(h, w, t, Math.max(1, t - overlap)).size() > 1
+                    ? new TileMosaic(w, h, lqArgb, sf) : null;
             // each attempt in its own scope, so a failed attempt's canvas is freed before the retry
             try (NDManager attempt = scope.newSubManager()) {
                 NDArray r = Tiler.run(lq, mask, t, overlap, sf, 3, blend,
                         (tl, n, lqTile, maskTile, tileScope) -> runTile(tl, n, lqTile, maskTile, tileScope, ctx,
-                                oneStep, decodedPreviews), ctx.token(), attempt);
+                                oneStep, decodedPreviews, mosaic), ctx.token(), attempt);
                 r.attach(scope);
                 return r;
             }
@@ -108,9 +114,12 @@ final class ResShiftPipeline implements RestorationPipeline {
         return Media.of(img.withPixels(w * sf, h * sf, rgb, alpha));
     }
 
-    /** One tile through the official sample_func, as a 1 x 3 x h·sf x w·sf array in [-1, 1]. */
+    /**
+     * One tile through the official sample_func, as a 1 x 3 x h·sf x w·sf array in [-1, 1]; with a {@code mosaic}
+     * its previews are drawn into the whole picture, and so is its result.
+     */
     NDArray runTile(TilePlan.Tile tile, int count, NDArray lqTile, NDArray maskTile, NDManager scope, RunContext ctx,
-                    boolean oneStep, boolean decodedPreviews) {
+                    boolean oneStep, boolean decodedPreviews, TileMosaic mosaic) {
         ResShiftVariant v = model.variant();
         int th = (int) lqTile.getShape().get(2);
         int tw = (int) lqTile.getShape().get(3);
@@ -131,7 +140,10 @@ final class ResShiftPipeline implements RestorationPipeline {
             LatentPreview lp = LatentPreview.fit(zY, padded.mul(0.5f).add(0.5f), Math.max(1, pool));
             int lh = (int) Math.ceil(th * v.scale() / (double) v.latentFactor());
             int lw = (int) Math.ceil(tw * v.scale() / (double) v.latentFactor());
-            quick = (x0, step) -> lp.render(x0, label.isEmpty() ? "latent" : "latent, " + label, lh, lw);
+            PreviewRenderer latent = (x0, step) -> lp.render(x0, label.isEmpty() ? "latent" : "latent, " + label, lh,
+                    lw);
+            quick = mosaic == null ? latent
+                    : (x0, step) -> mosaic.show(tile, (PreviewFrame.Image) latent.render(x0, step));
             if (decodedPreviews) {
                 // a decode costs about 6.6 UNet calls at x4 (measured with ResShiftBenchmark): declared so that the
                 // loop's preview budget skips it unless the run can afford it (the last step's decode is reused)
@@ -141,9 +153,9 @@ final class ResShiftPipeline implements RestorationPipeline {
                         decoded.attach(scope); // the final output equals x̂0 of the last step: decode it once
                         lastDecoded[0] = decoded;
                     }
-                    PreviewFrame f = LatentPreview.image(model.cropClamp(decoded, th, tw),
+                    PreviewFrame.Image f = LatentPreview.image(model.cropClamp(decoded, th, tw),
                             label.isEmpty() ? "predicted clean" : "predicted clean, " + label);
-                    return f;
+                    return mosaic == null ? f : mosaic.show(tile, f);
                 });
             }
         }
@@ -151,7 +163,11 @@ final class ResShiftPipeline implements RestorationPipeline {
                 new Stage(tile.index(), count, label));
         boolean reuse = lastDecoded[0] != null && r.stepsDone() == sampler.steps() && !r.finishedEarly();
         NDArray decoded = reuse ? lastDecoded[0] : model.decode(r.output());
-        return model.cropClamp(decoded, th, tw);
+        NDArray out = model.cropClamp(decoded, th, tw);
+        if (mosaic != null) {
+            mosaic.keep(tile, LatentPreview.image(out, "restored"));
+        }
+        return out;
     }
 
     /** Whether to run SinSR's one step; the steps parameter may only pick the trained T (or 1 for one-step models). */

@@ -154,6 +154,52 @@ class PipelineFeaturesTest {
         }
     }
 
+    @Test
+    void tiledPreviewsShowTheWholePictureFillingIn() {
+        try (NDManager weights = NDManager.newBaseManager()) {
+            Loaded l = load(weights, false);
+            int off = l.setup().variant().paddingOffset();
+            int sf = l.setup().variant().scale();
+            ImageBuffer big = resized(input(l), off * 3 / 2, off * 5 / 4);
+            Map<String, Object> params = new HashMap<>();
+            params.put(ResShiftProvider.TILE_SIZE, off);
+            params.put(ResShiftProvider.TILE_OVERLAP, off / 4);
+            List<StepEvent> events = new ArrayList<>();
+            ImageBuffer out;
+            try (NDManager scope = NDManager.newBaseManager()) {
+                out = ((Media.Image) l.pipeline().run(Media.of(big), PipelineParityTest.context(scope,
+                        l.provider().descriptor(), params, new SeededNoise(3), events::add, new CancellationToken(),
+                        new PreviewPolicy(true, 1, 0)))).image();
+            }
+            int ow = big.width() * sf;
+            int oh = big.height() * sf;
+            assertEquals(4 * l.setup().variant().steps(), events.size(), "2 x 2 tiles");
+            for (StepEvent e : events) {
+                PreviewFrame.Image q = (PreviewFrame.Image) e.quickPreview();
+                assertEquals(ow, q.width(), "whole-picture preview");
+                assertEquals(oh, q.height());
+                assertTrue(q.label().contains("tile " + (e.stage() + 1) + "/4"), q.label());
+            }
+            // the first frame: the bottom-right corner (tile 4 only) is still the input, dimmed
+            int[] lq = dev.restora.core.image.ImageOps.toArgb(big);
+            int corner = lq[big.width() * big.height() - 1];
+            int[] first = ((PreviewFrame.Image) events.get(0).quickPreview()).argb();
+            assertEquals(0xff000000 | (corner >> 1 & 0x7f7f7f), first[ow * oh - 1]);
+            // the last frame: the top-left corner (tile 1 only) shows tile 1's result, which is the output there
+            int[] last = ((PreviewFrame.Image) events.get(events.size() - 1).preview()).argb();
+            int[] restored = dev.restora.core.image.ImageOps.toArgb(out);
+            for (int y = 0; y < 8; y++) {
+                for (int x = 0; x < 8; x++) {
+                    int a = last[y * ow + x];
+                    int b = restored[y * ow + x];
+                    for (int shift = 0; shift <= 16; shift += 8) {
+                        assertEquals(b >> shift & 0xff, a >> shift & 0xff, 1, "pixel " + x + "," + y);
+                    }
+                }
+            }
+        }
+    }
+
     /** Nearest-neighbour resize of an image buffer (test input of another size). */
     static ImageBuffer resized(ImageBuffer src, int w, int h) {
         float[] out = new float[3 * w * h];
