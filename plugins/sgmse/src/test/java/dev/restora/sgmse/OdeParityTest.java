@@ -44,8 +44,11 @@ class OdeParityTest {
     static final double FREE_TIME_TOL = 1e-6;
     /** Relative agreement of proposed step sizes; the rounding of the score alone moves them by up to ~1e-4. */
     static final double PROPOSAL_TOL = 1e-3;
-    /** An error norm this close to 1 may fall either side of the acceptance threshold by rounding alone. */
-    static final double DECISION_MARGIN = 1e-3;
+    /**
+     * An error norm this close to 1 may fall either side of the threshold by rounding alone: proposals, which go as
+     * err^(-1/5), differ by up to 7.8e-5 in the public case, so error norms by about 4e-4.
+     */
+    static final double DECISION_MARGIN = 5e-3;
 
     @TestFactory
     Stream<DynamicTest> odeCases() {
