@@ -49,7 +49,8 @@ public final class SgmseEnhancer extends Enhancer {
             return loop(context, preview).run(s, model, run, stage).output();
         }
         if (o.sampler().equals("ode")) {
-            ProbabilityFlowSampler s = new ProbabilityFlowSampler(model.ouve(), y, y, T_EPS, probe);
+            ProbabilityFlowSampler s = new ProbabilityFlowSampler(model.ouve(), y, y, T_EPS, probe)
+                    .withCancellation(context.token());
             return loop(context, preview).run(s, model, run, stage).output();
         }
         PredictorCorrectorSampler s = new PredictorCorrectorSampler(model.ouve(), y, y, n, T_EPS,

@@ -3,6 +3,7 @@ package dev.restora.sgmse.sampling;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.restora.core.diffusion.CancellationToken;
 import dev.restora.core.diffusion.NoiseSource;
 import dev.restora.core.diffusion.Sampler;
 import dev.restora.sgmse.sde.OuveSde;
@@ -12,10 +13,10 @@ import java.util.List;
 /**
  * The probability-flow ODE sampler of SGMSE (spec §4.2): from the OUVE prior {@code y + sigma(1) z_c}, integrate
  * {@code dx/dt = theta (y - x) - ½ g(t)² s(x, y, t)} from t = 1 to t_eps with {@link DormandPrince45} (SciPy's
- * {@code solve_ivp(RK45)}, by default with the reference's {@code rtol = atol = 1e-5}), the solver state in double precision and every drift in float32 as
- * the reference computes it (state rounded to complex64, time to float32). The reference then fails in its final
- * "denoise" call; this port finishes with the suggested reverse-diffusion step without noise at t_eps (step size
- * t_eps).
+ * {@code solve_ivp(RK45)}, by default with the reference's {@code rtol = atol = 1e-5}), the solver state in double
+ * precision and every drift in float32 as the reference computes it (state rounded to complex64, time to float32).
+ * The reference then fails in its final "denoise" call; this port finishes with the suggested reverse-diffusion step
+ * without noise at t_eps (step size t_eps).
  *
  * <p>For progress, the interval is cut into {@link #SEGMENTS} loop steps; a loop step takes accepted solver steps
  * until the solver's time passes the segment end (the solver never stops at segment ends, so its step sequence is
@@ -42,6 +43,7 @@ public final class ProbabilityFlowSampler implements Sampler<ScoreFunction> {
     /** The score of the latest network call and its time, for previews without an extra call. */
     private float[] lastScore;
     private double lastScoreTime = Double.NaN;
+    private CancellationToken token = new CancellationToken();
 
     public ProbabilityFlowSampler(OuveSde sde, NDArray target, NDArray condition, double tEps, SamplerProbe probe) {
         this(sde, target, condition, tEps, RTOL, ATOL, probe);
@@ -56,6 +58,15 @@ public final class ProbabilityFlowSampler implements Sampler<ScoreFunction> {
         this.condition = condition;
         this.tEps = tEps;
         this.probe = probe == null ? SamplerProbe.NONE : probe;
+    }
+
+    /**
+     * Checks {@code t} before every network call: a loop step of this sampler holds dozens of calls, too long to
+     * wait for the loop's own check between steps.
+     */
+    public ProbabilityFlowSampler withCancellation(CancellationToken t) {
+        this.token = t;
+        return this;
     }
 
     /** Times of every network evaluation, in call order. */
@@ -88,6 +99,7 @@ public final class ProbabilityFlowSampler implements Sampler<ScoreFunction> {
         float theta = (float) sde.theta();
         float[] yf = target.toFloatArray();
         return (time, x) -> {
+            token.throwIfCancelled();
             int index = evalTimes.size();
             evalTimes.add(time);
             float[] xf = new float[x.length];

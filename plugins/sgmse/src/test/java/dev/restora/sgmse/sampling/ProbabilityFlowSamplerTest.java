@@ -2,11 +2,14 @@ package dev.restora.sgmse.sampling;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.restora.core.diffusion.CancellationToken;
+import dev.restora.core.diffusion.CancelledException;
 import dev.restora.core.diffusion.Sampler;
 import dev.restora.sgmse.sde.OuveSde;
 import org.junit.jupiter.api.Test;
@@ -68,6 +71,26 @@ class ProbabilityFlowSamplerTest {
                 expected[i] = (float) (x - SDE.theta() * (yf[i] - x) * te + g2 * te * s);
             }
             assertArrayEquals(expected, last.next().toFloatArray(), 1e-5f);
+        }
+    }
+
+    @Test
+    void cancellationTakesEffectAtTheNextNetworkCall() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray y = m.randomNormal(STATE);
+            NDArray x0 = m.randomNormal(STATE).mul(SDE.std(1)).add(y);
+            CancellationToken token = new CancellationToken();
+            int[] calls = {0};
+            ScoreFunction gaussian = gaussian(y);
+            ScoreFunction cancelling = (x, c, t) -> {
+                if (++calls[0] == 5) {
+                    token.cancel();
+                }
+                return gaussian.score(x, c, t);
+            };
+            ProbabilityFlowSampler sampler = new ProbabilityFlowSampler(SDE, y, y, T_EPS, null).withCancellation(token);
+            assertThrows(CancelledException.class, () -> sampler.step(cancelling, 0, x0, m, null));
+            assertEquals(5, calls[0], "no network call after the cancel");
         }
     }
 
