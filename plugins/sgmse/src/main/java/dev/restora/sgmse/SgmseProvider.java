@@ -24,8 +24,9 @@ public final class SgmseProvider implements PipelineProvider {
                 "Score-based diffusion speech enhancement and dereverberation (OUVE SDE, predictor-corrector sampler; "
                         + "Schrödinger-bridge checkpoints use their ODE sampler).",
                 models, SpeechParameters.specs(List.of("pc", "ode", "sde"),
-                        "pc: predictor-corrector (official default); ode: probability-flow ODE (RK45) for OUVE models, "
-                                + "the bridge ODE for bridge models; sde: the stochastic bridge sampler"));
+                        "pc: predictor-corrector (official default); ode: probability-flow ODE (adaptive RK45, "
+                                + "deterministic; hundreds of network calls, several times slower than pc) for OUVE "
+                                + "models, the bridge ODE for bridge models; sde: the stochastic bridge sampler"));
     }
 
     @Override
