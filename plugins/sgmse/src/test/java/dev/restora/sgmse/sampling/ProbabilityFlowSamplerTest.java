@@ -58,7 +58,7 @@ class ProbabilityFlowSamplerTest {
             assertEquals(direct.evalTimes(), looped.evalTimes(), "same network calls");
             assertEquals(direct.acceptedTimes(), looped.acceptedTimes(), "same accepted times");
 
-            // the last segment returns the reverse-diffusion x_mean = x - theta (y - x) t_eps + g(t_eps)² t_eps s(x, t_eps)
+            // the last segment returns the reverse-diffusion x_mean = x - theta (y - x) t_eps + g² t_eps s(x, t_eps)
             double[] xs = solver.state();
             float[] yf = y.toFloatArray();
             float te = (float) T_EPS;
