@@ -167,7 +167,8 @@ public final class SgmseModel implements ScoreFunction, EstimateFunction {
             case "edm" -> 1 / Math.sqrt(s * s + sigmaData * sigmaData);
             default -> throw new CheckpointException("unsupported c_in '" + cIn + "'");
         });
-        NDArray f = network.forward(NDArrays.concat(new NDList(x.mul(cin), y.mul(cin)), 1), tArr);
+        // [c·x, c·y] as one product of the concatenation: x first, so it lives in the step's scope (y lives all run)
+        NDArray f = network.forward(NDArrays.concat(new NDList(x, y), 1).mul(cin), tArr);
         if (networkScaling != null) {
             switch (networkScaling) {
                 case "1/sigma" -> f = f.div(perItem(x, sigma, s -> s));

@@ -1,9 +1,8 @@
 package dev.restora.sgmse.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import dev.restora.core.checkpoint.StateDict;
+import dev.restora.core.nn.Embeddings;
 
 /**
  * Gaussian Fourier features of NCSN++ (spec §5.2): for the per-item input u (SGMSE feeds {@code ln t}),
@@ -26,8 +25,6 @@ public final class GaussianFourierProjection {
 
     /** @param u {@code [B]}; returns {@code [B, 2 * size]} */
     public NDArray forward(NDArray u) {
-        // the activation is the first operand, so results stay in its scope
-        NDArray proj = u.reshape(-1, 1).mul(w).mul(2 * Math.PI);
-        return NDArrays.concat(new NDList(proj.sin(), proj.cos()), 1);
+        return Embeddings.gaussianFourier(u, w);
     }
 }

@@ -63,12 +63,6 @@ public final class OuveSde {
         return Math.exp(-theta * t);
     }
 
-    /** {@code mu_t = e^{-theta t} x0 + (1 - e^{-theta t}) y} for one t. */
-    public NDArray mean(NDArray x0, NDArray y, double t) {
-        double d = meanDecay(t);
-        return x0.mul(d).add(y.mul(1 - d));
-    }
-
     /**
      * The Tweedie estimate of the clean state from a score at time t: {@code x̂0 = (x + sigma(t)² s - (1 - e^{-theta
      * t}) y) / e^{-theta t}}, written {@code (x - y + sigma² s) / e^{-theta t} + y} (x first, so the result lives in
@@ -79,8 +73,8 @@ public final class OuveSde {
         return x.sub(y).add(score.mul(std * std)).div(meanDecay(t)).add(y);
     }
 
-    /** The forward drift {@code theta (y - x)}. */
+    /** The forward drift {@code theta (y - x)}, computed as {@code (x - y)(-theta)} so that it lives in x's scope. */
     public NDArray drift(NDArray x, NDArray y) {
-        return y.sub(x).mul(theta);
+        return x.sub(y).mul(-theta);
     }
 }

@@ -1,7 +1,5 @@
 package dev.restora.sgmse.sde;
 
-import ai.djl.ndarray.NDArray;
-
 /**
  * The Schrödinger-bridge SDE with variance-exploding base, {@code sbve} (spec §2.2): {@code f = 0},
  * {@code g(t) = sqrt(c) k^t}; with all alpha terms 1, {@code sigma_t = sqrt(c (k^{2t} - 1) / (2 ln k))},
@@ -60,13 +58,5 @@ public final class SbveSde {
     /** Marginal std {@code sigma_bar_t sigma_t / (sigma_T + eps)}. */
     public double std(double t) {
         return sigmaBar(t) * sigma(t) / (sigmaT + eps);
-    }
-
-    /** Marginal mean {@code (sigma_bar_t² x0 + sigma_t² y) / (sigma_T² + eps)}. */
-    public NDArray mean(NDArray x0, NDArray y, double t) {
-        double sb = sigmaBar(t);
-        double s = sigma(t);
-        double d = sigmaT * sigmaT + eps;
-        return x0.mul(sb * sb / d).add(y.mul(s * s / d));
     }
 }
