@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * running diffusion to stop at the next step and return its latest predicted clean output (the job then
  * SUCCEEDS with it).
  *
+ * <p>Once the terminal state's notifications have fired, the job lets go of its listeners and its task (and of the
+ * previews in its last progress event): a finished job kept in a list (the studio's queue) must not hold the run's
+ * step history, its workspace or its input through them. Listeners added to a finished job are ignored (they would
+ * never be called).
+ *
  * @param <R> the result type
  */
 public final class Job<R> {
@@ -37,7 +42,7 @@ public final class Job<R> {
     private final String description;
     private final JobPriority priority;
     private final Device device;
-    private final JobTask<R> task;
+    private volatile JobTask<R> task;
     private final CancellationToken token = new CancellationToken();
     private final CompletableFuture<R> completion = new CompletableFuture<>();
     private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
@@ -87,8 +92,14 @@ public final class Job<R> {
         return device;
     }
 
+    /** The task; null once the job is finished (the worker reads it only after {@link #start}). */
     JobTask<R> task() {
         return task;
+    }
+
+    /** Listeners attached now (0 once the job is finished). For tests and diagnostics. */
+    int listenerCount() {
+        return listeners.size();
     }
 
     /** The job's cancellation token, shared with its run. */
@@ -189,8 +200,14 @@ public final class Job<R> {
         return true;
     }
 
+    /** Adds a listener; ignored when the job is already finished (no transition is left to report). */
     public void addListener(JobListener listener) {
-        listeners.add(Objects.requireNonNull(listener));
+        Objects.requireNonNull(listener);
+        synchronized (this) {
+            if (!state.isTerminal()) {
+                listeners.add(listener);
+            }
+        }
     }
 
     public void removeListener(JobListener listener) {
@@ -217,6 +234,7 @@ public final class Job<R> {
                 q.remove(this);
             }
             fire(JobState.QUEUED, JobState.CANCELLED);
+            released();
             completion.cancel(false);
         }
     }
@@ -252,6 +270,7 @@ public final class Job<R> {
             result = value;
         }
         fire(JobState.RUNNING, JobState.SUCCEEDED);
+        released();
         completion.complete(value);
     }
 
@@ -264,6 +283,7 @@ public final class Job<R> {
             error = cause;
         }
         fire(JobState.RUNNING, JobState.FAILED);
+        released();
         completion.completeExceptionally(new JobFailedException(message, cause));
     }
 
@@ -274,7 +294,25 @@ public final class Job<R> {
             }
         }
         fire(JobState.RUNNING, JobState.CANCELLED);
+        released();
         completion.cancel(false);
+    }
+
+    /**
+     * After the terminal notifications, before the completion future completes (so whoever waits for the job sees
+     * it released): drops the listeners, the task and the last event's previews, so that a finished job kept in a
+     * list holds only its description, timings and result.
+     */
+    private void released() {
+        synchronized (this) {
+            listeners.clear();
+        }
+        task = null;
+        StepEvent last = progress;
+        if (last != null && (last.preview() != null || last.quickPreview() != null)) {
+            progress = new StepEvent(last.step(), last.steps(), last.stage(), last.stages(), last.stageLabel(),
+                    last.elapsed(), null, null);
+        }
     }
 
     private boolean finishRunning(JobState to) {
@@ -288,6 +326,9 @@ public final class Job<R> {
     }
 
     void reportProgress(StepEvent event) {
+        if (isDone()) {
+            return; // a late event must not bring back what the finished job let go
+        }
         progress = event;
         for (JobListener l : listeners) {
             try {

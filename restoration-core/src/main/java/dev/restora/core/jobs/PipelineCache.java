@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * A worker lane's loaded pipelines, keyed by (pipeline id, model id), least recently used evicted first. Each
  * pipeline's weights live in their own NDManager, closed with the pipeline on eviction or when the lane shuts down.
  * Used from the lane's worker thread (pipelines are confined to one thread); the methods are synchronized so that
- * listings and shutdown from other threads are safe.
+ * listings and shutdown from other threads are safe, and a load runs outside the lock so that they never wait for
+ * it.
  */
 public final class PipelineCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineCache.class);
@@ -63,23 +64,27 @@ public final class PipelineCache implements AutoCloseable {
         this.capacity = capacity;
     }
 
-    /** The cached pipeline for (pipelineId, modelId), loading it with {@code loader} on a miss. */
-    public synchronized RestorationPipeline get(String pipelineId, String modelId, Loader loader) {
-        if (closed) {
-            throw new IllegalStateException("the pipeline cache is closed");
-        }
+    /**
+     * The cached pipeline for (pipelineId, modelId), loading it with {@code loader} on a miss. The load (a checkpoint
+     * read, possibly hashing gigabytes) runs without holding the cache's lock, so listings from other threads
+     * ({@link #keys()}, the studio's lane view on the UI thread) never wait for it. When the cache is closed while
+     * the load runs, the fresh pipeline is closed and an {@link IllegalStateException} thrown.
+     */
+    public RestorationPipeline get(String pipelineId, String modelId, Loader loader) {
         Key key = new Key(pipelineId, modelId);
-        Entry e = entries.get(key);
-        if (e != null) {
-            return e.pipeline();
+        List<Map.Entry<Key, Entry>> evicted = new ArrayList<>();
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the pipeline cache is closed");
+            }
+            Entry e = entries.get(key);
+            if (e != null) {
+                return e.pipeline();
+            }
+            // make room first, so two large models never sit in memory together
+            evictFor(1, evicted);
         }
-        // make room first, so two large models never sit in memory together
-        while (entries.size() >= capacity) {
-            Iterator<Map.Entry<Key, Entry>> it = entries.entrySet().iterator();
-            Map.Entry<Key, Entry> eldest = it.next();
-            it.remove();
-            release(eldest.getKey(), eldest.getValue());
-        }
+        releaseAll(evicted);
         NDManager weights = root.newSubManager(device);
         weights.setName("weights " + pipelineId + "/" + modelId);
         RestorationPipeline p;
@@ -89,9 +94,51 @@ public final class PipelineCache implements AutoCloseable {
             weights.close();
             throw ex;
         }
-        entries.put(key, new Entry(p, weights));
+        Entry loaded = new Entry(p, weights);
+        RestorationPipeline winner;
+        synchronized (this) {
+            if (closed) {
+                winner = null;
+            } else {
+                Entry other = entries.get(key);
+                if (other != null) {
+                    winner = other.pipeline(); // another thread loaded it meanwhile (not the lanes' use)
+                } else {
+                    evictFor(1, evicted);
+                    entries.put(key, loaded);
+                    winner = p;
+                }
+            }
+        }
+        releaseAll(evicted);
+        if (winner == null) {
+            release(key, loaded);
+            throw new IllegalStateException("the pipeline cache was closed while " + pipelineId + "/" + modelId
+                    + " was loading");
+        }
+        if (winner != p) {
+            release(key, loaded);
+            return winner;
+        }
         LOG.info("loaded pipeline {} model {} on {}", pipelineId, modelId, device);
         return p;
+    }
+
+    /** Removes least recently used entries until {@code room} more fit; the caller releases them. Locked. */
+    private void evictFor(int room, List<Map.Entry<Key, Entry>> out) {
+        while (!entries.isEmpty() && entries.size() + room > capacity) {
+            Iterator<Map.Entry<Key, Entry>> it = entries.entrySet().iterator();
+            Map.Entry<Key, Entry> eldest = it.next();
+            it.remove();
+            out.add(Map.entry(eldest.getKey(), eldest.getValue()));
+        }
+    }
+
+    private static void releaseAll(List<Map.Entry<Key, Entry>> evicted) {
+        for (Map.Entry<Key, Entry> e : evicted) {
+            release(e.getKey(), e.getValue());
+        }
+        evicted.clear();
     }
 
     /**

@@ -28,7 +28,14 @@ import dev.restora.core.pipeline.RunContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -183,5 +190,53 @@ class PipelineCacheTest {
         }
         assertTrue(provider.pipelines.get(0).closed, "shutdown closes the cached pipelines");
         assertFalse(provider.pipelines.get(0).gain.getManager().isOpen());
+    }
+    @Test
+    void listingsDoNotWaitForALoadAndACloseDuringTheLoadFreesTheNewPipeline() throws Exception {
+        GainProvider provider = new GainProvider();
+        try (NDManager root = NDManager.newBaseManager()) {
+            PipelineCache cache = new PipelineCache(root, Device.cpu(), 2);
+            cache.get(provider, "x2", NO_FILES);
+            CountDownLatch loading = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicReference<GainPipeline> made = new AtomicReference<>();
+            ExecutorService lane = Executors.newSingleThreadExecutor();
+            ExecutorService other = Executors.newSingleThreadExecutor();
+            try {
+                Future<RestorationPipeline> slow = lane.submit(() -> cache.get("slow", "m", (d, w) -> {
+                    GainPipeline p = new GainPipeline(provider, w.create(new float[] {1}));
+                    made.set(p);
+                    loading.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return p;
+                }));
+                assertTrue(loading.await(30, TimeUnit.SECONDS), "the load started");
+                // the loader is blocked on the latch: a listing from another thread must still answer
+                // (the timeout only guards against a hang; with the lock held during the load it never returns)
+                Future<List<PipelineCache.Key>> keys = other.submit(cache::keys);
+                assertEquals(List.of(new PipelineCache.Key("gain", "x2")), keys.get(60, TimeUnit.SECONDS));
+                assertEquals(1, (int) other.submit(cache::size).get(60, TimeUnit.SECONDS));
+                assertFalse(slow.isDone());
+
+                // the lane shuts down while the load runs: the fresh pipeline is closed, not cached
+                other.submit(cache::close).get(60, TimeUnit.SECONDS);
+                release.countDown();
+                ExecutionException failed = assertThrows(ExecutionException.class,
+                        () -> slow.get(60, TimeUnit.SECONDS));
+                assertTrue(failed.getCause() instanceof IllegalStateException, String.valueOf(failed.getCause()));
+                assertTrue(made.get().closed, "the pipeline loaded during the close is closed");
+                assertFalse(made.get().gain.getManager().isOpen(), "and its weights freed");
+                assertEquals(List.of(), cache.keys());
+                assertEquals(0, root.getManagedArrays().size());
+            } finally {
+                release.countDown();
+                lane.shutdownNow();
+                other.shutdownNow();
+            }
+        }
     }
 }

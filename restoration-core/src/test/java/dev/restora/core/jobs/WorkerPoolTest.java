@@ -226,6 +226,68 @@ class WorkerPoolTest {
     }
 
     @Test
+    void finishedJobsLetGoOfTheirListenersTaskAndPreviews() throws Exception {
+        WorkerPool p = cpuPool();
+        Recorder rec = new Recorder();
+        p.addListener(rec);
+        Recorder own = new Recorder();
+        int[] big = new int[64 * 64];
+        dev.restora.core.diffusion.PreviewFrame frame = new dev.restora.core.diffusion.PreviewFrame.Image("x0",
+                64, 64, big);
+        Job<String> ok = new Job<>("ok", JobPriority.BATCH, ctx -> {
+            ctx.listener().onStep(new dev.restora.core.diffusion.StepEvent(0, 1, 0, 1, "", Duration.ZERO, frame,
+                    frame));
+            return "done";
+        });
+        ok.addListener(own);
+        Job<String> bad = new Job<>("bad", JobPriority.BATCH, ctx -> {
+            throw new RestoraException("bad.png: broken");
+        });
+        bad.addListener(own);
+        CountDownLatch started = new CountDownLatch(1);
+        Job<String> stopped = new Job<>("stopped", JobPriority.BATCH, ctx -> {
+            started.countDown();
+            while (true) {
+                ctx.token().throwIfCancelled();
+                Thread.sleep(5);
+            }
+        });
+        stopped.addListener(own);
+        p.submit(ok);
+        p.submit(bad);
+        p.submit(stopped);
+        assertTrue(started.await(30, TimeUnit.SECONDS));
+        p.queue().pause();
+        Job<String> queued = new Job<>("queued", JobPriority.BATCH, ctx -> "never");
+        queued.addListener(own);
+        p.submit(queued);
+        queued.cancel();
+        stopped.cancel();
+        for (Job<?> j : List.of(ok, bad, stopped, queued)) {
+            assertTrue(j.await(Duration.ofSeconds(30)), j.toString());
+        }
+        assertEquals(JobState.SUCCEEDED, ok.state());
+        assertEquals(JobState.FAILED, bad.state());
+        assertEquals(JobState.CANCELLED, stopped.state());
+        assertEquals(JobState.CANCELLED, queued.state());
+        for (Job<?> j : List.of(ok, bad, stopped, queued)) {
+            // the final transition was still reported to both the job's and the pool's listeners ...
+            List<String> seen = own.transitions.get(j.id());
+            assertEquals(j.state(), JobState.valueOf(seen.get(seen.size() - 1).split("->")[1]), j.toString());
+            assertEquals(seen, rec.transitions.get(j.id()), j.toString());
+            // ... and then the job let go of them and of its task
+            assertEquals(0, j.listenerCount(), j + " keeps no listeners");
+            assertNull(j.task(), j + " keeps no task");
+            j.addListener(own);
+            assertEquals(0, j.listenerCount(), "a listener added to a finished job is not kept");
+        }
+        assertEquals("done", ok.result(), "the result stays");
+        assertEquals(0, ok.progress().step(), "the last progress stays");
+        assertNull(ok.progress().preview(), "without its previews");
+        assertNull(ok.progress().quickPreview());
+    }
+
+    @Test
     void failingTaskGivesFailedWithItsMessage() throws Exception {
         WorkerPool p = cpuPool();
         Job<Object> bad = p.submit("read broken.png", JobPriority.INTERACTIVE, ctx -> {

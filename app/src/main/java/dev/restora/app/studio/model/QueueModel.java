@@ -193,8 +193,9 @@ public final class QueueModel {
                     : RestoreRequest.defaultOutput(in, ctx.outputFolder(), spec.pipeline);
             RestoreRequest req = new RestoreRequest(in, spec.pipeline, spec.model, spec.parameters, output,
                     jc.device(), spec.seed);
+            // the JobContext form: the lane's pipeline cache (no reload per file) and the job's native scope
             return new RestoreTask(req, ctx.registry(), ctx.resolver()).previews(ctx.settings().get().previewPolicy())
-                    .run(jc.listener(), jc.token());
+                    .run(jc);
         };
     }
 

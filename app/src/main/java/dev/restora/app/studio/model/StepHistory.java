@@ -10,6 +10,10 @@ import java.util.List;
  * through the conflating hand-off, but the step strip must show all of them). Each entry keeps a thumbnail; full
  * frames are kept while they fit {@link #budgetBytes}, after which only the latest full frame is kept besides the
  * thumbnails. Thread-safe.
+ *
+ * <p>Whoever lists the steps (the step strip) takes the {@link Thumb}s, which hold no full frame, and asks
+ * {@link #get} for a step's frame when it is chosen: a list that kept the entries themselves would keep every full
+ * frame alive past the budget.
  */
 public final class StepHistory {
     public static final int THUMB_SIDE = 96;
@@ -31,8 +35,19 @@ public final class StepHistory {
         }
     }
 
+    /**
+     * A step as the strip lists it: no full frame.
+     *
+     * @param index 0-based position in the history (for {@link #get})
+     * @param step  the step within its stage
+     * @param thumb the thumbnail
+     */
+    public record Thumb(int index, int step, Pixels.Argb thumb) {
+    }
+
     private final long budgetBytes;
     private final List<Entry> entries = new ArrayList<>();
+    private final List<Thumb> thumbs = new ArrayList<>();
     private long fullBytes;
 
     public StepHistory(long budgetBytes) {
@@ -58,6 +73,7 @@ public final class StepHistory {
                 }
             }
             entries.add(new Entry(entries.size(), e.step(), e.steps(), e.stageLabel(), f, thumb));
+            thumbs.add(new Thumb(thumbs.size(), e.step(), thumb));
             fullBytes += bytes;
         }
     }
@@ -82,8 +98,14 @@ public final class StepHistory {
         return List.copyOf(entries);
     }
 
+    /** The thumbnails from position {@code from} on (none when {@code from >= size()}). */
+    public synchronized List<Thumb> thumbs(int from) {
+        return from >= thumbs.size() ? List.of() : List.copyOf(thumbs.subList(Math.max(0, from), thumbs.size()));
+    }
+
     public synchronized void clear() {
         entries.clear();
+        thumbs.clear();
         fullBytes = 0;
     }
 

@@ -137,10 +137,10 @@ public final class WorkspaceView extends BorderPane {
             toolbar.getChildren().addAll(seg, sep(), fit, one, out, in);
             ImageBuffer in0 = ((Media.Image) model.item().media()).image();
             imageView.setBefore(FxImages.of(Pixels.of(in0)), "Before");
-            model.model().listen(m -> {
+            unsubscribe.add(model.model().listen(m -> {
                 int s = m == null ? 1 : m.scale();
                 imageView.setContentSize(in0.width() * (double) s, in0.height() * (double) s);
-            });
+            }));
         } else {
             AudioClip clip = ((Media.Audio) model.item().media()).clip();
             audioView.setInput(AudioAnalysis.mono(clip), clip.sampleRate());
@@ -154,6 +154,7 @@ public final class WorkspaceView extends BorderPane {
             onPreviewPolicyChanged.run();
         });
         StepStrip strip = new StepStrip(model);
+        unsubscribe.add(strip::dispose);
         progress.setMaxWidth(Double.MAX_VALUE);
         progress.setId("run-progress");
         HBox.setHgrow(progress, Priority.ALWAYS);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restora.app.studio.StudioFixtures;
@@ -96,6 +97,11 @@ class ViewModelBasicsTest {
             assertEquals(48, e.thumb().height());
         }
         assertEquals("step 10/10", h.get(9).label());
+        // the strip's view: every step's thumbnail, from a position on
+        assertEquals(10, h.thumbs(0).size());
+        assertEquals(List.of(7, 8, 9), h.thumbs(7).stream().map(StepHistory.Thumb::index).toList());
+        assertSame(h.get(8).thumb(), h.thumbs(8).get(0).thumb());
+        assertTrue(h.thumbs(10).isEmpty());
     }
 
     @Test

@@ -200,6 +200,9 @@ class WorkspaceAndQueueModelTest {
         assertTrue(Files.exists(out.resolve("c_test-slow-steps.png")));
         assertTrue(Files.exists(out.resolve("b_test-slow-steps.png")));
         assertTrue(!Files.exists(out.resolve("a_test-slow-steps.png")));
+        // file jobs take their pipeline from the lane's cache (loaded once, kept for the next file)
+        assertTrue(q2.pool().lanes().stream().anyMatch(l -> l.pipelines().contains(
+                new dev.restora.core.jobs.PipelineCache.Key("test-slow-steps", "box2x"))), "cached pipeline");
         await(() -> JsonFiles.read(q2.file(), QueueModel.Saved.class).jobs.isEmpty(), Duration.ofSeconds(10),
                 "an empty saved queue");
     }
