@@ -104,17 +104,21 @@ public final class ResShiftModel {
         return vq.encode(encoderInput);
     }
 
-    /** The reverse process for one tile; {@code oneStep} chooses SinSR's single step at t = T-1. */
+    /**
+     * The reverse process for one tile; {@code oneStep} chooses SinSR's single step at t = T-1. The network's LQ
+     * conditioning (mask concatenation, feature extractor) is computed here, once for all steps, and belongs to
+     * {@code lqPadded}'s manager (the tile's scope).
+     */
     public ResShiftSampler sampler(NDArray zY, NDArray lqPadded, NDArray maskPadded, boolean oneStep) {
         NDArray lqCond = unet.config().condLq() ? lqPadded : null;
         NDArray maskCond = unet.config().condMask() ? maskPadded : null;
-        return oneStep ? new OneStepSampler(schedule, zY, lqCond, maskCond)
-                : new ResShiftSampler(schedule, zY, lqCond, maskCond);
+        NDArray condition = unet.condition(lqCond, maskCond);
+        return oneStep ? new OneStepSampler(schedule, zY, condition) : new ResShiftSampler(schedule, zY, condition);
     }
 
-    /** The denoiser as the sampler calls it. */
+    /** The denoiser as the sampler calls it, with the conditioning {@link #sampler} prepared. */
     public ResShiftDenoiser denoiser() {
-        return (x, t, lq, mask) -> unet.forward(x, t, lq, mask, null);
+        return (x, t, condition) -> unet.forwardConditioned(x, t, condition, null);
     }
 
     /** Dec(quantize(z)) (the official decode applies the codebook lookup). */

@@ -90,9 +90,9 @@ class SamplerParityTest {
                     Tolerance.assertRelToMaxAbs(at + " x_t", x, fx.load(run, st.get("x_t")), tol);
                 }
                 NDArray[] seen = new NDArray[2];
-                Sampler.Step r = sampler.step((xin, ts, l, mk) -> {
+                Sampler.Step r = sampler.step((xin, ts, cond) -> {
                     seen[0] = xin;
-                    seen[1] = model.denoiser().predict(xin, ts, l, mk);
+                    seen[1] = model.denoiser().predict(xin, ts, cond);
                     return seen[1];
                 }, i, x, run, noise);
                 Tolerance.assertRelToMaxAbs(at + " model_in", seen[0], fx.load(run, st.get("model_in")), tol);
@@ -108,7 +108,7 @@ class SamplerParityTest {
                 if (st.has("x_t")) {
                     NDArray refX = fx.load(run, st.get("x_t"));
                     RecordedNoise one = new RecordedNoise(List.of(fx.file(ParityFixtures.str(st.getAsJsonObject("noise"), "file"))));
-                    Sampler.Step alone = sampler.step((xin, ts, l, mk) -> refOut, i, refX, run, one);
+                    Sampler.Step alone = sampler.step((xin, ts, cond) -> refOut, i, refX, run, one);
                     Tolerance.assertRelToMaxAbs(at + " sample from reference x_t and model_out", alone.next(), refSample, tol);
                 }
                 x = r.next();

@@ -62,14 +62,14 @@ class SamplerTest {
         EtaSchedule s = sinsr.schedule();
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray zY = m.create(new float[] {0.5f, -0.25f}, new Shape(1, 2, 1, 1));
-            OneStepSampler sampler = new OneStepSampler(s, zY, null, null);
+            OneStepSampler sampler = new OneStepSampler(s, zY, null);
             CountingNoise noise = new CountingNoise();
             NDArray x = sampler.initialState(m, noise);
             assertArrayEquals(new float[] {0.5f + 1.98f, -0.25f + 1.98f}, x.toFloatArray(), 1e-6f);
             assertEquals(1, sampler.steps());
             long[] seenT = new long[1];
             float[][] seenIn = new float[1][];
-            Sampler.Step step = sampler.step((in, t, lq, mask) -> {
+            Sampler.Step step = sampler.step((in, t, cond) -> {
                 seenT[0] = t.toLongArray()[0];
                 seenIn[0] = in.toFloatArray();
                 return in.mul(0).add(7f);
@@ -79,13 +79,13 @@ class SamplerTest {
             assertArrayEquals(new float[] {7f, 7f}, step.next().toFloatArray());
             assertEquals(2, noise.draws.size(), "the reference draws one more noise before stopping");
             // the full loop of the same schedule runs 15 steps and ends on x0 of t = 0
-            ResShiftSampler full = new ResShiftSampler(s, zY, null, null);
+            ResShiftSampler full = new ResShiftSampler(s, zY, null);
             assertEquals(15, full.steps());
             assertEquals(0, full.timestep(14));
             NDArray state = full.initialState(m, noise);
             Sampler.Step last = null;
             for (int i = 0; i < 15; i++) {
-                last = full.step((in, t, lq, mask) -> in.mul(0).add(3f), i, state, m, noise);
+                last = full.step((in, t, cond) -> in.mul(0).add(3f), i, state, m, noise);
                 state = last.next();
             }
             assertArrayEquals(new float[] {3f, 3f}, last.next().toFloatArray(), 0f);

@@ -11,8 +11,8 @@ import dev.restora.core.diffusion.NoiseSource;
  */
 public final class OneStepSampler extends ResShiftSampler {
 
-    public OneStepSampler(EtaSchedule schedule, NDArray zY, NDArray lq, NDArray mask) {
-        super(schedule, zY, lq, mask);
+    public OneStepSampler(EtaSchedule schedule, NDArray zY, NDArray condition) {
+        super(schedule, zY, condition);
     }
 
     @Override
@@ -29,7 +29,7 @@ public final class OneStepSampler extends ResShiftSampler {
     public Step step(ResShiftDenoiser network, int index, NDArray state, NDManager stepScope, NoiseSource noise) {
         int t = timestep(index);
         NDArray x0 = network.predict(scaleInput(state, schedule, t), timesteps(stepScope, state.getShape().get(0), t),
-                lq, mask);
+                condition);
         noise.normal(stepScope, state.getShape());
         return new Step(x0, x0);
     }

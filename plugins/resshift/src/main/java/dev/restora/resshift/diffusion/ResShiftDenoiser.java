@@ -9,9 +9,10 @@ public interface ResShiftDenoiser {
     /**
      * @param scaledInput x_t divided by the input scale (B x C x h x w)
      * @param t           int64 step indices (length B), the integer index 0 ... T-1
-     * @param lq          the padded LQ condition in [-1, 1], or null
-     * @param mask        the inpainting mask in [-1, 1], or null
+     * @param condition   the LQ conditioning channels (the padded LQ in [-1, 1], with the mask for inpainting,
+     *                    through the feature extractor where there is one), computed once per image or tile by
+     *                    {@link dev.restora.resshift.unet.UNetModelSwin#condition}; or null
      * @return the predicted x0
      */
-    NDArray predict(NDArray scaledInput, NDArray t, NDArray lq, NDArray mask);
+    NDArray predict(NDArray scaledInput, NDArray t, NDArray condition);
 }

@@ -16,19 +16,17 @@ import dev.restora.core.diffusion.Sampler;
 public class ResShiftSampler implements Sampler<ResShiftDenoiser> {
     protected final EtaSchedule schedule;
     protected final NDArray zY;
-    protected final NDArray lq;
-    protected final NDArray mask;
+    protected final NDArray condition;
 
     /**
-     * @param zY   the encoded (upsampled) LQ latent
-     * @param lq   the padded LQ image condition, or null
-     * @param mask the mask condition, or null
+     * @param zY        the encoded (upsampled) LQ latent
+     * @param condition the network's LQ conditioning, computed once for the image or tile
+     *                  ({@link dev.restora.resshift.unet.UNetModelSwin#condition}), or null
      */
-    public ResShiftSampler(EtaSchedule schedule, NDArray zY, NDArray lq, NDArray mask) {
+    public ResShiftSampler(EtaSchedule schedule, NDArray zY, NDArray condition) {
         this.schedule = schedule;
         this.zY = zY;
-        this.lq = lq;
-        this.mask = mask;
+        this.condition = condition;
     }
 
     @Override
@@ -82,7 +80,7 @@ public class ResShiftSampler implements Sampler<ResShiftDenoiser> {
     public Step step(ResShiftDenoiser network, int index, NDArray state, NDManager stepScope, NoiseSource noise) {
         int t = timestep(index);
         NDArray x0 = network.predict(scaleInput(state, schedule, t), timesteps(stepScope, state.getShape().get(0), t),
-                lq, mask);
+                condition);
         NDArray mean = posteriorMean(state, x0, schedule, t);
         NDArray eps = noise.normal(stepScope, state.getShape());
         NDArray next = t > 0 ? mean.add(eps.mul(noiseStd(schedule, t))) : mean;

@@ -140,7 +140,34 @@ public final class UNetModelSwin {
     }
 
     /**
-     * UNetModelSwin.forward(x, timesteps, lq, mask).
+     * The LQ conditioning channels the official forward concatenates to x_t: the LQ image, with the mask appended
+     * for inpainting, through the feature extractor where the model has one (spec §3). They do not depend on x_t or
+     * t, so a sampler computes them once per image or tile and passes them to every step's
+     * {@link #forwardConditioned}. The result belongs to {@code lq}'s manager (the tile's scope).
+     *
+     * @param lq   LQ image in [-1, 1] (B x 3 x h·r x w·r with r = lq_size / image_size), or null
+     * @param mask inpainting mask in [-1, 1] (B x 1 x ..., +1 = hole), or null
+     * @return the conditioning channels, or null without an LQ condition ({@code lq} itself without mask and
+     *         feature extractor)
+     */
+    public NDArray condition(NDArray lq, NDArray mask) {
+        if (lq == null) {
+            return null;
+        }
+        NDArray cond = mask != null ? NDArrays.concat(new NDList(lq, mask), 1) : lq;
+        if (featureExtractor != null) {
+            NDArray input = cond;
+            cond = Scoped.apply(input, featureExtractor::forward);
+            if (input != lq) {
+                input.close();
+            }
+        }
+        return cond;
+    }
+
+    /**
+     * UNetModelSwin.forward(x, timesteps, lq, mask): computes the conditioning of {@code lq} and {@code mask} for
+     * this call alone (see {@link #condition}), then runs {@link #forwardConditioned}.
      *
      * @param x     scaled x_t, B x in_channels x h x w
      * @param t     int64 step indices, length B
@@ -149,14 +176,30 @@ public final class UNetModelSwin {
      * @param extra extra input channels appended last (RSD's noise), or null
      */
     public NDArray forward(NDArray x, NDArray t, NDArray lq, NDArray mask, NDArray extra) {
+        NDArray cond = condition(lq, mask);
+        try {
+            return forwardConditioned(x, t, cond, extra);
+        } finally {
+            if (cond != null && cond != lq) {
+                cond.close();
+            }
+        }
+    }
+
+    /**
+     * The forward pass with conditioning channels already computed by {@link #condition}. Everything it creates
+     * belongs to {@code x}'s manager (the step's scope), never to the conditioning's.
+     *
+     * @param x         scaled x_t, B x in_channels x h x w
+     * @param t         int64 step indices, length B
+     * @param condition the output of {@link #condition}, or null
+     * @param extra     extra input channels appended last (RSD's noise), or null
+     */
+    public NDArray forwardConditioned(NDArray x, NDArray t, NDArray condition, NDArray extra) {
         NDArray emb = timeEmbed.forward(t);
         NDArray h = x;
-        if (lq != null) {
-            NDArray cond = mask != null ? NDArrays.concat(new NDList(lq, mask), 1) : lq;
-            if (featureExtractor != null) {
-                cond = Scoped.apply(cond, featureExtractor::forward);
-            }
-            h = NDArrays.concat(new NDList(h, cond), 1);
+        if (condition != null) {
+            h = NDArrays.concat(new NDList(h, condition), 1);
         }
         if (extra != null) {
             h = NDArrays.concat(new NDList(h, extra), 1);

@@ -70,8 +70,7 @@ public final class VQModel {
 
     /** Latent to image; {@code quantizeFirst} false is the official {@code force_not_quantize=True}. */
     public NDArray decode(NDArray z, boolean quantizeFirst) {
-        NDArray q = quantizeFirst ? quantize.quantize(z) : z;
-        return decoder.forward(postQuantConv.forward(q));
+        return decodeQuantized(quantizeFirst ? quantize.quantize(z) : z);
     }
 
     /** The decoder part of {@link #decode} on an already quantized latent. */
