@@ -128,8 +128,8 @@ final class ResShiftPipeline implements RestorationPipeline {
         NDArray zY = model.encode(model.encoderInput(padded));
         ResShiftSampler sampler = model.sampler(zY, padded, maskPadded, oneStep);
         NoiseSource noise = ctx.noise() instanceof SeededNoise s ? s.fork(tile.index()) : ctx.noise();
-        RunContext tileCtx = new RunContext(scope, ctx.device(), ctx.parameters(), noise, ctx.listener(), ctx.token(),
-                ctx.previews());
+        // same run: the tile's events count elapsed time from the start of the whole run (for the ETA)
+        RunContext tileCtx = ctx.withScope(scope).withNoise(noise);
         String label = count > 1 ? "tile " + (tile.index() + 1) + "/" + count : "";
         PreviewRenderer quick = null;
         PreviewRenderer full = null;

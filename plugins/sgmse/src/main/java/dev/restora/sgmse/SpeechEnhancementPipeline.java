@@ -94,7 +94,7 @@ public final class SpeechEnhancementPipeline implements RestorationPipeline {
                 ChunkPlan.Chunk ch = plan.chunks().get(k);
                 float[] part = java.util.Arrays.copyOfRange(x, ch.start(), ch.end());
                 Stage stage = new Stage(c * plan.chunks().size() + k, stages, label(c, channels, k, plan.chunks().size()));
-                RunContext ctx = withNoise(context, noiseFor(context.noise(), k));
+                RunContext ctx = context.withNoise(noiseFor(context.noise(), k));
                 parts.add(enhancer.enhance(part, norm, ctx, options, stage, null));
             }
             out[c] = fromModelRate(plan.join(parts), rate, clip.sampleRate(), clip.frames());
@@ -119,10 +119,6 @@ public final class SpeechEnhancementPipeline implements RestorationPipeline {
             return new SeededNoise(seeded.seed()).fork(chunk);
         }
         return base;
-    }
-
-    private static RunContext withNoise(RunContext c, NoiseSource noise) {
-        return new RunContext(c.scope(), c.device(), c.parameters(), noise, c.listener(), c.token(), c.previews());
     }
 
     private float[] toModelRate(float[] x, int from, int to) {

@@ -7,13 +7,14 @@ import java.time.Duration;
 
 /**
  * The one reverse-diffusion loop every pipeline uses: per step a sub-{@link NDManager}, the sampler step, the
- * cancellation check, the throttled preview and the step event.
+ * cancellation check, the throttled preview and the step event. A run of several stages (tiles, chunks) uses one
+ * loop per stage: the events' {@link StepEvent#elapsed()} counts from {@link RunContext#startNanos()}, the start of
+ * the whole run, not from the loop's creation, so give every stage a context derived from the run's.
  */
 public final class DiffusionLoop {
     private final RunContext context;
     private final PreviewRenderer fullPreview;
     private final PreviewRenderer quickPreview;
-    private final long startNanos;
 
     /**
      * @param fullPreview  renders the predicted clean state when the preview policy fires (may be null)
@@ -23,7 +24,6 @@ public final class DiffusionLoop {
         this.context = context;
         this.fullPreview = fullPreview;
         this.quickPreview = quickPreview;
-        this.startNanos = System.nanoTime();
     }
 
     /**
@@ -89,7 +89,7 @@ public final class DiffusionLoop {
                     last = s;
                     done = i + 1;
                     context.listener().onStep(new StepEvent(i, steps, stage.index(), stage.count(), stage.label(),
-                            Duration.ofNanos(System.nanoTime() - startNanos), full, quick));
+                            Duration.ofNanos(System.nanoTime() - context.startNanos()), full, quick));
                 }
             }
             if (last == null) {

@@ -173,7 +173,7 @@ public final class RestoreTask implements JobTask<RestoreResult> {
         try (NDManager scope = parentScope != null ? parentScope.newSubManager(device)
                 : NDManager.newBaseManager(device)) {
             RunContext ctx = new RunContext(scope, device, params, new SeededNoise(seed),
-                    listener == null ? StepListener.NONE : listener, token, previews);
+                    listener == null ? StepListener.NONE : listener, token, previews, t0);
             result = pipeline.run(input.media(), ctx);
             if (result == null) {
                 throw new IllegalStateException("the pipeline returned no output");

@@ -291,4 +291,71 @@ class DiffusionLoopTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {64f, 128f}, full.output().toFloatArray());
         assertEquals(2, owner.getManagedArrays().size());
     }
+
+    /** A sampler whose every step sleeps {@code sleepMs} (at least; Thread.sleep never wakes early). */
+    private static Sampler<Void> sleeping(int steps, long sleepMs) {
+        return new Sampler<>() {
+            @Override
+            public int steps() {
+                return steps;
+            }
+
+            @Override
+            public NDArray initialState(NDManager scope, NoiseSource noise) {
+                return scope.create(new float[] {0f});
+            }
+
+            @Override
+            public Step step(Void network, int index, NDArray state, NDManager stepScope, NoiseSource noise) {
+                try {
+                    Thread.sleep(sleepMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+                NDArray next = state.add(1f);
+                return new Step(next, next);
+            }
+        };
+    }
+
+    @Test
+    void elapsedCountsFromTheRunStartAcrossStages() throws InterruptedException {
+        // a two-stage run (two tiles, two chunks) with one loop per stage, as ResShift and SGMSE do it: the
+        // events' elapsed must not restart with the second loop, or the ETA of the second stage collapses
+        int steps = 4;
+        long sleepMs = 5;
+        List<StepEvent> events = new ArrayList<>();
+        RunContext run = context(new SeededNoise(1), events::add, new CancellationToken(), PreviewPolicy.OFF);
+        new DiffusionLoop(run.withNoise(new SeededNoise(1).fork(0)), null, null)
+                .run(sleeping(steps, sleepMs), null, owner, new Stage(0, 2, "tile 1/2"));
+        Thread.sleep(4 * sleepMs); // e.g. decoding the first tile and encoding the second, between the loops
+        try (NDManager tileScope = owner.newSubManager()) {
+            RunContext tile = run.withScope(tileScope).withNoise(new SeededNoise(1).fork(1));
+            assertEquals(run.startNanos(), tile.startNanos(), "a derived context keeps the run's start");
+            new DiffusionLoop(tile, null, null).run(sleeping(steps, sleepMs), null, tileScope,
+                    new Stage(1, 2, "tile 2/2"));
+        }
+        assertEquals(2 * steps, events.size());
+        for (int i = 1; i < events.size(); i++) {
+            assertTrue(events.get(i).elapsed().compareTo(events.get(i - 1).elapsed()) >= 0,
+                    "elapsed goes backwards at event " + i + ": " + events);
+        }
+        StepEvent lastOfFirst = events.get(steps - 1);
+        StepEvent firstOfSecond = events.get(steps);
+        assertEquals(1, firstOfSecond.stage());
+        assertEquals(0, firstOfSecond.step());
+        assertTrue(firstOfSecond.elapsed().compareTo(lastOfFirst.elapsed()) >= 0,
+                firstOfSecond.elapsed() + " < " + lastOfFirst.elapsed());
+        // five sleeping steps and the pause are behind it: elapsed >= 5 sleeps + 4 sleeps
+        assertTrue(firstOfSecond.elapsed().toMillis() >= (steps + 1 + 4) * sleepMs, firstOfSecond.toString());
+        // 5 of 8 steps done, so the linear ETA is 3/5 of elapsed: at least the 3 remaining steps' sleeps, where
+        // elapsed restarting per loop (one step's sleep) would give about 0.6 of a step
+        java.time.Duration eta = firstOfSecond.eta();
+        assertTrue(eta.compareTo(java.time.Duration.ZERO) > 0, "work remains, yet eta is " + eta);
+        assertTrue(eta.toMillis() >= (steps - 1) * sleepMs, "eta " + eta + " with 3 steps of >= " + sleepMs
+                + " ms left");
+        assertEquals(java.time.Duration.ZERO, events.get(events.size() - 1).eta(), "nothing left at the end");
+        assertEquals(1, owner.getManagedArrays().size(), "only the first stage's result is left");
+    }
 }

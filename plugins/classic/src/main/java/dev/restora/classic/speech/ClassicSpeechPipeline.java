@@ -55,7 +55,7 @@ final class ClassicSpeechPipeline implements RestorationPipeline {
         SpeechEnhancer.Settings settings = settings(context.parameters());
         StepListener listener = context.listener() == null ? StepListener.NONE : context.listener();
         CancellationToken token = context.token() == null ? new CancellationToken() : context.token();
-        long started = System.nanoTime();
+        long started = context.startNanos();
         int channels = clip.channelCount();
         float[][] out = new float[channels][];
         PreviewPolicy policy = context.previews() == null ? PreviewPolicy.OFF : context.previews();
