@@ -29,7 +29,11 @@ final class SpectrogramPreview implements PreviewRenderer {
     @Override
     public PreviewFrame render(NDArray predictedClean, int step) {
         ComplexSpectrogram padded = ComplexSpectrogram.fromState(predictedClean);
-        ComplexSpectrogram lin = spectral.transform().inverse(padded.firstFrames(frames));
+        // the inverse compression is element-wise: with audio, undo it once over all (padded) frames for the
+        // iSTFT and show the first frames of that; without, only over the frames shown
+        ComplexSpectrogram linPadded = audio ? spectral.transform().inverse(padded) : null;
+        ComplexSpectrogram lin = audio ? linPadded.firstFrames(frames)
+                : spectral.transform().inverse(padded.firstFrames(frames));
         int bins = lin.bins();
         float[] db = new float[bins * frames];
         for (int i = 0; i < db.length; i++) {
@@ -38,7 +42,7 @@ final class SpectrogramPreview implements PreviewRenderer {
         }
         float[] wave = null;
         if (audio) {
-            wave = spectral.synthesise(padded, samples);
+            wave = spectral.stft().inverse(linPadded, samples); // = spectral.synthesise(padded, samples)
             for (int i = 0; i < wave.length; i++) {
                 wave[i] *= norm;
             }

@@ -1,21 +1,25 @@
 package dev.restora.sgmse.signal;
 
+import org.jtransforms.fft.DoubleFFT_1D;
+
 /**
  * The short-time Fourier transform pair exactly as {@code torch.stft} / {@code torch.istft} are called by SGMSE
  * (spec §1): win_length = n_fft, centred with REFLECT padding of n_fft/2 on each side, unnormalised, one-sided;
  * the inverse is a Hermitian inverse real DFT per frame (1/n_fft scaling, imaginary parts of bin 0 and of the
  * Nyquist bin ignored), windowed overlap-add and division by the overlap-added squared window.
  *
- * <p>n_fft (510, 1534) is not a power of two; the DFT is computed directly from a twiddle table in double
- * precision (cost O(n_fft²/2) per frame, small next to one network call).
+ * <p>Each frame's real DFT is a JTransforms {@link DoubleFFT_1D} in double precision. n_fft (510, 1534) is
+ * not a power of two: JTransforms handles any length (mixed radix, or Bluestein's chirp-z algorithm for other
+ * factors) in O(n_fft log n_fft). The plan is built once per instance; it only holds tables filled by its
+ * constructor (every transform allocates its own work space), so one {@code Stft} may be used from several
+ * threads at once.
  */
 public final class Stft {
     private final int nFft;
     private final int hop;
     private final int bins;
     private final double[] window;
-    private final double[] cos;
-    private final double[] sin;
+    private final DoubleFFT_1D fft;
 
     public Stft(int nFft, int hop, WindowType window) {
         if (nFft < 4 || nFft % 2 != 0) {
@@ -28,12 +32,7 @@ public final class Stft {
         this.hop = hop;
         this.bins = nFft / 2 + 1;
         this.window = window.samples(nFft);
-        this.cos = new double[nFft];
-        this.sin = new double[nFft];
-        for (int i = 0; i < nFft; i++) {
-            cos[i] = Math.cos(2 * Math.PI * i / nFft);
-            sin[i] = Math.sin(2 * Math.PI * i / nFft);
-        }
+        this.fft = new DoubleFFT_1D(nFft);
     }
 
     public int nFft() {
@@ -86,20 +85,14 @@ public final class Stft {
                 }
                 f[n] = x[i] * window[n];
             }
-            for (int k = 0; k < bins; k++) {
-                double sr = 0;
-                double si = 0;
-                int idx = 0;
-                for (int n = 0; n < nFft; n++) {
-                    sr += f[n] * cos[idx];
-                    si -= f[n] * sin[idx];
-                    idx += k;
-                    if (idx >= nFft) {
-                        idx -= nFft;
-                    }
-                }
-                re[k * frames + m] = (float) sr;
-                im[k * frames + m] = (float) si;
+            fft.realForward(f);
+            // packed layout for even n: f[0] = Re X_0, f[1] = Re X_{n/2}, then (Re X_k, Im X_k) pairs;
+            // X_k = sum_n f_n e^{-2 pi i k n / N}, as torch.stft (bins 0 and n/2 are real)
+            re[m] = (float) f[0];
+            re[half * frames + m] = (float) f[1];
+            for (int k = 1; k < half; k++) {
+                re[k * frames + m] = (float) f[2 * k];
+                im[k * frames + m] = (float) f[2 * k + 1];
             }
         }
         return new ComplexSpectrogram(bins, frames, re, im);
@@ -118,29 +111,19 @@ public final class Stft {
         double[] signal = new double[bufLen];
         double[] envelope = new double[bufLen];
         double[] frame = new double[nFft];
-        double[] fr = new double[bins];
-        double[] fi = new double[bins];
         float[] re = spec.re();
         float[] im = spec.im();
+        int half = nFft / 2;
         for (int m = 0; m < frames; m++) {
-            for (int k = 0; k < bins; k++) {
-                // Hermitian weights: bins 0 and n/2 once, the others twice; 1/n scaling
-                double c = (k == 0 || k == bins - 1) ? 1.0 / nFft : 2.0 / nFft;
-                fr[k] = re[k * frames + m] * c;
-                fi[k] = (k == 0 || k == bins - 1) ? 0 : im[k * frames + m] * c;
+            // Hermitian inverse real DFT (C2R, as torch.istft): the imaginary parts of bins 0 and n/2 are not
+            // part of the packed layout, hence ignored; realInverse(.., true) applies the 1/n scaling
+            frame[0] = re[m];
+            frame[1] = re[half * frames + m];
+            for (int k = 1; k < half; k++) {
+                frame[2 * k] = re[k * frames + m];
+                frame[2 * k + 1] = im[k * frames + m];
             }
-            for (int n = 0; n < nFft; n++) {
-                double s = 0;
-                int idx = 0;
-                for (int k = 0; k < bins; k++) {
-                    s += fr[k] * cos[idx] - fi[k] * sin[idx];
-                    idx += n;
-                    if (idx >= nFft) {
-                        idx -= nFft;
-                    }
-                }
-                frame[n] = s;
-            }
+            fft.realInverse(frame, true);
             int off = m * hop;
             for (int n = 0; n < nFft; n++) {
                 signal[off + n] += frame[n] * window[n];
