@@ -292,33 +292,6 @@ class DiffusionLoopTest {
         assertEquals(2, owner.getManagedArrays().size());
     }
 
-    /** A sampler whose every step sleeps {@code sleepMs} (at least; Thread.sleep never wakes early). */
-    private static Sampler<Void> sleeping(int steps, long sleepMs) {
-        return new Sampler<>() {
-            @Override
-            public int steps() {
-                return steps;
-            }
-
-            @Override
-            public NDArray initialState(NDManager scope, NoiseSource noise) {
-                return scope.create(new float[] {0f});
-            }
-
-            @Override
-            public Step step(Void network, int index, NDArray state, NDManager stepScope, NoiseSource noise) {
-                try {
-                    Thread.sleep(sleepMs);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-                NDArray next = state.add(1f);
-                return new Step(next, next);
-            }
-        };
-    }
-
     @Test
     void elapsedCountsFromTheRunStartAcrossStages() throws InterruptedException {
         // a two-stage run (two tiles, two chunks) with one loop per stage, as ResShift and SGMSE do it: the
@@ -328,12 +301,12 @@ class DiffusionLoopTest {
         List<StepEvent> events = new ArrayList<>();
         RunContext run = context(new SeededNoise(1), events::add, new CancellationToken(), PreviewPolicy.OFF);
         new DiffusionLoop(run.withNoise(new SeededNoise(1).fork(0)), null, null)
-                .run(sleeping(steps, sleepMs), null, owner, new Stage(0, 2, "tile 1/2"));
+                .run(new SlowSampler(steps, sleepMs), null, owner, new Stage(0, 2, "tile 1/2"));
         Thread.sleep(4 * sleepMs); // e.g. decoding the first tile and encoding the second, between the loops
         try (NDManager tileScope = owner.newSubManager()) {
             RunContext tile = run.withScope(tileScope).withNoise(new SeededNoise(1).fork(1));
             assertEquals(run.startNanos(), tile.startNanos(), "a derived context keeps the run's start");
-            new DiffusionLoop(tile, null, null).run(sleeping(steps, sleepMs), null, tileScope,
+            new DiffusionLoop(tile, null, null).run(new SlowSampler(steps, sleepMs), null, tileScope,
                     new Stage(1, 2, "tile 2/2"));
         }
         assertEquals(2 * steps, events.size());

@@ -15,10 +15,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.restora.core.RestoraException;
 import dev.restora.core.diffusion.DiffusionLoop;
-import dev.restora.core.diffusion.NoiseSource;
 import dev.restora.core.diffusion.PreviewPolicy;
-import dev.restora.core.diffusion.Sampler;
 import dev.restora.core.diffusion.SeededNoise;
+import dev.restora.core.diffusion.SlowSampler;
 import dev.restora.core.diffusion.Stage;
 import dev.restora.core.engine.EngineSetup;
 import dev.restora.core.pipeline.ParameterValues;
@@ -462,37 +461,5 @@ class WorkerPoolTest {
             return -1;
         }
         return -1;
-    }
-
-    /** Halves a scalar state every step after sleeping; predicted clean = 2 x the new state. */
-    static final class SlowSampler implements Sampler<Void> {
-        private final int steps;
-        private final long sleepMillis;
-
-        SlowSampler(int steps, long sleepMillis) {
-            this.steps = steps;
-            this.sleepMillis = sleepMillis;
-        }
-
-        @Override
-        public int steps() {
-            return steps;
-        }
-
-        @Override
-        public NDArray initialState(NDManager scope, NoiseSource noise) {
-            return scope.create(new float[] {1f});
-        }
-
-        @Override
-        public Step step(Void network, int index, NDArray state, NDManager stepScope, NoiseSource noise) {
-            try {
-                Thread.sleep(sleepMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            NDArray next = state.mul(0.5);
-            return new Step(next, next.mul(2));
-        }
     }
 }
