@@ -153,9 +153,10 @@ final class ResShiftPipeline implements RestorationPipeline {
                         decoded.attach(scope); // the final output equals x̂0 of the last step: decode it once
                         lastDecoded[0] = decoded;
                     }
-                    PreviewFrame.Image f = LatentPreview.image(model.cropClamp(decoded, th, tw),
-                            label.isEmpty() ? "predicted clean" : "predicted clean, " + label);
-                    return mosaic == null ? f : mosaic.show(tile, f);
+                    NDArray clean = model.cropClamp(decoded, th, tw);
+                    String what = label.isEmpty() ? "predicted clean" : "predicted clean, " + label;
+                    return mosaic == null ? LatentPreview.image(clean, what)
+                            : mosaic.show(tile, forMosaic(mosaic, tile, clean, what));
                 });
             }
         }
@@ -165,9 +166,15 @@ final class ResShiftPipeline implements RestorationPipeline {
         NDArray decoded = reuse ? lastDecoded[0] : model.decode(r.output());
         NDArray out = model.cropClamp(decoded, th, tw);
         if (mosaic != null) {
-            mosaic.keep(tile, LatentPreview.image(out, "restored"));
+            mosaic.keep(tile, forMosaic(mosaic, tile, out, "restored"));
         }
         return out;
+    }
+
+    /** A 1 x 3 x H x W image in [-1, 1] as a picture for the mosaic, subsampled on the device to the tile's place. */
+    private static PreviewFrame.Image forMosaic(TileMosaic mosaic, TilePlan.Tile tile, NDArray img, String label) {
+        int k = mosaic.subsampling(tile, img.getShape().get(3));
+        return LatentPreview.image(k == 1 ? img : img.get(":, :, ::" + k + ", ::" + k), label);
     }
 
     /** Whether to run SinSR's one step; the steps parameter may only pick the trained T (or 1 for one-step models). */

@@ -60,6 +60,15 @@ public final class TileMosaic {
         return height;
     }
 
+    /**
+     * By how much a picture {@code pictureWidth} pixels wide may be subsampled (every k-th pixel) and still cover the
+     * tile's place at full canvas resolution: lets a caller shrink a large tile on the device before copying it out.
+     */
+    public int subsampling(TilePlan.Tile tile, long pictureWidth) {
+        long place = Math.max(1, Math.round((tile.x() + tile.width()) * unitX) - Math.round(tile.x() * unitX));
+        return (int) Math.max(1, pictureWidth / place);
+    }
+
     /** Draws {@code picture} over the tile's place and returns the whole canvas, labelled as the picture. */
     public synchronized PreviewFrame.Image show(TilePlan.Tile tile, PreviewFrame.Image picture) {
         keep(tile, picture);

@@ -64,5 +64,12 @@ class TileMosaicTest {
         assertEquals(TileMosaic.MAX_SIDE, m.width());
         assertEquals(TileMosaic.MAX_SIDE / 2, m.height());
         assertThrows(IllegalArgumentException.class, () -> new TileMosaic(10, 10, new int[99], 4));
+        // a tile of 300 LQ px is 1200 px of output but 512 px on the canvas: every 2nd pixel still covers it
+        TilePlan.Tile half = new TilePlan.Tile(0, 0, 0, 300, 300);
+        assertEquals(2, m.subsampling(half, 1200));
+        assertEquals(1, m.subsampling(half, 512));
+        assertEquals(1, m.subsampling(half, 100), "never below one");
+        TileMosaic small = new TileMosaic(10, 8, grey(10, 8), 4);
+        assertEquals(1, small.subsampling(TilePlan.plan(8, 10, 6, 4).get(0), 24), "a canvas at output size");
     }
 }
