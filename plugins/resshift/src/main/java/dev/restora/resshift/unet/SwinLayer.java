@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Conv2d;
+import dev.restora.core.nn.Scoped;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,7 +52,7 @@ final class SwinLayer implements TimestepLayer {
     public NDArray forward(NDArray x, NDArray emb) {
         NDArray h = patchEmbed.forward(x);
         for (SwinTransformerBlock b : blocks) {
-            h = dev.restora.resshift.util.Scoped.apply(h, b::forward);
+            h = Scoped.apply(h, b::forward);
         }
         return patchUnembed.forward(h);
     }

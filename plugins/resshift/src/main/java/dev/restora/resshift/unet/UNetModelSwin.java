@@ -8,7 +8,7 @@ import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Activations;
 import dev.restora.core.nn.Conv2d;
 import dev.restora.core.nn.GroupNorm;
-import dev.restora.resshift.util.Scoped;
+import dev.restora.core.nn.Scoped;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

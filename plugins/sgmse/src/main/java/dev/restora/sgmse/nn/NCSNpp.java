@@ -11,11 +11,11 @@ import dev.restora.core.nn.Activations;
 import dev.restora.core.nn.Conv2d;
 import dev.restora.core.nn.GroupNorm;
 import dev.restora.core.nn.Linear;
+import dev.restora.core.nn.Scoped;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
 /**
  * The NCSN++ U-Net of SGMSE+ / StoRM in all released variants (spec §5): built module by module in the
@@ -198,20 +198,6 @@ public final class NCSNpp {
         }
     }
 
-    /**
-     * Runs {@code block} on {@code x} in a scope of its own, so that the block's intermediates are freed as soon as it
-     * returns (the reference frees them by reference counting); the result joins x's manager.
-     */
-    private static NDArray scoped(NDArray x, UnaryOperator<NDArray> block) {
-        NDManager owner = x.getManager();
-        try (NDManager sub = owner.newSubManager()) {
-            x.tempAttach(sub);
-            NDArray out = block.apply(x);
-            out.attach(owner);
-            return out;
-        }
-    }
-
     private NDArray run(NDArray input, NDArray t) {
         NDArray x = config.centered() ? input : input.mul(2).sub(1);
         NDArray temb = null;
@@ -225,16 +211,16 @@ public final class NCSNpp {
         hs.push(inputConv.forward(x));
         for (Object mod : down) {
             if (mod instanceof LevelRes lr) {
-                NDArray h = scoped(hs.peek(), in -> lr.block().forward(in, te));
+                NDArray h = Scoped.apply(hs.peek(), in -> lr.block().forward(in, te));
                 checkAttention(h, lr.attn() != null);
                 if (lr.attn() != null) {
-                    NDArray a = scoped(h, lr.attn()::forward);
+                    NDArray a = Scoped.apply(h, lr.attn()::forward);
                     h.close();
                     h = a;
                 }
                 hs.push(h);
             } else if (mod instanceof Down d) {
-                NDArray h = scoped(hs.peek(), in -> d.block().forward(in, te));
+                NDArray h = Scoped.apply(hs.peek(), in -> d.block().forward(in, te));
                 if (d.combine() != null) {
                     NDArray next = FirDownsample.forward(pyramid);
                     if (pyramid != x) {
@@ -242,42 +228,42 @@ public final class NCSNpp {
                     }
                     pyramid = next;
                     NDArray p = pyramid;
-                    NDArray merged = scoped(h, hh -> d.combine().forward(p, hh));
+                    NDArray merged = Scoped.apply(h, hh -> d.combine().forward(p, hh));
                     h.close();
                     h = merged;
                 }
                 hs.push(h);
             }
         }
-        NDArray h = scoped(hs.peek(), in -> middle.get(0).forward(in, te));
-        h = replace(h, scoped(h, middleAttn::forward));
-        h = replace(h, scoped(h, in -> middle.get(1).forward(in, te)));
+        NDArray h = Scoped.apply(hs.peek(), in -> middle.get(0).forward(in, te));
+        h = replace(h, Scoped.apply(h, middleAttn::forward));
+        h = replace(h, Scoped.apply(h, in -> middle.get(1).forward(in, te)));
         NDArray outPyramid = null;
         for (Object mod : up) {
             if (mod instanceof UpRes r) {
                 NDArray skip = hs.pop();
-                h = replace(h, scoped(h, in -> r.block().forward(NDArrays.concat(new NDList(in, skip), 1), te)));
+                h = replace(h, Scoped.apply(h, in -> r.block().forward(NDArrays.concat(new NDList(in, skip), 1), te)));
                 skip.close();
             } else if (mod instanceof UpAttn a) {
                 checkAttention(h, true);
-                h = replace(h, scoped(h, a.attn()::forward));
+                h = replace(h, Scoped.apply(h, a.attn()::forward));
             } else if (mod instanceof OutputSkip o) {
-                NDArray p = scoped(h, in -> o.conv().forward(Activations.silu(o.norm().forward(in))));
+                NDArray p = Scoped.apply(h, in -> o.conv().forward(Activations.silu(o.norm().forward(in))));
                 if (outPyramid == null) {
                     outPyramid = p;
                 } else {
                     NDArray prev = outPyramid;
-                    outPyramid = scoped(prev, FirUpsample::forward).add(p);
+                    outPyramid = Scoped.apply(prev, FirUpsample::forward).add(p);
                     prev.close();
                 }
             } else if (mod instanceof Upsample u) {
-                h = replace(h, scoped(h, in -> u.block().forward(in, te)));
+                h = replace(h, Scoped.apply(h, in -> u.block().forward(in, te)));
             }
         }
         if (config.outputSkip()) {
             h = outPyramid;
         } else {
-            h = scoped(h, in -> headConv.forward(Activations.silu(headNorm.forward(in))));
+            h = Scoped.apply(h, in -> headConv.forward(Activations.silu(headNorm.forward(in))));
         }
         NDArray tb = null;
         if (config.scaleBySigma()) {

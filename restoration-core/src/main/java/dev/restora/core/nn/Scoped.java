@@ -1,4 +1,4 @@
-package dev.restora.resshift.util;
+package dev.restora.core.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
