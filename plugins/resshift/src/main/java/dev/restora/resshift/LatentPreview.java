@@ -3,6 +3,8 @@ package dev.restora.resshift;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.restora.core.diffusion.PreviewFrame;
+import dev.restora.core.image.ImageBuffer;
+import dev.restora.core.image.ImageOps;
 
 /**
  * The cheap per-step preview of a latent without the decoder: an affine map from the latent channels (3 for f4,
@@ -135,17 +137,7 @@ final class LatentPreview {
     static PreviewFrame.Image image(NDArray img, String label) {
         int h = (int) img.getShape().get(2);
         int w = (int) img.getShape().get(3);
-        float[] v = img.toType(DataType.FLOAT32, false).toFloatArray();
-        int n = h * w;
-        int[] argb = new int[n];
-        for (int p = 0; p < n; p++) {
-            int px = 0xff000000;
-            for (int j = 0; j < 3; j++) {
-                int q = (int) Math.round(Math.max(0, Math.min(1, v[j * n + p] * 0.5 + 0.5)) * 255);
-                px |= q << (16 - 8 * j);
-            }
-            argb[p] = px;
-        }
-        return new PreviewFrame.Image(label, w, h, argb);
+        float[] rgb01 = img.toType(DataType.FLOAT32, false).mul(0.5f).add(0.5f).toFloatArray();
+        return new PreviewFrame.Image(label, w, h, ImageOps.toArgb(ImageBuffer.rgb(w, h, rgb01)));
     }
 }

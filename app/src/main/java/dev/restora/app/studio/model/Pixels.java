@@ -2,6 +2,7 @@ package dev.restora.app.studio.model;
 
 import dev.restora.core.diffusion.PreviewFrame;
 import dev.restora.core.image.ImageBuffer;
+import dev.restora.core.image.ImageOps;
 
 /**
  * Pure-Java conversions for display: planar float RGB to packed ARGB, thumbnails, spectrograms to colour. Run on a
@@ -17,24 +18,7 @@ public final class Pixels {
 
     /** The image (alpha included) as packed ARGB. */
     public static Argb of(ImageBuffer img) {
-        int w = img.width();
-        int h = img.height();
-        int n = w * h;
-        float[] rgb = img.rgb();
-        float[] alpha = img.alpha();
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            int a = alpha == null ? 255 : to8(alpha[i]);
-            out[i] = (a << 24) | (to8(rgb[i]) << 16) | (to8(rgb[n + i]) << 8) | to8(rgb[2 * n + i]);
-        }
-        return new Argb(w, h, out);
-    }
-
-    private static int to8(float v) {
-        if (!(v > 0)) {
-            return 0;
-        }
-        return v >= 1 ? 255 : (int) (v * 255f + 0.5f);
+        return new Argb(img.width(), img.height(), ImageOps.toArgb(img));
     }
 
     /** A preview frame as a picture (spectrograms coloured, low frequencies at the bottom). */
