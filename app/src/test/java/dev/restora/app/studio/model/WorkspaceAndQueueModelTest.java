@@ -141,9 +141,13 @@ class WorkspaceAndQueueModelTest {
             w.cancel();
             return null;
         });
+        // read after the cancel: an upper bound on the step running when it was requested
+        int atCancel = w.job().progress().step();
         await(() -> w.state().get() == WorkspaceModel.RunState.CANCELLED, Duration.ofSeconds(10), "the cancel");
         System.out.printf("cancel took %.0f ms%n", (System.nanoTime() - t0) / 1e6);
         assertEquals(JobState.CANCELLED, w.job().state());
+        int last = w.job().progress().step();
+        assertTrue(last <= atCancel + 1, "at most the step in progress finishes: " + atCancel + " -> " + last);
 
         onUi(() -> {
             w.run();
