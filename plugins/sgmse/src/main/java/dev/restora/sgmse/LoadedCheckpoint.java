@@ -1,9 +1,9 @@
 package dev.restora.sgmse;
 
 import ai.djl.ndarray.NDArray;
+import dev.restora.core.checkpoint.Checkpoint;
 import dev.restora.core.checkpoint.CheckpointException;
 import dev.restora.core.checkpoint.StateDict;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +28,7 @@ public record LoadedCheckpoint(Map<String, NDArray> stateDict, Optional<List<NDA
      * @throws dev.restora.core.checkpoint.CheckpointException naming the file and the problem
      */
     public static LoadedCheckpoint read(java.nio.file.Path file, ai.djl.ndarray.NDManager manager) {
-        dev.restora.core.checkpoint.Checkpoint c = dev.restora.core.checkpoint.Checkpoint.read(file, manager);
+        Checkpoint c = Checkpoint.read(file, manager);
         return new LoadedCheckpoint(c.tensors(), c.emaShadowParams(), c.hyperParameters(),
                 String.valueOf(file.getFileName()));
     }
@@ -48,13 +48,18 @@ public record LoadedCheckpoint(Map<String, NDArray> stateDict, Optional<List<NDA
 
     /** The raw (non-averaged) weights under the prefixes, as a state dict. */
     public StateDict rawWeights(List<String> prefixes) {
+        return new StateDict(under(prefixes), source);
+    }
+
+    /** The state_dict entries under the prefixes, in file order. */
+    private Map<String, NDArray> under(List<String> prefixes) {
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : stateDict.entrySet()) {
             if (startsWithAny(e.getKey(), prefixes)) {
                 out.put(e.getKey(), e.getValue());
             }
         }
-        return new StateDict(out, source);
+        return out;
     }
 
     /**
@@ -64,38 +69,18 @@ public record LoadedCheckpoint(Map<String, NDArray> stateDict, Optional<List<NDA
      * @param prefixes the model's state_dict prefixes in registration order ("dnn." or "denoiser_net.", "score_net.")
      */
     public StateDict inferenceWeights(List<String> prefixes) {
-        List<String> keys = new ArrayList<>();
-        for (String k : stateDict.keySet()) {
-            if (startsWithAny(k, prefixes)) {
-                keys.add(k);
-            }
-        }
-        if (keys.isEmpty()) {
+        Map<String, NDArray> raw = under(prefixes);
+        if (raw.isEmpty()) {
             throw new CheckpointException(source + ": no weights under " + prefixes + "; this is not a checkpoint of "
                     + "this model (its keys start with " + firstKeys() + ")");
         }
         if (emaShadowParams.isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, source + ": no EMA weights in the checkpoint; using the raw "
                     + "state_dict weights (the official code does the same, with a warning)");
-            return rawWeights(prefixes);
+            return new StateDict(raw, source);
         }
-        List<NDArray> shadow = emaShadowParams.get();
-        if (shadow.size() != keys.size()) {
-            throw new CheckpointException(source + ": the EMA list has " + shadow.size() + " tensors but the model has "
-                    + keys.size() + " parameters under " + prefixes);
-        }
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        for (int i = 0; i < keys.size(); i++) {
-            NDArray raw = stateDict.get(keys.get(i));
-            NDArray avg = shadow.get(i);
-            if (!raw.getShape().equals(avg.getShape())) {
-                throw new CheckpointException(source + ": EMA tensor " + i + " has shape " + avg.getShape()
-                        + " but parameter '" + keys.get(i) + "' has " + raw.getShape()
-                        + " (the EMA list does not follow the state_dict order)");
-            }
-            out.put(keys.get(i), avg);
-        }
-        return new StateDict(out, source);
+        // every key under the prefixes is a parameter (these networks have no buffers)
+        return new StateDict(Checkpoint.withEma(raw, emaShadowParams.get(), key -> true, source), source);
     }
 
     private List<String> firstKeys() {

@@ -140,6 +140,20 @@ public final class Checkpoint {
         if (ema == null) {
             return Optional.empty();
         }
+        return Optional.of(new StateDict(withEma(tensors, ema, isParameter, file.toString()),
+                file.getFileName() + " (EMA)"));
+    }
+
+    /**
+     * {@code tensors} with {@code shadow} in place of the parameters: the keys accepted by {@code isParameter}, in
+     * map order, take {@code shadow[0..n-1]}; other keys keep their tensors. The rule of {@link #emaStateDict},
+     * for callers that pick the keys themselves (a model's prefixes).
+     *
+     * @param source names the file in messages
+     * @throws CheckpointException when the number of parameters or a shape differs from the EMA list
+     */
+    public static Map<String, NDArray> withEma(Map<String, NDArray> tensors, List<NDArray> shadow,
+                                               Predicate<String> isParameter, String source) {
         Map<String, NDArray> out = new LinkedHashMap<>();
         int i = 0;
         for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
@@ -147,22 +161,23 @@ public final class Checkpoint {
                 out.put(e.getKey(), e.getValue());
                 continue;
             }
-            if (i >= ema.size()) {
-                throw new CheckpointException(file + ": ema.shadow_params has " + ema.size()
+            if (i >= shadow.size()) {
+                throw new CheckpointException(source + ": ema.shadow_params has " + shadow.size()
                         + " tensors but the state dict has more parameters (at '" + e.getKey() + "')");
             }
-            NDArray shadow = ema.get(i++);
-            if (!shadow.getShape().equals(e.getValue().getShape())) {
-                throw new CheckpointException(file + ": ema.shadow_params[" + (i - 1) + "] has shape " + shadow.getShape()
-                        + " but parameter '" + e.getKey() + "' has " + e.getValue().getShape());
+            NDArray avg = shadow.get(i++);
+            if (!avg.getShape().equals(e.getValue().getShape())) {
+                throw new CheckpointException(source + ": ema.shadow_params[" + (i - 1) + "] has shape "
+                        + avg.getShape() + " but parameter '" + e.getKey() + "' has " + e.getValue().getShape()
+                        + " (the EMA list does not follow the state dict order)");
             }
-            out.put(e.getKey(), shadow);
+            out.put(e.getKey(), avg);
         }
-        if (i != ema.size()) {
-            throw new CheckpointException(file + ": ema.shadow_params has " + ema.size() + " tensors but the state dict "
-                    + "has " + i + " parameters");
+        if (i != shadow.size()) {
+            throw new CheckpointException(source + ": ema.shadow_params has " + shadow.size() + " tensors but the "
+                    + "state dict has " + i + " parameters");
         }
-        return Optional.of(new StateDict(out, file.getFileName() + " (EMA)"));
+        return out;
     }
 
     /**
