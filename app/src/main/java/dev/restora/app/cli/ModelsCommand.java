@@ -301,16 +301,15 @@ final class ModelsCommand implements Callable<Integer> {
      * per 10 % and at the end.
      */
     static final class DownloadPrinter implements DownloadListener {
-        private static final int BAR = 24;
-        private final PrintWriter err;
-        private final boolean terminal;
+        private final StatusLine line;
         private final String label;
-        private int lastDecile = -1;
-        private boolean drawn;
 
         DownloadPrinter(PrintWriter err, boolean terminal, String label) {
-            this.err = err;
-            this.terminal = terminal;
+            this(err, terminal, label, StatusLine.columns());
+        }
+
+        DownloadPrinter(PrintWriter err, boolean terminal, String label, int width) {
+            this.line = new StatusLine(err, terminal, width);
             this.label = label;
         }
 
@@ -323,28 +322,13 @@ final class ModelsCommand implements Callable<Integer> {
                             (long) ((p.total() - p.bytes()) / p.bytesPerSecond() * 1000))) : "";
             String amount = size(p.bytes()) + (p.total() >= 0 ? " / " + size(p.total()) : "");
             String pct = f >= 0 ? String.format(Locale.ROOT, "%3d%%  ", (int) Math.floor(f * 100)) : "";
-            String text = pct + amount + "  " + speed + eta + "  " + label;
-            if (terminal) {
-                int filled = f >= 0 ? (int) Math.round(f * BAR) : 0;
-                err.print("\r[" + "#".repeat(filled) + "-".repeat(BAR - filled) + "] " + text + "   ");
-                drawn = true;
-                err.flush();
-            } else {
-                int decile = f >= 0 ? (int) Math.floor(f * 10) : (int) (p.bytes() / (100L << 20));
-                if (decile != lastDecile) {
-                    lastDecile = decile;
-                    err.println(text);
-                    err.flush();
-                }
-            }
+            // without a size, a plain line per 100 MB
+            long bucket = f >= 0 ? (long) Math.floor(f * 10) : p.bytes() / (100L << 20);
+            line.update(f, bucket, false, pct + amount + "  " + speed + eta + "  " + label);
         }
 
         synchronized void finish() {
-            if (terminal && drawn) {
-                err.println();
-                err.flush();
-                drawn = false;
-            }
+            line.finish();
         }
     }
 }
