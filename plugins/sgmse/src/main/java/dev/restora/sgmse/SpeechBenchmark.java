@@ -9,7 +9,6 @@ import dev.restora.core.pipeline.PipelineBenchmark;
 import dev.restora.sgmse.nn.NCSNpp;
 import dev.restora.sgmse.nn.NcsnppConfig;
 import dev.restora.sgmse.nn.NcsnppLayout;
-import dev.restora.sgmse.sampling.ComplexNoise;
 import dev.restora.sgmse.sampling.PredictorCorrectorSampler;
 import dev.restora.sgmse.sampling.ScoreFunction;
 import dev.restora.sgmse.sde.OuveSde;
@@ -19,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -65,9 +63,10 @@ public final class SpeechBenchmark implements PipelineBenchmark {
             OuveSde sde = new OuveSde(1.5, 0.05, 0.5);
             if (!storm) {
                 NcsnppConfig c = Backbones.sgmse(h);
-                NCSNpp net = randomNetwork(m, c, "dnn");
-                ScoreFunction score = (x, cond, t) -> net.forward(
-                        ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(x, cond), 1), x.getManager().create(t)).neg();
+                // the production model (score = -NCSNpp([x, y], t)), from a checkpoint of random weights
+                SgmseModel model = SgmseModel.load(randomCheckpoint(m, hp, Map.of("dnn", c)), true);
+                NCSNpp net = model.network();
+                ScoreFunction score = model;
                 out.put("parameters", net.parameterCount());
                 warmUp(m, net, c, log);
                 double call = timeCall(m, y, score, log, "score network call");
@@ -85,10 +84,13 @@ public final class SpeechBenchmark implements PipelineBenchmark {
             } else {
                 NcsnppConfig dc = Backbones.storm(h, "ncsnpp", 2, true);
                 NcsnppConfig sc = Backbones.storm(h, "ncsnpp", 6, false);
-                NCSNpp den = randomNetwork(m, dc, "denoiser_net");
-                NCSNpp sn = randomNetwork(m, sc, "score_net");
-                ScoreFunction score = (x, cond, t) -> sn.forward(
-                        ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(x, cond), 1), x.getManager().create(t)).neg();
+                Map<String, NcsnppConfig> nets = new LinkedHashMap<>();
+                nets.put("denoiser_net", dc);
+                nets.put("score_net", sc);
+                StormModel model = StormModel.load(randomCheckpoint(m, hp, nets), true);
+                NCSNpp den = model.denoiserNetwork();
+                NCSNpp sn = model.scoreNetwork();
+                ScoreFunction score = model;
                 out.put("parameters", Map.of("denoiser", den.parameterCount(), "score", sn.parameterCount()));
                 warmUp(m, sn, sc, log);
                 double dCall;
@@ -96,11 +98,11 @@ public final class SpeechBenchmark implements PipelineBenchmark {
                     NDArray yy = y.duplicate();
                     yy.attach(s);
                     long t0 = System.nanoTime();
-                    den.forward(yy, null).toFloatArray();
+                    model.denoise(yy).toFloatArray();
                     dCall = (System.nanoTime() - t0) / 1e9;
                 }
                 log.printf("denoiser call: %.2f s%n", dCall);
-                NDArray cond = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(y, y), 1);
+                NDArray cond = model.conditioning(y, y);
                 double call = timeCall(m, y, (x, c2, t) -> score.score(x, cond, t), log, "score network call");
                 double step = timeStep(m, sde, y, cond, score, 50, PredictorCorrectorSampler.StepSize.ONE_OVER_N, log);
                 double run = dCall + step * 50;
@@ -124,17 +126,19 @@ public final class SpeechBenchmark implements PipelineBenchmark {
         return out;
     }
 
-    /** A network of configuration {@code c} with N(0, 0.05) weights under {@code prefix}. */
-    static NCSNpp randomNetwork(NDManager m, NcsnppConfig c, String prefix) {
+    /**
+     * A checkpoint of N(0, 0.05) weights for the networks {@code prefix -> configuration} (in registration order)
+     * and hyper-parameters {@code hp}, without EMA: what the production loaders read.
+     */
+    static LoadedCheckpoint randomCheckpoint(NDManager m, Map<String, Object> hp, Map<String, NcsnppConfig> nets) {
         Map<String, NDArray> w = new LinkedHashMap<>();
-        for (Map.Entry<String, Shape> e : NcsnppLayout.parameters(c).entrySet()) {
-            w.put(prefix + "." + e.getKey(), m.randomNormal(0, 0.05f, e.getValue(), ai.djl.ndarray.types.DataType.FLOAT32));
+        for (Map.Entry<String, NcsnppConfig> net : nets.entrySet()) {
+            for (Map.Entry<String, Shape> e : NcsnppLayout.parameters(net.getValue()).entrySet()) {
+                w.put(net.getKey() + "." + e.getKey(),
+                        m.randomNormal(0, 0.05f, e.getValue(), ai.djl.ndarray.types.DataType.FLOAT32));
+            }
         }
-        LoadedCheckpoint ck = new LoadedCheckpoint(w, Optional.empty(), Map.of(), "random weights");
-        dev.restora.core.checkpoint.StateDict sd = ck.rawWeights(List.of(prefix + "."));
-        NCSNpp net = new NCSNpp(c, sd.sub(prefix));
-        sd.requireAllUsed();
-        return net;
+        return new LoadedCheckpoint(w, Optional.empty(), hp, "random weights");
     }
 
     private static void warmUp(NDManager m, NCSNpp net, NcsnppConfig c, PrintStream log) {
