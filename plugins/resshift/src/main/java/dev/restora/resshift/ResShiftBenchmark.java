@@ -131,7 +131,7 @@ final class ResShiftBenchmark implements PipelineBenchmark {
         m.put("runs", repeats);
         m.put("load_factor", load);
         m.put("normalized_seconds", secs[repeats / 2] / load);
-        m.put("peak_memory_bytes", peakResident());
+        m.put("peak_memory_bytes", PipelineBenchmark.peakResidentBytes());
         return m;
     }
 
@@ -167,20 +167,5 @@ final class ResShiftBenchmark implements PipelineBenchmark {
         } catch (IOException | RuntimeException e) {
             // not Linux or not permitted: the peak then covers the process's life
         }
-    }
-
-    /** VmHWM of /proc/self/status in bytes, or the JVM heap in use where that is not available. */
-    private static long peakResident() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // fall through
-        }
-        Runtime rt = Runtime.getRuntime();
-        return rt.totalMemory() - rt.freeMemory();
     }
 }

@@ -12,10 +12,7 @@ import dev.restora.sgmse.nn.NcsnppLayout;
 import dev.restora.sgmse.sampling.PredictorCorrectorSampler;
 import dev.restora.sgmse.sampling.ScoreFunction;
 import dev.restora.sgmse.sde.OuveSde;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -122,7 +119,7 @@ public final class SpeechBenchmark implements PipelineBenchmark {
             }
         }
         out.put("conv3x3_128ch_gflops_same_run", convCeiling(device, bins, frames, log));
-        out.put("peak_memory_bytes", peakRss());
+        out.put("peak_memory_bytes", PipelineBenchmark.peakResidentBytes());
         return out;
     }
 
@@ -193,19 +190,5 @@ public final class SpeechBenchmark implements PipelineBenchmark {
             log.printf("calibration: 3x3 conv 128->128 on %d x %d: %.3f s, %.1f GFLOP/s%n", bins, frames, sec, gflops);
             return gflops;
         }
-    }
-
-    /** The process's peak resident set in bytes (Linux VmHWM), or -1. */
-    static long peakRss() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
     }
 }

@@ -1,7 +1,10 @@
 package dev.restora.core.pipeline;
 
 import ai.djl.Device;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -19,4 +22,18 @@ public interface PipelineBenchmark {
      * @param quick  a smaller, faster variant of the measurements (used by the command's own test)
      */
     Map<String, Object> run(Device device, PrintStream log, boolean quick);
+
+    /** The process's peak resident memory so far (Linux {@code VmHWM}), or -1 where the system does not tell. */
+    static long peakResidentBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
+    }
 }
