@@ -62,8 +62,24 @@ public final class SgmseModel implements ScoreFunction, EstimateFunction {
         if (!List.of("score_matching", "denoiser", "data_prediction").contains(lossType)) {
             throw new CheckpointException(hp.source() + ": unsupported loss_type '" + lossType + "'");
         }
+        if (backbone.equals("ncsnpp_v2")) {
+            // its scalings are applied per call (spec §3): refuse an unknown one when the model loads, not mid-run
+            requireOneOf(hp, "c_in", cIn, "1", "edm");
+            requireOneOf(hp, "c_out", cOut, "1", "sigma", "1/sigma", "edm");
+            requireOneOf(hp, "c_skip", cSkip, "0", "edm");
+            if (networkScaling != null) {
+                requireOneOf(hp, "network_scaling", networkScaling, "1/sigma", "1/t");
+            }
+        }
         if (sbve != null && !lossType.equals("data_prediction")) {
             throw new CheckpointException(hp.source() + ": the Schrödinger bridge needs loss_type data_prediction");
+        }
+    }
+
+    private static void requireOneOf(HyperParameters hp, String key, String value, String... supported) {
+        if (!List.of(supported).contains(value)) {
+            throw new CheckpointException(hp.source() + ": unsupported " + key + " '" + value + "' (supported: "
+                    + String.join(", ", supported) + ")");
         }
     }
 
