@@ -3,11 +3,9 @@ package dev.restora.core.batch;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import dev.restora.core.RestoraException;
+import dev.restora.core.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,15 +120,7 @@ public final class BatchReport {
 
     static void writeAtomically(Path file, String text) {
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try {
-                Files.writeString(tmp, text, StandardCharsets.UTF_8);
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.writeString(file, text);
         } catch (IOException e) {
             throw new RestoraException(file + ": cannot write the batch report (" + e.getMessage() + ")", e);
         }

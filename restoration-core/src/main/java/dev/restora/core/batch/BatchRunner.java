@@ -3,11 +3,11 @@ package dev.restora.core.batch;
 import dev.restora.core.RestoraException;
 import dev.restora.core.diffusion.CancellationToken;
 import dev.restora.core.diffusion.CancelledException;
+import dev.restora.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -149,7 +149,7 @@ public final class BatchRunner {
             if (!Files.isRegularFile(tmp) || Files.size(tmp) == 0) {
                 throw new RestoraException(item.input() + ": the pipeline wrote no output");
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.moveIntoPlace(tmp, target);
             double secs = (System.nanoTime() - t0) / 1e9;
             journal.record(key, "done", target, secs, null);
             return new ItemResult(item, target, ItemState.DONE, secs, null, false);

@@ -1,6 +1,7 @@
 package dev.restora.core.image;
 
 import dev.restora.core.RestoraException;
+import dev.restora.core.io.AtomicFiles;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
@@ -11,16 +12,13 @@ import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -593,7 +591,7 @@ public final class ImageCodec {
 
     /**
      * Encodes {@code image} to {@code file}, the format chosen by the extension (png, jpg/jpeg, tif/tiff), through
-     * a temporary file in the same folder moved into place atomically.
+     * a temporary file in the same folder moved into place atomically ({@link AtomicFiles}).
      */
     public static void write(ImageBuffer image, Path file, WriteOptions options) {
         String ext = extension(file);
@@ -603,26 +601,14 @@ public final class ImageCodec {
             case "tif", "tiff" -> ImageFormat.TIFF;
             default -> throw new RestoraException(file + ": cannot write ." + ext + " files; use .png, .jpg or .tif");
         };
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
         try {
-            Files.createDirectories(dir);
-            // createFile (not createTempFile) so the result gets the usual permissions, not owner-only
-            tmp = Files.createFile(dir.resolve("." + file.getFileName() + "." + Long.toHexString(System.nanoTime())
-                    + Long.toHexString(Thread.currentThread().getId()) + ".part"));
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            AtomicFiles.write(file, out -> {
                 switch (format) {
                     case PNG -> writePng(image, out, options);
                     case JPEG -> writeJpeg(image, out, options);
                     default -> writeTiff(image, out, options);
                 }
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
+            });
         } catch (IOException | RuntimeException e) {
             if (e instanceof RestoraException re) {
                 throw re;
@@ -630,14 +616,6 @@ public final class ImageCodec {
             throw new RestoraException(file + ": cannot write (" + reason(e) + ")", e);
         } catch (OutOfMemoryError e) {
             throw new RestoraException(file + ": not enough memory to encode this image", e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the temporary name starts with a dot and ends with .part
-                }
-            }
         }
     }
 

@@ -5,6 +5,7 @@ import dev.restora.core.RestoraException;
 import dev.restora.core.diffusion.CancellationToken;
 import dev.restora.core.diffusion.CancelledException;
 import dev.restora.core.engine.AppDirs;
+import dev.restora.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -374,7 +375,7 @@ public final class ModelStore implements ModelResolver {
             tmp = Files.createTempFile(dir.resolve(PARTIAL_DIR), e.fileName() + ".", ".import");
             Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
             String sha = check(e, tmp, source.toString(), "it was not imported");
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.moveIntoPlace(tmp, target);
             recordVerified(e, target, sha, "import");
             return target;
         } catch (IOException ex) {
@@ -491,7 +492,7 @@ public final class ModelStore implements ModelResolver {
                     deleteQuietly(partMetaOf(e));
                     throw bad;
                 }
-                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                AtomicFiles.moveIntoPlace(part, target);
                 deleteQuietly(partMetaOf(e));
                 recordVerified(e, target, sha, "download");
                 LOG.info("downloaded {} ({} bytes, sha256 {})", target, Files.size(target), sha);
@@ -852,9 +853,7 @@ public final class ModelStore implements ModelResolver {
     }
 
     private static void writeMeta(Path f, PartMeta meta) throws IOException {
-        Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-        Files.writeString(tmp, GSON.toJson(meta), StandardCharsets.UTF_8);
-        Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.writeString(f, GSON.toJson(meta));
     }
 
     private static void closeQuietly(InputStream in) {

@@ -4,11 +4,11 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import dev.restora.core.RestoraException;
+import dev.restora.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -85,14 +85,7 @@ final class StoreIndex {
 
     private void save(Data d) {
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), ".index", ".tmp");
-            try {
-                Files.writeString(tmp, GSON.toJson(d), StandardCharsets.UTF_8);
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.writeString(file, GSON.toJson(d));
         } catch (IOException e) {
             throw new RestoraException(file + ": cannot write the model store index (" + e.getMessage() + ")", e);
         }

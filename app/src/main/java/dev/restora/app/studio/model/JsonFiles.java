@@ -3,11 +3,11 @@ package dev.restora.app.studio.model;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import dev.restora.core.RestoraException;
+import dev.restora.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** JSON files of the studio (settings, queue), written to a temporary file and moved into place atomically. */
 final class JsonFiles {
@@ -18,15 +18,7 @@ final class JsonFiles {
 
     static void write(Path file, Object value) {
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try {
-                Files.writeString(tmp, GSON.toJson(value), StandardCharsets.UTF_8);
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.writeString(file, GSON.toJson(value));
         } catch (IOException e) {
             throw new RestoraException(file + ": cannot write (" + e.getMessage() + ")", e);
         }
