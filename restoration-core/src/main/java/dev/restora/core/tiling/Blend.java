@@ -1,4 +1,4 @@
-package dev.restora.resshift.tiling;
+package dev.restora.core.tiling;
 
 /** How overlapping tile outputs are combined. */
 public enum Blend {

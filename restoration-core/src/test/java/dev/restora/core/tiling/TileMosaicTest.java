@@ -1,4 +1,4 @@
-package dev.restora.resshift.tiling;
+package dev.restora.core.tiling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;

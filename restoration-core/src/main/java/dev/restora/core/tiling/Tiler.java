@@ -1,4 +1,4 @@
-package dev.restora.resshift.tiling;
+package dev.restora.core.tiling;
 
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;

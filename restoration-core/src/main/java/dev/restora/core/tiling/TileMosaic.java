@@ -1,4 +1,4 @@
-package dev.restora.resshift.tiling;
+package dev.restora.core.tiling;
 
 import dev.restora.core.diffusion.PreviewFrame;
 
