@@ -14,6 +14,7 @@ import dev.restora.core.pipeline.ModelOption;
 import dev.restora.core.pipeline.ParameterValues;
 import dev.restora.core.pipeline.PipelineDescriptor;
 import dev.restora.core.plugins.PipelineRegistry;
+import dev.restora.core.restore.DefaultPipelines;
 import dev.restora.core.restore.MediaFiles;
 import dev.restora.core.restore.RestoreException;
 import dev.restora.core.restore.RestoreRequest;
@@ -47,9 +48,6 @@ import picocli.CommandLine.Spec;
     "Outputs are named <name>_<pipeline>.<ext> and keep the input's format."})
 final class RestoreCommand implements Callable<Integer> {
     /** The embedded weight-free defaults, by input kind. */
-    static final Map<Modality, String> DEFAULT_PIPELINES = Map.of(Modality.IMAGE, "classic-image",
-            Modality.SPEECH, "classic-speech");
-
     @ParentCommand
     RestoraCommand root;
 
@@ -234,18 +232,12 @@ final class RestoreCommand implements Callable<Integer> {
         return candidate;
     }
 
-    /** The embedded default for this kind of input, or else the first weight-free pipeline of that kind. */
+    /** The embedded default for this kind of input (core {@link DefaultPipelines}); a usage error where none is. */
     static String defaultPipeline(PipelineRegistry registry, Modality kind) {
-        String preferred = DEFAULT_PIPELINES.get(kind);
-        if (registry.find(preferred).isPresent()) {
-            return preferred;
-        }
-        return registry.byModality(kind).stream()
-                .filter(r -> r.descriptor().defaultModel().catalogEntryIds().isEmpty())
-                .map(r -> r.descriptor().id()).findFirst()
+        return DefaultPipelines.forKind(registry, kind)
                 .orElseThrow(() -> new CliException(ExitCodes.USAGE, "no default pipeline for "
-                        + kind.name().toLowerCase(Locale.ROOT) + " (" + preferred + " is not installed); choose one"
-                        + " with --pipeline: " + registry.ids()));
+                        + kind.name().toLowerCase(Locale.ROOT) + " (" + String.join(", ", DefaultPipelines.preferred(kind))
+                        + " not installed); choose one with --pipeline: " + registry.ids()));
     }
 
     /** Unknown pipeline, model or parameter, or a value out of range: a usage error before anything runs. */

@@ -1,0 +1,39 @@
+package dev.restora.core.restore;
+
+import dev.restora.core.pipeline.Modality;
+import dev.restora.core.plugins.PipelineRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The pipeline a file gets when the user names none: the one place the CLI ({@code restore}, {@code batch}), the
+ * studio and the Spark job ask. Per media kind an ordered preference list; the first registered pipeline wins,
+ * else the first weight-free pipeline of that kind (no catalog entry to download).
+ */
+public final class DefaultPipelines {
+    /** Preferred defaults, best first. The learned upscaler leads where its plugin is installed. */
+    static final Map<Modality, List<String>> PREFERRED = Map.of(
+            Modality.IMAGE, List.of("classic-image"),
+            Modality.SPEECH, List.of("classic-speech"));
+
+    private DefaultPipelines() {
+    }
+
+    /** The default pipeline id for {@code kind}, or empty when no installed pipeline can serve it without weights. */
+    public static Optional<String> forKind(PipelineRegistry registry, Modality kind) {
+        for (String id : PREFERRED.getOrDefault(kind, List.of())) {
+            if (registry.find(id).isPresent()) {
+                return Optional.of(id);
+            }
+        }
+        return registry.byModality(kind).stream()
+                .filter(r -> r.descriptor().defaultModel().catalogEntryIds().isEmpty())
+                .map(r -> r.descriptor().id()).findFirst();
+    }
+
+    /** The preferred ids for {@code kind}, for messages ("... is not installed"). */
+    public static List<String> preferred(Modality kind) {
+        return PREFERRED.getOrDefault(kind, List.of());
+    }
+}
