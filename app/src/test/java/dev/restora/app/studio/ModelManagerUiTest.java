@@ -102,6 +102,7 @@ class ModelManagerUiTest {
         String id = SlowStepsProvider.WEIGHTS;
         ModelManagerView v = fx(() -> app.window().openModels());
         ModelManagerModel m = v.model();
+        until(() -> !m.rows().get().isEmpty(), 20, "the store snapshot");
         assertEquals(ctx.store().directory().toString(), fx(() -> m.folder().get().toString()));
         assertEquals(ModelManagerModel.State.MISSING, fx(() -> m.row(id).state()));
         assertFalse(fx(() -> m.row(id).accepted()));
@@ -134,6 +135,7 @@ class ModelManagerUiTest {
         until(() -> m.row(id).state() == ModelManagerModel.State.VERIFIED, 60, "the verified download");
         assertTrue(requests.get() > before);
         assertArrayEquals(content, Files.readAllBytes(ctx.store().pathOf(id)));
+        assertTrue(ctx.threads().violations().isEmpty(), ctx.threads().violations().toString());
         // the pipeline's weighted model is now available to the workspace
         assertTrue(fx(() -> m.allPresent()));
         robot.clickOn("#model-remove-" + id);

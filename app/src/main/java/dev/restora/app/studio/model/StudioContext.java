@@ -32,6 +32,8 @@ public final class StudioContext implements AutoCloseable {
     private final Executor ui;
     private final ExecutorService background;
     private final QueueModel queue;
+    private final ThreadRules threads = new ThreadRules();
+    private final Prop<StoreSnapshot> storeSnapshot = new Prop<>(StoreSnapshot.EMPTY);
     private volatile ModelStore store;
 
     /**
@@ -54,6 +56,7 @@ public final class StudioContext implements AutoCloseable {
             return t;
         });
         this.queue = new QueueModel(this, home.resolve("studio").resolve("queue.json"));
+        refreshStore();
         Thread starter = new Thread(() -> {
             try {
                 queue.poolReady(poolFactory.get());
@@ -98,8 +101,39 @@ public final class StudioContext implements AutoCloseable {
         return store;
     }
 
-    /** Points the store at another folder (saved in the settings). */
+    /** Where store reads, folder walks and media conversions are checked to stay off the UI thread. */
+    public ThreadRules threads() {
+        return threads;
+    }
+
+    /** The latest store snapshot (set on the UI executor; read it instead of the store on the UI thread). */
+    public Prop<StoreSnapshot> storeSnapshot() {
+        return storeSnapshot;
+    }
+
+    /** Re-reads the store on the background executor and publishes the snapshot. */
+    public void refreshStore() {
+        background.execute(() -> {
+            StoreSnapshot s = readStore();
+            ui.execute(() -> showStore(s));
+        });
+    }
+
+    /** Reads the store on the calling worker thread (publish it with {@link #showStore} on the UI executor). */
+    public StoreSnapshot readStore() {
+        return StoreSnapshot.read(store, threads);
+    }
+
+    /** Publishes a snapshot unless a newer one is shown already. UI executor. */
+    public void showStore(StoreSnapshot s) {
+        if (s.seq() > storeSnapshot.get().seq()) {
+            storeSnapshot.set(s);
+        }
+    }
+
+    /** Points the store at another folder (saved in the settings). A worker thread: the store reads its index. */
     public void setModelsFolder(Path folder) {
+        threads.offUi("model store change");
         store = new ModelStore(catalog, folder);
         settings.get().modelsFolder = folder.toString();
         settings.save();

@@ -8,7 +8,6 @@ import dev.restora.core.jobs.JobListener;
 import dev.restora.core.jobs.JobPriority;
 import dev.restora.core.jobs.JobState;
 import dev.restora.core.jobs.LatestValueHandoff;
-import dev.restora.core.models.ModelStatus;
 import dev.restora.core.pipeline.Media;
 import dev.restora.core.pipeline.ModelOption;
 import dev.restora.core.pipeline.ParameterValues;
@@ -153,18 +152,14 @@ public final class WorkspaceModel {
         model.set(m);
     }
 
-    /** Whether every weight file of the model is in the store. */
+    /** Whether every weight file of the model is in the store (as last read, off the UI thread). */
     public boolean modelAvailable(ModelOption m) {
-        for (String id : m.catalogEntryIds()) {
-            try {
-                if (ctx.store().status(id) == ModelStatus.MISSING || ctx.store().status(id) == ModelStatus.PARTIAL) {
-                    return false;
-                }
-            } catch (RuntimeException e) {
-                return false;
-            }
-        }
-        return true;
+        return ctx.storeSnapshot().get().available(m);
+    }
+
+    /** The store as last read; changes when a download ends (the model note and choices follow it). */
+    public Prop<StoreSnapshot> store() {
+        return ctx.storeSnapshot();
     }
 
     /** Queues a run with the current choices. */

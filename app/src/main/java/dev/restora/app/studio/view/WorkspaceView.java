@@ -279,12 +279,9 @@ public final class WorkspaceView extends BorderPane {
         }));
         unsubscribe.add(model.model().listen(m -> {
             modelBox.setValue(m);
-            if (m == null) {
-                return;
-            }
-            modelNote.setText((m.description() == null ? "" : m.description())
-                    + (model.modelAvailable(m) ? "" : "\nWeights missing: download them in Tools › Models."));
+            showModelNote();
         }));
+        unsubscribe.add(model.store().onChange(s -> showModelNote()));
         unsubscribe.add(model.form().listen(this::showForm));
         unsubscribe.add(model.state().listen(s -> updateButtons()));
         unsubscribe.add(model.result().listen(r -> updateButtons()));
@@ -297,6 +294,15 @@ public final class WorkspaceView extends BorderPane {
         }));
         unsubscribe.add(model.preview().listen(this::showPreview));
         unsubscribe.add(model.result().listen(this::showResult));
+    }
+
+    private void showModelNote() {
+        ModelOption m = model.model().get();
+        if (m == null) {
+            return;
+        }
+        modelNote.setText((m.description() == null ? "" : m.description())
+                + (model.modelAvailable(m) ? "" : "\nWeights missing: download them in Tools › Models."));
     }
 
     private void showForm(ParameterForm f) {
