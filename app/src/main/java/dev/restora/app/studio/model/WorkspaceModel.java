@@ -35,10 +35,7 @@ public final class WorkspaceModel {
 
     private final StudioContext ctx;
     private final OpenedItem item;
-    private final List<PipelineRegistry.Registered> pipelines;
-    private final Prop<PipelineRegistry.Registered> pipeline = new Prop<>(null);
-    private final Prop<ModelOption> model = new Prop<>(null);
-    private final Prop<ParameterForm> form = new Prop<>(new ParameterForm(List.of()));
+    private final PipelineChoice choice;
     private final Prop<RunState> state = new Prop<>(RunState.IDLE);
     private final Prop<RunProgress> progress = new Prop<>(RunProgress.NONE);
     private final Prop<String> status = new Prop<>("");
@@ -46,7 +43,6 @@ public final class WorkspaceModel {
     private final Prop<PreviewFrame> preview = new Prop<>(null);
     private final Prop<Media> result = new Prop<>(null);
     private final Prop<Path> savedTo = new Prop<>(null);
-    private final Map<String, Map<String, Object>> remembered = new LinkedHashMap<>();
     private StepHistory history = new StepHistory(128L << 20);
     private Job<Media> job;
     private long usedSeed = -1;
@@ -56,10 +52,8 @@ public final class WorkspaceModel {
     public WorkspaceModel(StudioContext ctx, OpenedItem item) {
         this.ctx = ctx;
         this.item = item;
-        this.pipelines = ctx.registry().byModality(item.kind());
-        if (!pipelines.isEmpty()) {
-            selectPipeline(pipelines.get(0));
-        } else {
+        this.choice = new PipelineChoice(ctx.registry().byModality(item.kind()), false);
+        if (choice.pipelines().isEmpty()) {
             status.set("no installed pipeline restores " + item.kind().name().toLowerCase(java.util.Locale.ROOT));
         }
     }
@@ -68,21 +62,26 @@ public final class WorkspaceModel {
         return item;
     }
 
+    /** The pipeline, model and parameters chosen (the chooser the batch dialog shares). */
+    public PipelineChoice choice() {
+        return choice;
+    }
+
     /** The pipelines that take this item's kind. */
     public List<PipelineRegistry.Registered> pipelines() {
-        return pipelines;
+        return choice.pipelines();
     }
 
     public Prop<PipelineRegistry.Registered> pipeline() {
-        return pipeline;
+        return choice.pipeline();
     }
 
     public Prop<ModelOption> model() {
-        return model;
+        return choice.model();
     }
 
     public Prop<ParameterForm> form() {
-        return form;
+        return choice.form();
     }
 
     public Prop<RunState> state() {
@@ -137,19 +136,11 @@ public final class WorkspaceModel {
     }
 
     public void selectPipeline(PipelineRegistry.Registered r) {
-        PipelineRegistry.Registered old = pipeline.get();
-        if (old != null) {
-            remembered.put(old.descriptor().id(), form.get().overrides());
-        }
-        pipeline.set(r);
-        ParameterForm f = new ParameterForm(r.descriptor().parameters());
-        f.apply(remembered.getOrDefault(r.descriptor().id(), Map.of()));
-        form.set(f);
-        model.set(r.descriptor().defaultModel());
+        choice.select(r);
     }
 
     public void selectModel(ModelOption m) {
-        model.set(m);
+        choice.selectModel(m);
     }
 
     /** Whether every weight file of the model is in the store (as last read, off the UI thread). */
@@ -162,18 +153,30 @@ public final class WorkspaceModel {
         return ctx.storeSnapshot();
     }
 
+    /**
+     * Converts media for display (pixels, waveforms: work proportional to the input's size) on the background
+     * executor and hands the result to {@code show} on the UI executor.
+     */
+    public <T> void convert(java.util.function.Supplier<T> work, java.util.function.Consumer<T> show) {
+        ctx.background().execute(() -> {
+            ctx.threads().offUi("media conversion for display");
+            T v = work.get();
+            ctx.ui().execute(() -> show.accept(v));
+        });
+    }
+
     /** Queues a run with the current choices. */
     public void run() {
-        if (isBusy() || pipeline.get() == null) {
+        if (isBusy() || choice.pipeline().get() == null) {
             return;
         }
-        ParameterForm f = form.get();
+        ParameterForm f = choice.form().get();
         if (f.hasErrors()) {
             status.set("fix the parameters first");
             return;
         }
-        PipelineRegistry.Registered reg = pipeline.get();
-        ModelOption m = model.get();
+        PipelineRegistry.Registered reg = choice.pipeline().get();
+        ModelOption m = choice.model().get();
         Map<String, Object> overrides = new LinkedHashMap<>(f.overrides());
         ParameterForm.Field seedField = f.seedField();
         long seed = seedField == null ? new SecureRandom().nextInt(Integer.MAX_VALUE)
@@ -257,7 +260,7 @@ public final class WorkspaceModel {
             case QUEUED -> state.set(RunState.QUEUED);
             case RUNNING -> {
                 state.set(RunState.RUNNING);
-                status.set("loading " + pipeline.get().descriptor().displayName() + " on " + j.lane() + "…");
+                status.set("loading " + choice.pipeline().get().descriptor().displayName() + " on " + j.lane() + "…");
             }
             case SUCCEEDED -> {
                 historySize.set(history.size());
@@ -313,7 +316,7 @@ public final class WorkspaceModel {
 
     /** The default place for the result: the output folder (or the input's folder) with the pipeline in the name. */
     public Path suggestedOutput() {
-        String pid = pipeline.get() == null ? "restored" : pipeline.get().descriptor().id();
+        String pid = choice.pipeline().get() == null ? "restored" : choice.pipeline().get().descriptor().id();
         if (item.path() != null) {
             return RestoreRequest.defaultOutput(item.path(), ctx.outputFolder(), pid);
         }
