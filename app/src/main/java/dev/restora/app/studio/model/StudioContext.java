@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,11 +52,13 @@ public final class StudioContext implements AutoCloseable {
                 .toList());
         String folder = settings.get().modelsFolder;
         this.store = new ModelStore(catalog, folder != null ? Path.of(folder) : home.resolve("models"));
-        this.background = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "studio-background");
-            t.setDaemon(true);
-            return t;
-        });
+        // a cached pool that drops work handed to it after close (late UI callbacks at shutdown)
+        this.background = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "studio-background");
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.DiscardPolicy());
         this.queue = new QueueModel(this, home.resolve("studio").resolve("queue.json"));
         refreshStore();
         Thread starter = new Thread(() -> {
