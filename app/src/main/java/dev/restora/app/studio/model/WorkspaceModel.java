@@ -1,7 +1,6 @@
 package dev.restora.app.studio.model;
 
 import dev.restora.core.diffusion.PreviewFrame;
-import dev.restora.core.diffusion.SeededNoise;
 import dev.restora.core.diffusion.StepEvent;
 import dev.restora.core.jobs.Job;
 import dev.restora.core.jobs.JobListener;
@@ -11,10 +10,10 @@ import dev.restora.core.jobs.LatestValueHandoff;
 import dev.restora.core.pipeline.Media;
 import dev.restora.core.pipeline.ModelOption;
 import dev.restora.core.pipeline.ParameterValues;
-import dev.restora.core.pipeline.RestorationPipeline;
 import dev.restora.core.plugins.PipelineRegistry;
 import dev.restora.core.restore.MediaFiles;
 import dev.restora.core.restore.RestoreRequest;
+import dev.restora.core.restore.RestoreTask;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
@@ -187,9 +186,8 @@ public final class WorkspaceModel {
         if (seedField != null) {
             overrides.put(seedField.spec().id(), seed);
         }
-        ParameterValues values;
         try {
-            values = ParameterValues.of(reg.descriptor().parameters(), overrides);
+            ParameterValues.of(reg.descriptor().parameters(), overrides); // said here, before queuing
         } catch (IllegalArgumentException e) {
             status.set(e.getMessage());
             return;
@@ -224,10 +222,11 @@ public final class WorkspaceModel {
             }
         };
         state.set(RunState.QUEUED);
-        Job<Media> j = ctx.queue().submit(spec, JobPriority.INTERACTIVE, jc -> {
-            RestorationPipeline p = jc.pipelines().get(reg.provider(), m.id(), ctx.resolver());
-            return p.run(input, jc.runContext(values, new SeededNoise(s), policy));
-        }, listener);
+        // the core restore path on the decoded item: lane pipeline cache, seeding, native scope, error messages
+        RestoreTask task = new RestoreTask(new RestoreRequest(item.path() != null ? item.path() : Path.of(item.name()),
+                reg.descriptor().id(), m.id(), overrides, suggestedOutput(), null, s), ctx.registry(), ctx.resolver())
+                .previews(policy);
+        Job<Media> j = ctx.queue().submit(spec, JobPriority.INTERACTIVE, jc -> task.runOn(input, jc), listener);
         self[0] = j;
         job = j;
         status.set(Boolean.TRUE.equals(ctx.queue().paused().get()) ? "queued (the queue is paused)" : "queued");
@@ -333,8 +332,7 @@ public final class WorkspaceModel {
         ctx.background().execute(() -> {
             try {
                 // the input's alpha goes back on, resampled to the output size, as the command line does
-                MediaFiles.write(dev.restora.core.restore.RestoreTask.withAlpha(item.media(), r), item.format(),
-                        target);
+                MediaFiles.write(r, item.format(), target); // the run put the input's alpha back
                 ctx.ui().execute(() -> {
                     savedTo.set(target);
                     status.set("saved " + target);
