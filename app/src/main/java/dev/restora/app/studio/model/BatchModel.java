@@ -15,6 +15,7 @@ import dev.restora.core.jobs.JobListener;
 import dev.restora.core.jobs.JobPriority;
 import dev.restora.core.jobs.JobState;
 import dev.restora.core.jobs.JobTask;
+import dev.restora.core.jobs.LatestValueHandoff;
 import dev.restora.core.pipeline.Modality;
 import dev.restora.core.pipeline.ModelOption;
 import dev.restora.core.plugins.PipelineRegistry;
@@ -236,15 +237,17 @@ public final class BatchModel {
         progressText.set(total + " items · queued");
         String what = plan.pipeline() != null ? plan.pipeline() : "default pipelines";
         JobSpec spec = JobSpec.batch("batch · " + what + " → " + plan.output(), plan.toJson());
+        // item ends are conflated: a fast batch posts at most one pending update to the UI
+        LatestValueHandoff<ItemEnd> itemEnds = new LatestValueHandoff<>(ctx.ui(), v -> {
+            fraction.set(v.fraction());
+            progressText.set(v.text());
+        });
         Progress listener = new Progress() {
             @Override
             public void itemFinished(ItemResult r, int done, int all) {
-                ctx.ui().execute(() -> {
-                    fraction.set(done / (double) all);
-                    progressText.set(done + " of " + all + " · " + r.item().input().getFileName() + ": "
-                            + r.state().name().toLowerCase(java.util.Locale.ROOT)
-                            + (r.error() != null ? " (" + r.error() + ")" : ""));
-                });
+                itemEnds.offer(new ItemEnd(done / (double) all, done + " of " + all + " · "
+                        + r.item().input().getFileName() + ": " + r.state().name().toLowerCase(java.util.Locale.ROOT)
+                        + (r.error() != null ? " (" + r.error() + ")" : "")));
             }
 
             @Override
@@ -277,6 +280,9 @@ public final class BatchModel {
         if (job != null) {
             job.cancel();
         }
+    }
+
+    private record ItemEnd(double fraction, String text) {
     }
 
     /** Batch progress over all of a batch's routes. Called on the worker. */
