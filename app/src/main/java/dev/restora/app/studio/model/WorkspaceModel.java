@@ -159,7 +159,13 @@ public final class WorkspaceModel {
     public <T> void convert(java.util.function.Supplier<T> work, java.util.function.Consumer<T> show) {
         ctx.background().execute(() -> {
             ctx.threads().offUi("media conversion for display");
-            T v = work.get();
+            T v;
+            try {
+                v = work.get();
+            } catch (RuntimeException | OutOfMemoryError e) {
+                ctx.ui().execute(() -> status.set(item.name() + ": cannot be shown (" + e + ")"));
+                return;
+            }
             ctx.ui().execute(() -> show.accept(v));
         });
     }
