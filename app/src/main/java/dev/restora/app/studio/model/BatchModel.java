@@ -197,7 +197,8 @@ public final class BatchModel {
         try {
             dev.restora.core.batch.BatchNaming.checkTemplate(naming);
             ModelOption m = choice.model().get();
-            String pid = choice.pipeline().get() == null ? "pipeline" : choice.pipeline().get().descriptor().id();
+            String pid = choice.pipeline().get() != null ? choice.pipeline().get().descriptor().id()
+                    : DefaultPipelines.forKind(ctx.registry(), Modality.IMAGE).orElse("pipeline");
             return new dev.restora.core.batch.BatchNaming(pid, m == null ? "model" : m.id(), m == null ? 1 : m.scale())
                     .apply(naming, "photo.png", null);
         } catch (RuntimeException e) {

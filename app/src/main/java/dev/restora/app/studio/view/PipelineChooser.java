@@ -75,8 +75,12 @@ public final class PipelineChooser extends VBox {
         modelHeader.visibleProperty().bind(modelBox.visibleProperty());
         modelBox.managedProperty().bind(modelBox.visibleProperty());
         modelNote.managedProperty().bind(modelNote.visibleProperty());
+        Label paramsHeader = header("Parameters");
+        paramsBox.managedProperty().bind(paramsBox.visibleProperty());
+        paramsHeader.managedProperty().bind(paramsBox.visibleProperty());
+        paramsHeader.visibleProperty().bind(paramsBox.visibleProperty());
         getChildren().addAll(header("Pipeline"), pipelineBox, description, modelHeader, modelBox, modelNote,
-                header("Parameters"), paramsBox);
+                paramsHeader, paramsBox);
         unsubscribe.add(choice.pipeline().listen(this::showPipeline));
         unsubscribe.add(choice.model().listen(m -> {
             modelBox.setValue(m);
@@ -98,6 +102,7 @@ public final class PipelineChooser extends VBox {
         modelBox.getItems().setAll(choice.models());
         modelBox.setVisible(!auto);
         modelNote.setVisible(!auto);
+        paramsBox.setVisible(!auto);
     }
 
     private void showModelNote() {
