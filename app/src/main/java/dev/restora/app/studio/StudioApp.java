@@ -91,6 +91,7 @@ public class StudioApp extends Application {
         if (ctx == null) {
             ctx = defaultContext();
         }
+        ctx.threads().uiThread(Platform::isFxApplicationThread);
         model = new StudioModel(ctx);
         window = new MainWindow(model, primary);
         StudioSettings s = ctx.settings().get();

@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,8 @@ public final class StudioContext implements AutoCloseable {
     private final Executor ui;
     private final ExecutorService background;
     private final QueueModel queue;
+    private final ThreadRules threads = new ThreadRules();
+    private final Prop<StoreSnapshot> storeSnapshot = new Prop<>(StoreSnapshot.EMPTY);
     private volatile ModelStore store;
 
     /**
@@ -48,12 +52,15 @@ public final class StudioContext implements AutoCloseable {
                 .toList());
         String folder = settings.get().modelsFolder;
         this.store = new ModelStore(catalog, folder != null ? Path.of(folder) : home.resolve("models"));
-        this.background = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "studio-background");
-            t.setDaemon(true);
-            return t;
-        });
+        // a cached pool that drops work handed to it after close (late UI callbacks at shutdown)
+        this.background = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "studio-background");
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.DiscardPolicy());
         this.queue = new QueueModel(this, home.resolve("studio").resolve("queue.json"));
+        refreshStore();
         Thread starter = new Thread(() -> {
             try {
                 queue.poolReady(poolFactory.get());
@@ -98,8 +105,39 @@ public final class StudioContext implements AutoCloseable {
         return store;
     }
 
-    /** Points the store at another folder (saved in the settings). */
+    /** Where store reads, folder walks and media conversions are checked to stay off the UI thread. */
+    public ThreadRules threads() {
+        return threads;
+    }
+
+    /** The latest store snapshot (set on the UI executor; read it instead of the store on the UI thread). */
+    public Prop<StoreSnapshot> storeSnapshot() {
+        return storeSnapshot;
+    }
+
+    /** Re-reads the store on the background executor and publishes the snapshot. */
+    public void refreshStore() {
+        background.execute(() -> {
+            StoreSnapshot s = readStore();
+            ui.execute(() -> showStore(s));
+        });
+    }
+
+    /** Reads the store on the calling worker thread (publish it with {@link #showStore} on the UI executor). */
+    public StoreSnapshot readStore() {
+        return StoreSnapshot.read(store, threads);
+    }
+
+    /** Publishes a snapshot unless a newer one is shown already. UI executor. */
+    public void showStore(StoreSnapshot s) {
+        if (s.seq() > storeSnapshot.get().seq()) {
+            storeSnapshot.set(s);
+        }
+    }
+
+    /** Points the store at another folder (saved in the settings). A worker thread: the store reads its index. */
     public void setModelsFolder(Path folder) {
+        threads.offUi("model store change");
         store = new ModelStore(catalog, folder);
         settings.get().modelsFolder = folder.toString();
         settings.save();
