@@ -12,8 +12,10 @@ import java.io.Serializable;
  * @param maxFailures task attempts Spark makes ({@code spark.task.maxFailures}, or F of {@code local[N,F]}); an item
  *                    that may be transient fails its task on every attempt but the last, and is recorded as failed on
  *                    the last
+ * @param startedAt   when the job started (epoch milliseconds): an output committed since was made by an earlier
+ *                    attempt of this job's task (reported done), one committed before by an earlier run (skipped)
  */
-public record JobSettings(String planJson, String outputRoot, String modelsDir, int maxFailures)
+public record JobSettings(String planJson, String outputRoot, String modelsDir, int maxFailures, long startedAt)
         implements Serializable {
 
     /** The folder (below the output) holding one commit record per committed output. */

@@ -31,8 +31,8 @@ import org.apache.spark.sql.types.StructField;
  *   <li>a folder: its image and audio files (recursively when the plan says so), relative to it;</li>
  *   <li>a glob ({@code hdfs:///scans/19??/*.tif}): the matching files (matching folders are walked), relative to the
  *       pattern's last folder without wildcards;</li>
- *   <li>a Parquet file ({@code .parquet}, or content starting {@code PAR1}): the column {@code path} (else the first
- *       string column), one path per row;</li>
+ *   <li>a Parquet file or data set ({@code .parquet}, content starting {@code PAR1}, or a folder of part files with
+ *       {@code _SUCCESS}): the column {@code path} (else the first string column), one path per row;</li>
  *   <li>any other file: a text listing, one path per line ({@code #} comments and blank lines ignored).</li>
  * </ul>
  * Paths in a text or Parquet listing that are relative resolve against the listing's folder; they mirror their
@@ -70,7 +70,7 @@ final class Listing {
                 throw new RestoraException(listing + ": no such file or folder");
             }
             FileStatus st = fs.getFileStatus(p);
-            if (st.isDirectory()) {
+            if (st.isDirectory() && !isParquetDataset(fs, p)) {
                 return walk(fs, p, p);
             }
             List<Path> named = isParquet(fs, p) ? parquet(p) : text(fs, p);
@@ -124,8 +124,14 @@ final class Listing {
         return out;
     }
 
+    /** A folder Spark or another engine wrote as one Parquet data set: named {@code *.parquet}, or committed. */
+    private static boolean isParquetDataset(FileSystem fs, Path dir) throws IOException {
+        return BatchNaming.extension(dir.getName()).equals("parquet") || fs.exists(new Path(dir, "_SUCCESS"))
+                && fs.globStatus(new Path(dir, "*.parquet")).length > 0;
+    }
+
     private static boolean isParquet(FileSystem fs, Path p) throws IOException {
-        if (BatchNaming.extension(p.getName()).equals("parquet")) {
+        if (BatchNaming.extension(p.getName()).equals("parquet") || fs.getFileStatus(p).isDirectory()) {
             return true;
         }
         byte[] magic = new byte[4];

@@ -5,10 +5,12 @@ import com.google.gson.JsonParseException;
 import dev.restora.core.batch.BatchNaming;
 import dev.restora.core.batch.BatchRunner;
 import dev.restora.core.batch.OverwritePolicy;
+import dev.restora.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Instant;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -29,21 +31,29 @@ import org.apache.hadoop.fs.Path;
  * {@code NAME_2.EXT}).
  */
 final class OutputCommitter {
+    static final String COMMITTED = "committed by an earlier run";
     private static final Gson GSON = new Gson();
 
     /** What a commit record holds. */
     record CommitRecord(String input, String output, long bytes, String sha256, String fingerprint,
                         String committedAt) {
+        long committedMillis() {
+            try {
+                return Instant.parse(committedAt).toEpochMilli();
+            } catch (RuntimeException e) {
+                return 0;
+            }
+        }
     }
 
     /**
      * Where an item goes.
      *
-     * @param target  the output file to write, or the verified one when {@code skip} is set
-     * @param skip    null to run the item, else why it is skipped
-     * @param sha256  the verified output's hash when skipped as committed
+     * @param target      the output file to write, or the verified one when {@code skip} is set
+     * @param skip        null to run the item, else why it is skipped
+     * @param committed   the verified commit record when the output was committed earlier, else null
      */
-    record Decision(Path target, String skip, String sha256) {
+    record Decision(Path target, String skip, CommitRecord committed) {
     }
 
     private final Configuration conf;
@@ -62,9 +72,9 @@ final class OutputCommitter {
     Decision decide(SparkItem item) throws IOException {
         Path planned = new Path(item.output());
         FileSystem fs = HadoopFiles.fs(planned, conf);
-        String sha = verified(fs, item, planned);
-        if (sha != null) {
-            return new Decision(planned, "committed by an earlier run", sha);
+        CommitRecord done = verified(fs, item, planned);
+        if (done != null) {
+            return new Decision(planned, COMMITTED, done);
         }
         if (!fs.exists(planned) || readRecord(fs, planned, item) != null) {
             return new Decision(planned, null, null); // free, or ours but unverified: (re)do it
@@ -82,9 +92,9 @@ final class OutputCommitter {
         String ext = BatchNaming.extension(name);
         for (int n = 2; ; n++) {
             Path p = new Path(planned.getParent(), base + "_" + n + (ext.isEmpty() ? "" : "." + ext));
-            String sha = verified(fs, item, p);
-            if (sha != null) {
-                return new Decision(p, "committed by an earlier run", sha);
+            CommitRecord done = verified(fs, item, p);
+            if (done != null) {
+                return new Decision(p, COMMITTED, done);
             }
             if (!fs.exists(p) || readRecord(fs, p, item) != null) {
                 return new Decision(p, null, null);
@@ -92,14 +102,13 @@ final class OutputCommitter {
         }
     }
 
-    /** The output's SHA-256 when it verifies against its commit record for this item and plan, else null. */
-    String verified(FileSystem fs, SparkItem item, Path output) throws IOException {
+    /** The commit record when the output verifies against it for this item and plan, else null. */
+    CommitRecord verified(FileSystem fs, SparkItem item, Path output) throws IOException {
         CommitRecord r = readRecord(fs, output, item);
         if (r == null || !fs.exists(output) || fs.getFileStatus(output).getLen() != r.bytes()) {
             return null;
         }
-        String sha = HadoopFiles.sha256(fs, output);
-        return sha.equals(r.sha256()) ? sha : null;
+        return HadoopFiles.sha256(fs, output).equals(r.sha256()) ? r : null;
     }
 
     /** This item's record for {@code output} under this plan, or null (absent, unreadable, another input/plan). */
@@ -140,16 +149,21 @@ final class OutputCommitter {
      */
     void commit(SparkItem item, java.nio.file.Path staged, Path target, String sha256, String attempt)
             throws IOException {
+        Path rp = recordPath(target);
+        if (HadoopFiles.isLocal(target)) {
+            // the core's atomic files: no chmod per file (Hadoop's local file system forks one without native code)
+            CommitRecord r = new CommitRecord(item.input(), target.toString(), Files.size(staged), sha256, fingerprint,
+                    Instant.now().toString());
+            AtomicFiles.writeString(HadoopFiles.local(rp), GSON.toJson(r));
+            AtomicFiles.moveIntoPlace(staged, HadoopFiles.local(target));
+            return;
+        }
         FileSystem fs = HadoopFiles.fs(target, conf);
         fs.mkdirs(target.getParent());
         Path tmp = temporary(target, attempt);
-        if (!HadoopFiles.isLocal(target)) {
-            fs.copyFromLocalFile(false, true, new Path(staged.toUri()), tmp);
-        }
-        long bytes = fs.getFileStatus(tmp).getLen();
-        CommitRecord r = new CommitRecord(item.input(), target.toString(), bytes, sha256, fingerprint,
-                Instant.now().toString());
-        Path rp = recordPath(target);
+        fs.copyFromLocalFile(false, true, new Path(staged.toUri()), tmp);
+        CommitRecord r = new CommitRecord(item.input(), target.toString(), fs.getFileStatus(tmp).getLen(), sha256,
+                fingerprint, Instant.now().toString());
         Path rtmp = new Path(rp.getParent(), "." + rp.getName() + BatchRunner.TEMP_MARK + "-" + attempt);
         fs.mkdirs(rp.getParent());
         try (OutputStream out = fs.create(rtmp, true)) {
@@ -162,13 +176,38 @@ final class OutputCommitter {
     /** Deletes what a failed attempt left of this item (its staged output); best effort. */
     void abort(java.nio.file.Path staged, Path target, String attempt) {
         try {
-            java.nio.file.Files.deleteIfExists(staged);
+            Files.deleteIfExists(staged);
             if (!HadoopFiles.isLocal(target)) {
                 HadoopFiles.fs(target, conf).delete(temporary(target, attempt), false);
             }
         } catch (IOException | RuntimeException ignored) {
             // the temporary names are hidden and marked; a later run overwrites or ignores them
         }
+    }
+
+    /**
+     * Deletes the temporary files a killed run left below the output folder (the job owns its output folder while
+     * it runs: two jobs must not write into one folder at once); returns how many.
+     */
+    static int deleteStaleTemporaries(FileSystem fs, Path outputRoot) throws IOException {
+        if (!fs.exists(outputRoot)) {
+            return 0;
+        }
+        int n = 0;
+        org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it = fs.listFiles(outputRoot, true);
+        java.util.List<Path> stale = new java.util.ArrayList<>();
+        while (it.hasNext()) {
+            Path p = it.next().getPath();
+            if (p.getName().contains(BatchRunner.TEMP_MARK)) {
+                stale.add(p);
+            }
+        }
+        for (Path p : stale) {
+            if (fs.delete(p, false)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** {@code .NAME.restora-tmp-ATTEMPT.EXT} beside the target (hidden, marked, never taken as an input). */

@@ -157,9 +157,16 @@ final class PartitionRunner implements FlatMapFunction<Iterator<SparkItem>, Item
             long t0 = System.nanoTime();
             String device = Devices.name(lane.device());
             OutputCommitter.Decision d = committer.decide(item);
+            if (d.committed() != null && d.committed().committedMillis() >= settings.startedAt()) {
+                // an earlier attempt of this task (killed, or failed later on) committed it during this job
+                return new ItemOutcome(item.index(), item.input(), d.target().toString(), ItemState.DONE, 0, null,
+                        d.committed().sha256(), executor, device, ctx.attemptNumber(),
+                        "committed by an earlier attempt of this job");
+            }
             if (d.skip() != null) {
                 return new ItemOutcome(item.index(), item.input(), d.target().toString(), ItemState.SKIPPED, 0, null,
-                        d.sha256(), executor, device, ctx.attemptNumber(), d.skip());
+                        d.committed() == null ? null : d.committed().sha256(), executor, device, ctx.attemptNumber(),
+                        d.skip());
             }
             Path input = new Path(item.input());
             java.nio.file.Path staged = committer.staging(d.target(), attempt, tmp);
@@ -183,14 +190,19 @@ final class PartitionRunner implements FlatMapFunction<Iterator<SparkItem>, Item
                 committer.abort(staged, d.target(), attempt);
                 ctx.killTaskIfInterrupted();
                 String msg = message(item, localInput, e);
-                boolean deterministic = e instanceof RestoreException r
+                boolean deterministic = e instanceof java.io.FileNotFoundException || e instanceof RestoreException r
                         && (r.reason() == RestoreException.Reason.INPUT || r.reason() == RestoreException.Reason.USAGE);
                 if (!deterministic && ctx.attemptNumber() + 1 < settings.maxFailures()) {
                     LOG.warn("{} (attempt {} of {}; the task is retried)", msg, ctx.attemptNumber() + 1,
                             settings.maxFailures());
                     throw new RetryableItemFailure(msg, e);
                 }
-                LOG.warn("{}", msg, e);
+                if (deterministic) {
+                    LOG.warn("{}", msg);
+                    LOG.debug("item failure", e);
+                } else {
+                    LOG.warn("{}", msg, e);
+                }
                 return new ItemOutcome(item.index(), item.input(), d.target().toString(), ItemState.FAILED,
                         (System.nanoTime() - t0) / 1e9, msg, null, executor, device, ctx.attemptNumber(), null);
             } finally {

@@ -18,6 +18,8 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The driver: reads the plan and the listings, plans the items, runs them on the executors (one Spark task per
@@ -42,12 +44,15 @@ public final class RestoraSparkJob {
                           int partitions) {
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(RestoraSparkJob.class);
+
     private RestoraSparkJob() {
     }
 
     /** Runs the job; bad input is a {@link RestoraException} naming the file and the problem. */
     public static JobReport run(SparkSession spark, Options o) throws IOException {
         long t0 = System.nanoTime();
+        long startedAt = System.currentTimeMillis();
         SparkContext sc = spark.sparkContext();
         Configuration conf = sc.hadoopConfiguration();
         BatchPlan plan = readPlan(o.plan(), conf);
@@ -76,7 +81,11 @@ public final class RestoraSparkJob {
         JobPlanner.Planned planned = planner.plan(files, outputRoot);
 
         JobSettings settings = new JobSettings(plan.toJson(), outputRoot.toString(), o.modelsDir(),
-                maxFailures(sc));
+                maxFailures(sc), startedAt);
+        int stale = OutputCommitter.deleteStaleTemporaries(HadoopFiles.fs(outputRoot, conf), outputRoot);
+        if (stale > 0) {
+            LOG.info("deleted {} temporary files an interrupted run left in {}", stale, outputRoot);
+        }
         List<ItemOutcome> outcomes = new ArrayList<>(planned.refused());
         if (!planned.items().isEmpty()) {
             int n = planned.items().size();
