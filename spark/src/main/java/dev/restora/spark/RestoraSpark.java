@@ -92,7 +92,8 @@ public final class RestoraSpark implements Callable<Integer> {
         if (!verbose) {
             quietLogs();
         }
-        SparkSession existing = SparkSession.getActiveSession().getOrElse(() -> null);
+        SparkSession existing = SparkSession.getActiveSession().getOrElse(
+                () -> SparkSession.getDefaultSession().getOrElse(() -> null));
         SparkSession spark = existing != null ? existing : SparkSession.builder().config(conf()).getOrCreate();
         try {
             JobReport r = RestoraSparkJob.run(spark, new RestoraSparkJob.Options(plan, inputs, out, report, modelsDir,
@@ -126,7 +127,7 @@ public final class RestoraSpark implements Callable<Integer> {
             e.printStackTrace(stderr);
         }
         if (cause instanceof RestoraException) {
-            stderr.println("restora-spark: " + cause.getMessage());
+            stderr.println("restora-spark: " + firstLine(cause.getMessage()));
             stderr.flush();
             return USAGE;
         }

@@ -54,7 +54,7 @@ class RestoraSparkJobTest {
     }
 
     /** The final outputs: no hidden files (temporaries, commit records), no report. */
-    private static List<String> outputs(Path out) throws IOException {
+    static List<String> outputs(Path out) throws IOException {
         return TestSpark.files(out).stream().filter(f -> !f.startsWith("_restora-report")
                 && !f.startsWith(JobSettings.COMMITS_DIR) && !Path.of(f).getFileName().toString().startsWith("."))
                 .toList();
