@@ -14,9 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Jobs in a child JVM, a Spark application of their own: one killed outright mid-job (driver and executor: local
- * mode), whose re-run keeps and skips every committed output and restores the rest, each input with exactly one
- * output; and one with task retries ({@code local[2,2]}), which the test session ({@code local[2]}) cannot have.
+ * Kills a whole Spark application (driver and executor: local mode) mid-job, then runs the same job again: every
+ * output committed before the kill is kept and skipped, the rest is restored, each input has exactly one output.
  */
 class DriverKillTest {
     private static final int ITEMS = 16;
@@ -50,46 +49,6 @@ class DriverKillTest {
         for (ItemOutcome o : r.items()) {
             assertEquals(ModelStore.sha256(Path.of(java.net.URI.create(o.output()))), o.sha256());
         }
-    }
-
-    /**
-     * With task retries (local[2,2]: two attempts), an item failing transiently fails its task once and is restored
-     * on the retry; an item failing on every attempt is recorded as failed on the last one, and the job finishes.
-     */
-    @Test
-    void aTransientFailureIsRetriedAndAPersistentOneRecordedOnTheLastAttempt() throws Exception {
-        Path in = tmp.resolve("in");
-        RestoraSparkJobTest.writeImages(in, 6);
-        writeImage(in.resolve("flaky.png"), ScopedTestProvider.FLAKY_WIDTH);
-        writeImage(in.resolve("broken.png"), ScopedTestProvider.BROKEN_WIDTH);
-        Path out = tmp.resolve("out");
-        Path plan = TestSpark.plan(tmp, ScopedTestProvider.ID);
-
-        Process child = startChild(Integer.MAX_VALUE, "local[2,2]", plan, in, out);
-        assertTrue(child.waitFor(5, TimeUnit.MINUTES), "the child did not stop");
-        String log = Files.readString(tmp.resolve("child.log"));
-        assertEquals(RestoraSpark.FAILED_ITEMS, child.exitValue(), log);
-        assertTrue(log.contains("8 items: 7 done, 0 skipped, 1 failed"), log);
-
-        List<org.apache.spark.sql.Row> rows = TestSpark.session().read().parquet(out.resolve("_restora-report")
-                .resolve("items.parquet").toString()).collectAsList();
-        java.util.Map<String, org.apache.spark.sql.Row> byName = new java.util.HashMap<>();
-        for (org.apache.spark.sql.Row r : rows) {
-            byName.put(Path.of(java.net.URI.create(r.getString(r.fieldIndex("input")))).getFileName().toString(), r);
-        }
-        org.apache.spark.sql.Row flaky = byName.get("flaky.png");
-        assertEquals("DONE", flaky.getString(flaky.fieldIndex("state")));
-        assertEquals(1, flaky.getInt(flaky.fieldIndex("attempt")), "restored on the retry");
-        org.apache.spark.sql.Row broken = byName.get("broken.png");
-        assertEquals("FAILED", broken.getString(broken.fieldIndex("state")));
-        assertEquals(1, broken.getInt(broken.fieldIndex("attempt")), "recorded on the last attempt");
-        assertTrue(broken.getString(broken.fieldIndex("error")).contains("broken.png"), broken.toString());
-        assertEquals(7, RestoraSparkJobTest.outputs(out).size());
-    }
-
-    private static void writeImage(Path file, int width) throws java.io.IOException {
-        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(width, 8,
-                java.awt.image.BufferedImage.TYPE_INT_RGB), "png", file.toFile());
     }
 
     private Process startChild(int haltAfter, String master, Path plan, Path in, Path out) throws Exception {

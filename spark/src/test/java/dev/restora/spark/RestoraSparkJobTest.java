@@ -253,6 +253,37 @@ class RestoraSparkJobTest {
                 rss[0] / 1e6, n, rss[1] / 1e6);
     }
 
+    /**
+     * With task retries (local[2,2]: two attempts), an item failing transiently fails its task once and is restored
+     * on the retry; an item failing on every attempt is recorded as failed on the last one, and the job finishes.
+     */
+    @Test
+    void aTransientFailureIsRetriedAndAPersistentOneRecordedOnTheLastAttempt() throws Exception {
+        Path in = tmp.resolve("in");
+        writeImages(in, 6);
+        writeImage(in.resolve("flaky.png"), ScopedTestProvider.FLAKY_WIDTH);
+        writeImage(in.resolve("broken.png"), ScopedTestProvider.BROKEN_WIDTH);
+        Path out = tmp.resolve("out");
+        Path plan = TestSpark.plan(tmp, ScopedTestProvider.ID);
+
+        JobReport r = RestoraSparkJob.run(TestSpark.session("local[2,2]"), new RestoraSparkJob.Options(
+                plan.toString(), List.of(in.toString()), out.toString(), null, null, 2));
+
+        assertTrue(r.summary().startsWith("8 items: 7 done, 0 skipped, 1 failed"), r.summary());
+        ItemOutcome flaky = byName(r).get("flaky.png");
+        assertEquals(ItemState.DONE, flaky.state());
+        assertEquals(1, flaky.attempt(), "restored on the retry");
+        ItemOutcome broken = byName(r).get("broken.png");
+        assertEquals(ItemState.FAILED, broken.state());
+        assertEquals(1, broken.attempt(), "recorded on the last attempt");
+        assertTrue(broken.error().contains("broken.png"), broken.error());
+        assertEquals(7, outputs(out).size());
+    }
+
+    private static void writeImage(Path file, int width) throws IOException {
+        ImageIO.write(new BufferedImage(width, 8, BufferedImage.TYPE_INT_RGB), "png", file.toFile());
+    }
+
     static void writeImages(Path dir, int n) throws IOException {
         Files.createDirectories(dir);
         for (int i = 0; i < n; i++) {

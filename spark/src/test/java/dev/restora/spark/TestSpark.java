@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
-/** The tests' one Spark session: local[2] on loopback, no UI; shared by every test class of the module's JVM. */
+/** The tests' Spark session: local[2] on loopback, no UI; shared by every test class of the module's JVM. */
 final class TestSpark {
     static final Path ASSETS = Path.of(System.getProperty("user.dir")).getParent().resolve("test-assets");
     private static SparkSession spark;
@@ -15,10 +15,21 @@ final class TestSpark {
     private TestSpark() {
     }
 
-    static synchronized SparkSession session() {
+    static SparkSession session() {
+        return session("local[2]");
+    }
+
+    /** The session with this master, replacing the current one when it has another (e.g. local[2,2] for retries). */
+    static synchronized SparkSession session(String master) {
+        if (spark != null && !spark.sparkContext().master().equals(master)) {
+            spark.stop();
+            SparkSession.clearActiveSession();
+            SparkSession.clearDefaultSession();
+            spark = null;
+        }
         if (spark == null) {
             String tmp = System.getProperty("restora.test.tmp", System.getProperty("java.io.tmpdir"));
-            spark = SparkSession.builder().master("local[2]").appName("restora-spark-test")
+            spark = SparkSession.builder().master(master).appName("restora-spark-test")
                     .config("spark.ui.enabled", false)
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.driver.bindAddress", "127.0.0.1")
