@@ -117,8 +117,11 @@ class RestoraSparkJobTest {
         assertEquals(OutputCommitter.COMMITTED, second.get("text_x4.png").note());
         assertEquals(before, Files.getLastModifiedTime(out.resolve("text_x4_classic-image.png")).toMillis());
 
-        // an output changed since its commit does not verify: it is restored again
-        Files.write(out.resolve("text_x4_classic-image.png"), new byte[] {1, 2, 3});
+        // an output changed since its commit (same size, one byte) does not verify: it is restored again
+        Path changed = out.resolve("text_x4_classic-image.png");
+        byte[] bytes = Files.readAllBytes(changed);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(changed, bytes);
         JobReport third = run(plan, in.toString(), out, 0);
         assertEquals(ItemState.DONE, byName(third).get("text_x4.png").state());
         assertEquals(rows.get("text_x4.png").sha256().length(), byName(third).get("text_x4.png").sha256().length());
