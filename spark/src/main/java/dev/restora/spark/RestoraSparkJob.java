@@ -111,7 +111,11 @@ public final class RestoraSparkJob {
         String json;
         try {
             Path p = new Path(file);
-            try (InputStream in = HadoopFiles.fs(p, conf).open(p)) {
+            FileSystem fs = HadoopFiles.fs(p, conf);
+            if (fs.exists(p) && fs.getFileStatus(p).isDirectory()) {
+                throw new RestoraException(file + ": cannot read the batch plan (it is a folder)");
+            }
+            try (InputStream in = fs.open(p)) {
                 json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
         } catch (FileNotFoundException e) {
