@@ -49,8 +49,8 @@ class RestoraSparkJobTest {
     }
 
     private static Map<String, ItemOutcome> byName(JobReport r) {
-        return r.items().stream().collect(Collectors.toMap(o -> Path.of(java.net.URI.create(o.input())).getFileName()
-                .toString(), Function.identity()));
+        return r.items().stream().collect(Collectors.toMap(o -> new org.apache.hadoop.fs.Path(o.input()).getName(),
+                Function.identity()));
     }
 
     /** The final outputs: no hidden files (temporaries, commit records), no report. */
@@ -254,6 +254,37 @@ class RestoraSparkJobTest {
         System.out.printf("%d items through one task: %.1f items/s; %d NDArrays alive after every item; "
                 + "VmRSS after item 100 %.1f MB, after item %d %.1f MB%n", n, n / r.seconds(), first,
                 rss[0] / 1e6, n, rss[1] / 1e6);
+    }
+
+    /** On a non-local file system: inputs copied in, outputs uploaded and renamed with Hadoop's API; re-run skips. */
+    @Test
+    void restoresFromAndToANonLocalFileSystem() throws IOException {
+        // Hadoop's view file system over the local disk: a scheme of its own (viewfs), so the job takes it for remote
+        SparkSession spark = TestSpark.session();
+        spark.sparkContext().hadoopConfiguration().set("fs.viewfs.mounttable.restoratest.linkFallback", "file:///");
+        Path in = tmp.resolve("in");
+        TestSpark.copy(TestSpark.ASSETS.resolve("images/text_x4.png"), in.resolve("a/text_x4.png"));
+        TestSpark.copy(TestSpark.ASSETS.resolve("bad/truncated.png"), in.resolve("truncated.png"));
+        Path out = tmp.resolve("out");
+        String remote = "viewfs://restoratest";
+        Path plan = TestSpark.plan(tmp, "classic-image");
+
+        JobReport r = RestoraSparkJob.run(spark, new RestoraSparkJob.Options(remote + plan, List.of(remote + in),
+                remote + out, tmp.resolve("report").toString(), null, 0));
+
+        assertEquals(1, r.count(ItemState.DONE), r.items().toString());
+        assertEquals(1, r.count(ItemState.FAILED), r.items().toString());
+        ItemOutcome done = byName(r).get("text_x4.png");
+        assertTrue(done.output().startsWith("viewfs:"), done.output());
+        assertEquals(ModelStore.sha256(out.resolve("a/text_x4_classic-image.png")), done.sha256());
+        String error = byName(r).get("truncated.png").error();
+        assertTrue(error.startsWith(remote + in.resolve("truncated.png")), "names the input as listed: " + error);
+        assertEquals(List.of("a/text_x4_classic-image.png"), outputs(out));
+        assertFalse(hasTemporaries(out));
+
+        JobReport again = RestoraSparkJob.run(spark, new RestoraSparkJob.Options(remote + plan, List.of(remote + in),
+                remote + out, tmp.resolve("report").toString(), null, 0));
+        assertEquals(1, again.count(ItemState.SKIPPED), again.items().toString());
     }
 
     /**
