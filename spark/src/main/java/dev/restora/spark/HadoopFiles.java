@@ -1,10 +1,8 @@
 package dev.restora.spark;
 
+import dev.restora.core.models.ModelStore;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -38,15 +36,7 @@ final class HadoopFiles {
     /** SHA-256 (lower-case hex) of a file on any file system. */
     static String sha256(FileSystem fs, Path file) throws IOException {
         try (InputStream in = fs.open(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return ModelStore.sha256(in);
         }
     }
 

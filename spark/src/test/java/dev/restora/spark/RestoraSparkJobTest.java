@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.restora.core.batch.ItemState;
 import dev.restora.core.models.ModelStore;
 import dev.restora.core.pipeline.Modality;
+import dev.restora.core.pipeline.PipelineBenchmark;
 import dev.restora.core.plugins.PipelineRegistry;
 import dev.restora.core.restore.DefaultPipelines;
 import java.awt.image.BufferedImage;
@@ -235,9 +236,9 @@ class RestoraSparkJobTest {
             int i = live.size();
             live.add(ExecutorRuntime.get().liveArrays());
             if (i == 100) {
-                rss[0] = residentBytes();
+                rss[0] = PipelineBenchmark.peakResidentBytes();
             } else if (i == n - 1) {
-                rss[1] = residentBytes();
+                rss[1] = PipelineBenchmark.peakResidentBytes();
             }
         };
 
@@ -252,7 +253,7 @@ class RestoraSparkJobTest {
                 + ", got between " + live.stream().mapToInt(Integer::intValue).min().orElse(-1) + " and "
                 + live.stream().mapToInt(Integer::intValue).max().orElse(-1));
         System.out.printf("%d items through one task: %.1f items/s; %d NDArrays alive after every item; "
-                + "VmRSS after item 100 %.1f MB, after item %d %.1f MB%n", n, n / r.seconds(), first,
+                + "peak resident memory after item 100 %.1f MB, after item %d %.1f MB%n", n, n / r.seconds(), first,
                 rss[0] / 1e6, n, rss[1] / 1e6);
     }
 
@@ -325,19 +326,5 @@ class RestoraSparkJobTest {
             img.setRGB(i % 8, (i / 8) % 8, 0xff0000 | (i & 0xffff));
             ImageIO.write(img, "png", dir.resolve(String.format("scan-%05d.png", i)).toFile());
         }
-    }
-
-    /** VmRSS of this process (Linux), else -1. */
-    static long residentBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
     }
 }
