@@ -28,7 +28,7 @@ if "%BUILD%"=="1" (
     echo restora: building the app ^(first run or sources changed^)... 1>&2
     if exist "%LIB%" rmdir /s /q "%LIB%"
     pushd "%ROOT%"
-    call mvn -q -B -DskipTests package 1>&2
+    call mvn -q -B -DskipTests -pl app -am package 1>&2
     if errorlevel 1 (popd & echo restora: the build failed ^(see above^) 1>&2 & exit /b 5)
     popd
     type nul > "%STAMP%"

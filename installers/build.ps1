@@ -80,10 +80,10 @@ $Target = Join-Path $Root 'app\target'
 $Lib = Join-Path $Target 'lib'
 if (-not $SkipMaven) {
     if (-not (Get-Command mvn -ErrorAction SilentlyContinue)) { Die 'Maven (mvn) is needed to build the app' }
-    Step 'building the app jars (mvn -B -DskipTests package)'
+    Step 'building the app jars (mvn -B -DskipTests -pl app -am package; not the Spark module)'
     if (Test-Path $Lib) { Remove-Item -Recurse -Force $Lib }
     Push-Location $Root
-    try { & mvn -B -ntp -DskipTests package; if ($LASTEXITCODE -ne 0) { Die 'the Maven build failed' } } finally { Pop-Location }
+    try { & mvn -B -ntp -DskipTests -pl app -am package; if ($LASTEXITCODE -ne 0) { Die 'the Maven build failed' } } finally { Pop-Location }
 }
 $AppJar = Get-ChildItem (Join-Path $Target 'restora-app-*.jar') -ErrorAction SilentlyContinue |
     Where-Object { $_.Name -notmatch '-(tests|sources|javadoc)\.jar$' } | Select-Object -First 1

@@ -68,9 +68,9 @@ TARGET="$ROOT/app/target"
 LIB="$TARGET/lib"
 if [ "$SKIP_MAVEN" = 0 ]; then
     command -v mvn >/dev/null 2>&1 || die "Maven (mvn) is needed to build the app"
-    step "building the app jars (mvn -B -DskipTests package)"
+    step "building the app jars (mvn -B -DskipTests -pl app -am package; not the Spark module)"
     rm -rf "$LIB"   # no stale jars from an earlier dependency set
-    (cd "$ROOT" && mvn -B -ntp -DskipTests package)
+    (cd "$ROOT" && mvn -B -ntp -DskipTests -pl app -am package)
 fi
 APPJAR=""
 for j in "$TARGET"/restora-app-*.jar; do

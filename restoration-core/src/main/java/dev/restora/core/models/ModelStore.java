@@ -877,6 +877,15 @@ public final class ModelStore implements ModelResolver {
     /** SHA-256 of a file, lower-case hex. */
     public static String sha256(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
+            return sha256(in);
+        } catch (IOException ex) {
+            throw new RestoraException(file + ": cannot read (" + ex.getMessage() + ")", ex);
+        }
+    }
+
+    /** SHA-256 of everything left in a stream (not closed), lower-case hex; for files on other file systems. */
+    public static String sha256(InputStream in) throws IOException {
+        try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 16];
             int n;
@@ -884,8 +893,6 @@ public final class ModelStore implements ModelResolver {
                 md.update(buf, 0, n);
             }
             return HexFormat.of().formatHex(md.digest());
-        } catch (IOException ex) {
-            throw new RestoraException(file + ": cannot read (" + ex.getMessage() + ")", ex);
         } catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException(ex);
         }

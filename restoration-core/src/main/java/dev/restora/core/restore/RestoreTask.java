@@ -11,6 +11,7 @@ import dev.restora.core.diffusion.StepListener;
 import dev.restora.core.image.ImageBuffer;
 import dev.restora.core.jobs.JobContext;
 import dev.restora.core.jobs.JobTask;
+import dev.restora.core.jobs.PipelineCache;
 import dev.restora.core.models.ModelResolver;
 import dev.restora.core.pipeline.Media;
 import dev.restora.core.pipeline.ModelOption;
@@ -63,14 +64,24 @@ public final class RestoreTask implements JobTask<RestoreResult> {
     /** Runs on a worker lane; the job's device is used (the request's device chooses the lane when submitting). */
     @Override
     public RestoreResult run(JobContext context) {
+        return runCached(context.pipelines(), context.manager(), context.listener(), context.token());
+    }
+
+    /**
+     * Restores the file on the calling thread with the pipeline from {@code pipelines} (loaded there on a miss and
+     * kept for the next file), on the cache's device, every NDArray of the run in a sub-manager of {@code scope}
+     * closed before this returns. The worker lanes and the Spark executors run files this way.
+     */
+    public RestoreResult runCached(PipelineCache pipelines, NDManager scope, StepListener listener,
+                                   CancellationToken token) {
         PipelineRegistry.Registered reg = pipeline();
         PipelineDescriptor d = reg.descriptor();
         parameters(d, 0);
         MediaFiles.Loaded input = readInput(d);
-        context.token().throwIfCancelled();
+        token.throwIfCancelled();
         ModelOption model = model(d);
-        RestorationPipeline p = cached(reg, model, context);
-        return execute(p, d, model, context.device(), context.manager(), input, context.listener(), context.token());
+        RestorationPipeline p = cached(reg, model, pipelines);
+        return execute(p, d, model, pipelines.device(), scope, input, listener, token);
     }
 
     /**
@@ -85,18 +96,18 @@ public final class RestoreTask implements JobTask<RestoreResult> {
         checkKind(request.input(), input, d);
         context.token().throwIfCancelled();
         ModelOption model = model(d);
-        RestorationPipeline p = cached(reg, model, context);
+        RestorationPipeline p = cached(reg, model, context.pipelines());
         return restore(p, d, context.device(), context.manager(), input, context.listener(), context.token(),
                 seed(d));
     }
 
-    private RestorationPipeline cached(PipelineRegistry.Registered reg, ModelOption model, JobContext context) {
+    private RestorationPipeline cached(PipelineRegistry.Registered reg, ModelOption model, PipelineCache pipelines) {
         LoadedPipeline.RecordingResolver resolver = new LoadedPipeline.RecordingResolver(models);
         for (String entry : model.catalogEntryIds()) {
             resolver.require(entry);
         }
         try {
-            return context.pipelines().get(reg.provider(), model.id(), resolver);
+            return pipelines.get(reg.provider(), model.id(), resolver);
         } catch (RuntimeException | LinkageError e) {
             throw LoadedPipeline.loadFailure(reg, model, resolver, e);
         }
