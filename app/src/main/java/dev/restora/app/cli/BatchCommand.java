@@ -58,7 +58,8 @@ final class BatchCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = {"-p", "--pipeline"}, paramLabel = "ID",
-            description = "Pipeline id; default: classic-image for images, classic-speech for audio.")
+            description = "Pipeline id; default: esrgan (x4, bundled model) for images, classic-speech for audio."
+                    + " For x2/x3 without downloaded esrgan models: classic-image --param scale=2.")
     String pipeline;
 
     @Option(names = {"-m", "--model"}, paramLabel = "ID", description = "Model of the pipeline (default: its first).")

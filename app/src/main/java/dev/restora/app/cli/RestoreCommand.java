@@ -58,7 +58,9 @@ final class RestoreCommand implements Callable<Integer> {
     List<Path> inputs;
 
     @Option(names = {"-p", "--pipeline"}, paramLabel = "ID",
-            description = "Pipeline id (see 'restora pipelines'); default: classic-image for images, classic-speech for audio.")
+            description = "Pipeline id (see 'restora pipelines'); default: esrgan (x4, bundled model) for images,"
+                    + " classic-speech for audio. For x2/x3 without downloaded esrgan models: classic-image"
+                    + " --param scale=2.")
     String pipeline;
 
     @Option(names = {"-m", "--model"}, paramLabel = "ID", description = "Model of the pipeline (default: its first).")

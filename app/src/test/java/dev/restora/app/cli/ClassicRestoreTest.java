@@ -32,16 +32,16 @@ class ClassicRestoreTest {
                 out.toString());
         assertEquals(ExitCodes.OK, r.code(), r::toString);
         try (Stream<Path> s = Files.list(out)) {
-            assertEquals(List.of("landscape_x4_classic-image.png", "speech_noisy_pink_16k_mono_classic-speech.wav",
-                    "sprite-alpha_x4_classic-image.png"), s.map(p -> p.getFileName().toString()).sorted().toList());
+            assertEquals(List.of("landscape_x4_esrgan.png", "speech_noisy_pink_16k_mono_classic-speech.wav",
+                    "sprite-alpha_x4_esrgan.png"), s.map(p -> p.getFileName().toString()).sorted().toList());
         }
         BufferedImage in = ImageIO.read(photo.toFile());
-        BufferedImage up = ImageIO.read(out.resolve("landscape_x4_classic-image.png").toFile());
+        BufferedImage up = ImageIO.read(out.resolve("landscape_x4_esrgan.png").toFile());
         assertEquals(4 * in.getWidth(), up.getWidth());
         assertEquals(4 * in.getHeight(), up.getHeight());
 
         BufferedImage spriteIn = ImageIO.read(sprite.toFile());
-        BufferedImage spriteUp = ImageIO.read(out.resolve("sprite-alpha_x4_classic-image.png").toFile());
+        BufferedImage spriteUp = ImageIO.read(out.resolve("sprite-alpha_x4_esrgan.png").toFile());
         assertTrue(spriteIn.getColorModel().hasAlpha() && spriteUp.getColorModel().hasAlpha(), "alpha kept");
         int transparentIn = 0;
         int transparentUp = 0;

@@ -12,9 +12,13 @@ import java.util.Optional;
  * else the first weight-free pipeline of that kind (no catalog entry to download).
  */
 public final class DefaultPipelines {
-    /** Preferred defaults, best first. The learned upscaler leads where its plugin is installed. */
+    /**
+     * Preferred defaults, best first. The learned upscaler leads where its plugin is installed (esrgan: its default
+     * model, esrgan-thick x4, is bundled, so it needs no download); classic-image is the weight-free fallback, and
+     * the choice for x2/x3 (its {@code scale} parameter) until the esrgan x2/x3 models are downloaded.
+     */
     static final Map<Modality, List<String>> PREFERRED = Map.of(
-            Modality.IMAGE, List.of("classic-image"),
+            Modality.IMAGE, List.of("esrgan", "classic-image"),
             Modality.SPEECH, List.of("classic-speech"));
 
     private DefaultPipelines() {

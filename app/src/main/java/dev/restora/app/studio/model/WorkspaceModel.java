@@ -14,6 +14,7 @@ import dev.restora.core.pipeline.ModelOption;
 import dev.restora.core.pipeline.ParameterValues;
 import dev.restora.core.pipeline.RestorationPipeline;
 import dev.restora.core.plugins.PipelineRegistry;
+import dev.restora.core.restore.DefaultPipelines;
 import dev.restora.core.restore.MediaFiles;
 import dev.restora.core.restore.RestoreRequest;
 import java.nio.file.Path;
@@ -59,7 +60,9 @@ public final class WorkspaceModel {
         this.item = item;
         this.pipelines = ctx.registry().byModality(item.kind());
         if (!pipelines.isEmpty()) {
-            selectPipeline(pipelines.get(0));
+            String preferred = DefaultPipelines.forKind(ctx.registry(), item.kind()).orElse(null);
+            selectPipeline(pipelines.stream().filter(r -> r.descriptor().id().equals(preferred)).findFirst()
+                    .orElse(pipelines.get(0)));
         } else {
             status.set("no installed pipeline restores " + item.kind().name().toLowerCase(java.util.Locale.ROOT));
         }

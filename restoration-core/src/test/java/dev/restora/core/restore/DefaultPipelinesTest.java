@@ -1,0 +1,47 @@
+package dev.restora.core.restore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.restora.core.pipeline.Modality;
+import dev.restora.core.pipeline.ModelOption;
+import dev.restora.core.pipeline.PipelineContext;
+import dev.restora.core.pipeline.PipelineDescriptor;
+import dev.restora.core.pipeline.PipelineProvider;
+import dev.restora.core.pipeline.RestorationPipeline;
+import dev.restora.core.plugins.PipelineRegistry;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The default image pipeline: esrgan where installed, else classic-image, else the first weight-free one. */
+class DefaultPipelinesTest {
+
+    static PipelineProvider image(String id, boolean needsWeights) {
+        PipelineDescriptor d = new PipelineDescriptor(id, id, Modality.IMAGE, "test", List.of(new ModelOption("m", "m",
+                needsWeights ? List.of("w") : List.of(), 4, "test")), List.of());
+        return new PipelineProvider() {
+            @Override
+            public PipelineDescriptor descriptor() {
+                return d;
+            }
+
+            @Override
+            public RestorationPipeline create(PipelineContext context) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    @Test
+    void esrganLeadsThenClassicImageThenAWeightFreeOne() {
+        PipelineRegistry all = PipelineRegistry.of(List.of(image("resshift", true), image("classic-image", false),
+                image("esrgan", false)));
+        assertEquals(Optional.of("esrgan"), DefaultPipelines.forKind(all, Modality.IMAGE));
+        PipelineRegistry noEsrgan = PipelineRegistry.of(List.of(image("resshift", true), image("classic-image", false)));
+        assertEquals(Optional.of("classic-image"), DefaultPipelines.forKind(noEsrgan, Modality.IMAGE));
+        PipelineRegistry other = PipelineRegistry.of(List.of(image("resshift", true), image("lanczos", false)));
+        assertEquals(Optional.of("lanczos"), DefaultPipelines.forKind(other, Modality.IMAGE));
+        assertEquals(Optional.empty(), DefaultPipelines.forKind(PipelineRegistry.of(List.of(image("resshift", true))),
+                Modality.IMAGE));
+    }
+}
