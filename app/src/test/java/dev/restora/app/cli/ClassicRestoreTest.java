@@ -75,6 +75,16 @@ class ClassicRestoreTest {
     }
 
     @Test
+    void aScaleParameterWithoutAPipelineGoesToClassicImage() throws Exception {
+        Path photo = ASSETS.resolve("images/landscape_x4.png");
+        Path out = dir.resolve("x2");
+        CliRun r = CliRun.run(dir, "restore", photo.toString(), "--param", "scale=2", "--out", out.toString(), "-q");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        BufferedImage up = ImageIO.read(out.resolve("landscape_x4_classic-image.png").toFile());
+        assertEquals(2 * ImageIO.read(photo.toFile()).getWidth(), up.getWidth());
+    }
+
+    @Test
     void pipelinesListsTheClassicDefaults() {
         CliRun r = CliRun.run(dir, "pipelines");
         assertEquals(ExitCodes.OK, r.code(), r::toString);

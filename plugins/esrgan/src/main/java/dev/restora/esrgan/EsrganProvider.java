@@ -35,8 +35,9 @@ public final class EsrganProvider implements PipelineProvider {
     private static final PipelineDescriptor DESCRIPTOR = new PipelineDescriptor(ID, "ESRGAN upscaler", Modality.IMAGE,
             "Trained super-resolution networks (ESRGAN/RDN, UpscalerJS, trained on DIV2K). esrgan-thick-x4 ships"
                     + " with the app and works offline; the other packages and the x2, x3 and x8 scales are downloads"
-                    + " (restora models download esrgan-thick-x2). Without them, upscale x2 or x3 with"
-                    + " --pipeline classic-image --param scale=2 (or 3), which needs no weights.",
+                    + " (restora models download esrgan-thick-x2, then --model esrgan-thick-x2). Without them, x2 or x3"
+                    + " is classic-image's --param scale=2 (or 3), which needs no weights; restore and batch pick it"
+                    + " by themselves when that parameter is given without a pipeline.",
             models(), List.of(
                     new ParameterSpec.IntSpec(TILE_SIZE, "Tile size",
                             "Largest tile side in input pixels (memory per tile grows with its square)", 256, 32, 2048),

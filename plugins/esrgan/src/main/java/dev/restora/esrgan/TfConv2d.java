@@ -29,7 +29,7 @@ final class TfConv2d {
         this.same = same;
     }
 
-    /** The layer's weights ({@code <name>/kernel}, {@code <name>/bias}) in {@code manager}, checked against its config. */
+    /** The layer's weights ({@code <name>/kernel}, {@code <name>/bias}) in {@code manager}, checked against it. */
     static TfConv2d load(TfjsModel model, TfjsModel.Layer layer, long inChannels, NDManager manager) {
         var c = layer.config();
         String where = model.source() + ": layer '" + layer.name() + "' (Conv2D)";

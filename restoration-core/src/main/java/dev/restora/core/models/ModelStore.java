@@ -224,7 +224,8 @@ public final class ModelStore implements ModelResolver {
             Path p = dir.resolve(e.fileName());
             long bytes = 0;
             try {
-                bytes = !catalog.files(e.id()).isEmpty() ? multiFile.localBytes(e) : s == ModelStatus.MISSING ? 0 : s == ModelStatus.PARTIAL ? Files.size(partOf(e)) : Files.size(p);
+                bytes = !catalog.files(e.id()).isEmpty() ? multiFile.localBytes(e)
+                        : s == ModelStatus.MISSING ? 0 : s == ModelStatus.PARTIAL ? Files.size(partOf(e)) : Files.size(p);
             } catch (IOException ignored) {
                 // raced with a removal: report 0
             }
@@ -870,9 +871,6 @@ public final class ModelStore implements ModelResolver {
     }
 
     private RestoraException missing(CatalogEntry e) {
-        if (!catalog.files(e.id()).isEmpty()) {
-            return multiFile.missing(e, catalog.files(e.id()));
-        }
         return new RestoraException("model file " + e.fileName() + " (" + e.id()
                 + (e.description() != null && !e.description().isBlank() ? ": " + e.description() : "")
                 + ") is not in the model store.\n  Download it from: " + e.url()

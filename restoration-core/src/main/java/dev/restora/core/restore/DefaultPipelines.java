@@ -1,7 +1,9 @@
 package dev.restora.core.restore;
 
 import dev.restora.core.pipeline.Modality;
+import dev.restora.core.pipeline.ParameterSpec;
 import dev.restora.core.plugins.PipelineRegistry;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +36,25 @@ public final class DefaultPipelines {
         return registry.byModality(kind).stream()
                 .filter(r -> r.descriptor().defaultModel().catalogEntryIds().isEmpty())
                 .map(r -> r.descriptor().id()).findFirst();
+    }
+
+    /**
+     * The default for {@code kind} given the parameters the user set: a preferred pipeline that lacks one of them
+     * is passed over. So {@code --param scale=2} (classic-image's scale; esrgan's scale is its model's) keeps x2 and
+     * x3 on the weight-free classic-image unless the user picks an esrgan model of that scale.
+     */
+    public static Optional<String> forKind(PipelineRegistry registry, Modality kind, Collection<String> parameters) {
+        if (parameters == null || parameters.isEmpty()) {
+            return forKind(registry, kind);
+        }
+        for (String id : PREFERRED.getOrDefault(kind, List.of())) {
+            Optional<PipelineRegistry.Registered> r = registry.find(id);
+            if (r.isPresent() && r.get().descriptor().parameters().stream().map(ParameterSpec::id).toList()
+                    .containsAll(parameters)) {
+                return Optional.of(id);
+            }
+        }
+        return forKind(registry, kind);
     }
 
     /** The preferred ids for {@code kind}, for messages ("... is not installed"). */

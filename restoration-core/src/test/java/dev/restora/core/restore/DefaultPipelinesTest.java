@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.restora.core.pipeline.Modality;
 import dev.restora.core.pipeline.ModelOption;
+import dev.restora.core.pipeline.ParameterSpec;
 import dev.restora.core.pipeline.PipelineContext;
 import dev.restora.core.pipeline.PipelineDescriptor;
 import dev.restora.core.pipeline.PipelineProvider;
@@ -17,8 +18,10 @@ import org.junit.jupiter.api.Test;
 class DefaultPipelinesTest {
 
     static PipelineProvider image(String id, boolean needsWeights) {
+        List<ParameterSpec<?>> params = id.equals("classic-image")
+                ? List.of(new ParameterSpec.IntSpec("scale", "Scale", "test", 4, 2, 4)) : List.of();
         PipelineDescriptor d = new PipelineDescriptor(id, id, Modality.IMAGE, "test", List.of(new ModelOption("m", "m",
-                needsWeights ? List.of("w") : List.of(), 4, "test")), List.of());
+                needsWeights ? List.of("w") : List.of(), 4, "test")), params);
         return new PipelineProvider() {
             @Override
             public PipelineDescriptor descriptor() {
@@ -43,5 +46,14 @@ class DefaultPipelinesTest {
         assertEquals(Optional.of("lanczos"), DefaultPipelines.forKind(other, Modality.IMAGE));
         assertEquals(Optional.empty(), DefaultPipelines.forKind(PipelineRegistry.of(List.of(image("resshift", true))),
                 Modality.IMAGE));
+    }
+
+    @Test
+    void aScaleParameterKeepsTheDefaultOnClassicImage() {
+        PipelineRegistry all = PipelineRegistry.of(List.of(image("classic-image", false), image("esrgan", false)));
+        assertEquals(Optional.of("classic-image"), DefaultPipelines.forKind(all, Modality.IMAGE, List.of("scale")));
+        assertEquals(Optional.of("esrgan"), DefaultPipelines.forKind(all, Modality.IMAGE, List.of()));
+        // a parameter no preferred pipeline has: the plain default (validation then names the parameter)
+        assertEquals(Optional.of("esrgan"), DefaultPipelines.forKind(all, Modality.IMAGE, List.of("nonsense")));
     }
 }

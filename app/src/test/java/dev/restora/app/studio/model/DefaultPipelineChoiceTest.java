@@ -1,0 +1,58 @@
+package dev.restora.app.studio.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.Device;
+import dev.restora.app.studio.fixtures.SlowStepsProvider;
+import dev.restora.core.image.ImageBuffer;
+import dev.restora.core.jobs.WorkerPool;
+import dev.restora.core.pipeline.Media;
+import dev.restora.core.pipeline.Modality;
+import dev.restora.core.pipeline.ModelOption;
+import dev.restora.core.pipeline.PipelineContext;
+import dev.restora.core.pipeline.PipelineDescriptor;
+import dev.restora.core.pipeline.PipelineProvider;
+import dev.restora.core.pipeline.RestorationPipeline;
+import dev.restora.core.plugins.PipelineRegistry;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An opened image starts on the core's default image pipeline (esrgan where installed), not the first listed. */
+class DefaultPipelineChoiceTest {
+    @TempDir
+    Path dir;
+
+    /** A stand-in for the esrgan plugin: only its id and kind matter here. */
+    static PipelineProvider named(String id) {
+        PipelineDescriptor d = new PipelineDescriptor(id, id, Modality.IMAGE, "stand-in",
+                List.of(new ModelOption("m", "m", List.of(), 4, "stand-in")), List.of());
+        return new PipelineProvider() {
+            @Override
+            public PipelineDescriptor descriptor() {
+                return d;
+            }
+
+            @Override
+            public RestorationPipeline create(PipelineContext context) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    static String chosen(Path home, PipelineRegistry registry) {
+        StudioContext ctx = new StudioContext(home, registry, Runnable::run,
+                () -> new WorkerPool(List.of(Device.cpu()), 1));
+        OpenedItem item = new OpenedItem(null, "pasted", Media.of(ImageBuffer.rgb(2, 2, new float[12])), null);
+        return new WorkspaceModel(ctx, item).pipeline().get().descriptor().id();
+    }
+
+    @Test
+    void anImageStartsOnTheDefaultImagePipeline() {
+        assertEquals("esrgan", chosen(dir.resolve("a"), PipelineRegistry.of(List.of(new SlowStepsProvider(),
+                named("classic-image"), named("esrgan")))));
+        assertEquals("classic-image", chosen(dir.resolve("b"), PipelineRegistry.of(List.of(new SlowStepsProvider(),
+                named("classic-image")))));
+    }
+}
