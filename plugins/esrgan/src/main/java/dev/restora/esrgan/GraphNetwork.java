@@ -61,6 +61,16 @@ final class GraphNetwork {
 
     /** Builds the network, its weights converted into {@code weights}. */
     static GraphNetwork build(TfjsModel model, NDManager weights) {
+        try {
+            return buildChecked(model, weights);
+        } catch (IllegalStateException | UnsupportedOperationException | NumberFormatException | ClassCastException
+                 | NullPointerException e) {
+            // a config value of another type than Keras writes, or a missing one
+            throw new RestoraException(model.source() + ": malformed layer config (" + e + ")", e);
+        }
+    }
+
+    private static GraphNetwork buildChecked(TfjsModel model, NDManager weights) {
         String src = model.source();
         if (model.inputLayers().size() != 1 || model.outputLayers().size() != 1) {
             throw new RestoraException(src + ": the model has " + model.inputLayers().size() + " inputs and "

@@ -40,6 +40,16 @@ public final class TfjsModelReader {
 
     /** Reads {@code model.json} and every shard it lists from {@code files}. */
     public static TfjsModel read(ModelFiles files) {
+        try {
+            return readChecked(files);
+        } catch (IllegalStateException | UnsupportedOperationException | NumberFormatException | ClassCastException
+                 | IndexOutOfBoundsException e) {
+            // Gson's accessors on a value of another type than the format says
+            throw new RestoraException(files.describe(MODEL_JSON) + ": malformed (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static TfjsModel readChecked(ModelFiles files) {
         String where = files.describe(MODEL_JSON);
         JsonObject root;
         try {
@@ -50,7 +60,7 @@ public final class TfjsModelReader {
                     + " its .bin shards)", e);
         } catch (IOException e) {
             throw new RestoraException(where + ": cannot read (" + e.getMessage() + ")", e);
-        } catch (JsonParseException | IllegalStateException e) {
+        } catch (JsonParseException | IllegalStateException | UnsupportedOperationException e) {
             throw new RestoraException(where + ": not a JSON object (" + e.getMessage() + ")", e);
         }
         String format = string(root, "format");

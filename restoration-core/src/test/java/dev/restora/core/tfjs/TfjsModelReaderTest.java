@@ -151,6 +151,14 @@ class TfjsModelReaderTest {
     }
 
     @Test
+    void refusesMalformedJsonByName() throws IOException {
+        write(modelJson("float32", "", TWO).replace("[[\"in\", 0, 0, {}]]", "[[\"in\", \"x\", 0, {}]]"), 4, 9);
+        RestoraException e = refused();
+        assertTrue(e.getMessage().contains(dir.resolve("model.json").toString())
+                && e.getMessage().contains("malformed"), e.getMessage());
+    }
+
+    @Test
     void refusesAnUnknownInboundLayer() throws IOException {
         write(modelJson("float32", "", TWO).replace("[[\"in\", 0, 0, {}]]", "[[\"nowhere\", 0, 0, {}]]"), 4, 9);
         RestoraException e = refused();

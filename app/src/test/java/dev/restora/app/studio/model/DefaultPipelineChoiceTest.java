@@ -1,6 +1,7 @@
 package dev.restora.app.studio.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import dev.restora.app.studio.fixtures.SlowStepsProvider;
@@ -16,6 +17,8 @@ import dev.restora.core.pipeline.RestorationPipeline;
 import dev.restora.core.plugins.PipelineRegistry;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,15 +44,27 @@ class DefaultPipelineChoiceTest {
         };
     }
 
-    static String chosen(Path home, PipelineRegistry registry) {
-        StudioContext ctx = new StudioContext(home, registry, Runnable::run,
-                () -> new WorkerPool(List.of(Device.cpu()), 1));
-        OpenedItem item = new OpenedItem(null, "pasted", Media.of(ImageBuffer.rgb(2, 2, new float[12])), null);
-        return new WorkspaceModel(ctx, item).pipeline().get().descriptor().id();
+    static String chosen(Path home, PipelineRegistry registry) throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        StudioContext ctx = new StudioContext(home, registry, Runnable::run, () -> {
+            try {
+                return new WorkerPool(List.of(Device.cpu()), 1);
+            } finally {
+                started.countDown();
+            }
+        });
+        try {
+            OpenedItem item = new OpenedItem(null, "pasted", Media.of(ImageBuffer.rgb(2, 2, new float[12])), null);
+            return new WorkspaceModel(ctx, item).pipeline().get().descriptor().id();
+        } finally {
+            // the engine starts on its own thread and writes into home: let it finish before the folder goes
+            assertTrue(started.await(60, TimeUnit.SECONDS), "the worker pool started");
+            ctx.close();
+        }
     }
 
     @Test
-    void anImageStartsOnTheDefaultImagePipeline() {
+    void anImageStartsOnTheDefaultImagePipeline() throws InterruptedException {
         assertEquals("esrgan", chosen(dir.resolve("a"), PipelineRegistry.of(List.of(new SlowStepsProvider(),
                 named("classic-image"), named("esrgan")))));
         assertEquals("classic-image", chosen(dir.resolve("b"), PipelineRegistry.of(List.of(new SlowStepsProvider(),
