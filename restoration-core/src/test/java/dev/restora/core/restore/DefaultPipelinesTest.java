@@ -3,12 +3,8 @@ package dev.restora.core.restore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.restora.core.pipeline.Modality;
-import dev.restora.core.pipeline.ModelOption;
 import dev.restora.core.pipeline.ParameterSpec;
-import dev.restora.core.pipeline.PipelineContext;
-import dev.restora.core.pipeline.PipelineDescriptor;
 import dev.restora.core.pipeline.PipelineProvider;
-import dev.restora.core.pipeline.RestorationPipeline;
 import dev.restora.core.plugins.PipelineRegistry;
 import java.util.List;
 import java.util.Optional;
@@ -18,21 +14,8 @@ import org.junit.jupiter.api.Test;
 class DefaultPipelinesTest {
 
     static PipelineProvider image(String id, boolean needsWeights) {
-        List<ParameterSpec<?>> params = id.equals("classic-image")
-                ? List.of(new ParameterSpec.IntSpec("scale", "Scale", "test", 4, 2, 4)) : List.of();
-        PipelineDescriptor d = new PipelineDescriptor(id, id, Modality.IMAGE, "test", List.of(new ModelOption("m", "m",
-                needsWeights ? List.of("w") : List.of(), 4, "test")), params);
-        return new PipelineProvider() {
-            @Override
-            public PipelineDescriptor descriptor() {
-                return d;
-            }
-
-            @Override
-            public RestorationPipeline create(PipelineContext context) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        return StandInProviders.image(id, needsWeights ? List.of("w") : List.of(), id.equals("classic-image")
+                ? List.of(new ParameterSpec.IntSpec("scale", "Scale", "test", 4, 2, 4)) : List.of());
     }
 
     @Test

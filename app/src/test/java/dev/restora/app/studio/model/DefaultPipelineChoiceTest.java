@@ -8,13 +8,9 @@ import dev.restora.app.studio.fixtures.SlowStepsProvider;
 import dev.restora.core.image.ImageBuffer;
 import dev.restora.core.jobs.WorkerPool;
 import dev.restora.core.pipeline.Media;
-import dev.restora.core.pipeline.Modality;
-import dev.restora.core.pipeline.ModelOption;
-import dev.restora.core.pipeline.PipelineContext;
-import dev.restora.core.pipeline.PipelineDescriptor;
 import dev.restora.core.pipeline.PipelineProvider;
-import dev.restora.core.pipeline.RestorationPipeline;
 import dev.restora.core.plugins.PipelineRegistry;
+import dev.restora.core.restore.StandInProviders;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -27,21 +23,9 @@ class DefaultPipelineChoiceTest {
     @TempDir
     Path dir;
 
-    /** A stand-in for the esrgan plugin: only its id and kind matter here. */
+    /** A stand-in for an installed image plugin: only its id and kind matter here. */
     static PipelineProvider named(String id) {
-        PipelineDescriptor d = new PipelineDescriptor(id, id, Modality.IMAGE, "stand-in",
-                List.of(new ModelOption("m", "m", List.of(), 4, "stand-in")), List.of());
-        return new PipelineProvider() {
-            @Override
-            public PipelineDescriptor descriptor() {
-                return d;
-            }
-
-            @Override
-            public RestorationPipeline create(PipelineContext context) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        return StandInProviders.image(id, List.of(), List.of());
     }
 
     static String chosen(Path home, PipelineRegistry registry) throws InterruptedException {
