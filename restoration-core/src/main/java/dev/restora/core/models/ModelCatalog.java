@@ -46,9 +46,13 @@ public final class ModelCatalog {
             }
             for (CatalogEntry e : entries == null ? List.<CatalogEntry>of() : entries) {
                 try {
-                    c.add(e, p.expectedStructure(e.id()));
                     List<ModelFile> parts = p.modelFiles(e.id());
-                    if (parts != null && !parts.isEmpty()) {
+                    boolean multi = parts != null && !parts.isEmpty();
+                    if (multi) {
+                        checkFiles(e.id(), parts); // before the entry is added: never taken for one file
+                    }
+                    c.add(e, p.expectedStructure(e.id()));
+                    if (multi) {
                         c.addFiles(e.id(), parts);
                     }
                 } catch (RuntimeException | LinkageError ex) {
@@ -93,11 +97,15 @@ public final class ModelCatalog {
      */
     public synchronized ModelCatalog addFiles(String id, List<ModelFile> parts) {
         require(id);
+        checkFiles(id, parts);
+        files.put(id, List.copyOf(parts));
+        return this;
+    }
+
+    private static void checkFiles(String id, List<ModelFile> parts) {
         if (parts.isEmpty() || parts.stream().map(ModelFile::name).distinct().count() != parts.size()) {
             throw new IllegalArgumentException("catalog entry " + id + ": a multi-file model needs distinct files");
         }
-        files.put(id, List.copyOf(parts));
-        return this;
     }
 
     /** The files of a multi-file entry, or empty for a single-file one. */
