@@ -103,6 +103,14 @@ class EsrganPipelineTest {
         for (float v : out.rgb()) {
             assertTrue(v >= 0f && v <= 1f, "clipped to the range: " + v);
         }
+        // 16-bit input: the depth and the metadata (EXIF, ICC profile) go to the writer unchanged
+        ImageBuffer deep = ImageCodec.read(Path.of("../../test-assets/images/gradient16_x4.png"));
+        assertEquals(16, deep.bitDepth());
+        ImageBuffer deepOut = run(slim, deep, 256, 16, PreviewPolicy.OFF, new CancellationToken(),
+                StepListener.NONE).out();
+        assertEquals(16, deepOut.bitDepth());
+        assertEquals(128, deepOut.width());
+        org.junit.jupiter.api.Assertions.assertSame(deep.metadata(), deepOut.metadata());
     }
 
     @Test
