@@ -113,7 +113,7 @@ class RestoreCommandTest {
         CliRun r = CliRun.run(models(), "restore", img.toString(), wav.toString(), "--out", out.toString(), "-q");
         assertEquals(ExitCodes.OK, r.code(), r::toString);
         List<String> files = listing(out);
-        assertEquals(List.of("a_classic-image.png", "b_classic-speech.wav"), files);
+        assertEquals(List.of("a_esrgan.png", "b_classic-speech.wav"), files);
     }
 
     @Test

@@ -87,6 +87,7 @@ public final class ModelStore implements ModelResolver {
     private volatile Duration retryDelay = Duration.ofSeconds(2);
     private volatile Duration idleTimeout = Duration.ofSeconds(60);
     private volatile TensorInspector inspector = TensorInspector.CHECKPOINT;
+    private final MultiFileInstaller multiFile = new MultiFileInstaller(this);
 
     /** A store in the default folder ({@link #defaultDirectory()}). */
     public ModelStore(ModelCatalog catalog) {
@@ -168,6 +169,22 @@ public final class ModelStore implements ModelResolver {
         return catalog;
     }
 
+    StoreIndex index() {
+        return index;
+    }
+
+    /** A store over {@code directory} with this one's network settings (for a multi-file entry's staging folder). */
+    ModelStore sibling(ModelCatalog otherCatalog, Path directory) {
+        ModelStore s = new ModelStore(otherCatalog, directory);
+        s.http = http;
+        s.offline = offline;
+        s.maxAttempts = maxAttempts;
+        s.retryDelay = retryDelay;
+        s.idleTimeout = idleTimeout;
+        s.inspector = null;
+        return s;
+    }
+
     // ------------------------------------------------------------------ queries
 
     /** The final location of an entry's file (whether or not it is there). */
@@ -185,6 +202,9 @@ public final class ModelStore implements ModelResolver {
 
     public ModelStatus status(String id) {
         CatalogEntry e = catalog.require(id);
+        if (!catalog.files(id).isEmpty()) {
+            return multiFile.status(e, catalog.files(id));
+        }
         Path p = dir.resolve(e.fileName());
         try {
             if (Files.isRegularFile(p)) {
@@ -204,7 +224,8 @@ public final class ModelStore implements ModelResolver {
             Path p = dir.resolve(e.fileName());
             long bytes = 0;
             try {
-                bytes = s == ModelStatus.MISSING ? 0 : s == ModelStatus.PARTIAL ? Files.size(partOf(e)) : Files.size(p);
+                bytes = !catalog.files(e.id()).isEmpty() ? multiFile.localBytes(e)
+                        : s == ModelStatus.MISSING ? 0 : s == ModelStatus.PARTIAL ? Files.size(partOf(e)) : Files.size(p);
             } catch (IOException ignored) {
                 // raced with a removal: report 0
             }
@@ -248,6 +269,9 @@ public final class ModelStore implements ModelResolver {
     @Override
     public Path require(String id) {
         CatalogEntry e = catalog.require(id);
+        if (!catalog.files(id).isEmpty()) {
+            return multiFile.require(e, catalog.files(id), false);
+        }
         Path p = dir.resolve(e.fileName());
         if (!Files.isRegularFile(p)) {
             throw missing(e);
@@ -263,9 +287,17 @@ public final class ModelStore implements ModelResolver {
         return p;
     }
 
-    /** Hashes and checks the entry's file now, whatever was recorded; returns its SHA-256. */
+    /**
+     * Hashes and checks the entry's file now, whatever was recorded; returns its SHA-256 (for a multi-file entry,
+     * every file is checked against its pinned hash and the SHA-256 of the list "hash, two spaces, name" per line,
+     * as sha256sum prints it, is returned).
+     */
     public String verify(String id) {
         CatalogEntry e = catalog.require(id);
+        if (!catalog.files(id).isEmpty()) {
+            multiFile.require(e, catalog.files(id), true);
+            return MultiFileInstaller.manifestSha256(catalog.files(id));
+        }
         Path p = dir.resolve(e.fileName());
         if (!Files.isRegularFile(p)) {
             throw missing(e);
@@ -365,6 +397,9 @@ public final class ModelStore implements ModelResolver {
     /** Copies a local file into the store, verifies it and moves it into place; returns the store path. */
     public Path importFile(String id, Path source) {
         CatalogEntry e = catalog.require(id);
+        if (!catalog.files(id).isEmpty()) {
+            return multiFile.importFolder(e, catalog.files(id), source);
+        }
         if (!Files.isRegularFile(source)) {
             throw new RestoraException(source + ": no such file to import as " + e.fileName());
         }
@@ -391,6 +426,9 @@ public final class ModelStore implements ModelResolver {
      */
     public boolean remove(String id, boolean forgetHash) {
         CatalogEntry e = catalog.require(id);
+        if (!catalog.files(id).isEmpty()) {
+            return multiFile.remove(e, catalog.files(id));
+        }
         if (running.containsKey(id)) {
             throw new RestoraException(e.fileName() + " is downloading; cancel the download first");
         }
@@ -420,14 +458,14 @@ public final class ModelStore implements ModelResolver {
 
     /** True when a download of the entry is running (in this process). */
     public boolean isDownloading(String id) {
-        return running.containsKey(id);
+        return running.containsKey(id) || multiFile.isDownloading(id);
     }
 
     /** Cancels a running download of the entry (from any thread); the partial file is kept for a later resume. */
     public boolean cancel(String id) {
         RunningDownload rd = running.get(id);
         if (rd == null) {
-            return false;
+            return multiFile.cancel(id);
         }
         rd.token.cancel();
         InputStream in = rd.stream;
@@ -455,10 +493,14 @@ public final class ModelStore implements ModelResolver {
         if (Files.isRegularFile(target)) {
             return require(id);
         }
+        List<ModelFile> files = catalog.files(id);
         if (e.mustAccept() && !isAccepted(id)) {
             throw new RestoraException(e.fileName() + " (" + e.id() + ") is published under a licence that must be"
                     + " accepted before it is downloaded: " + licenceText(e) + "\nAccept it with: restora models accept "
                     + e.id());
+        }
+        if (!files.isEmpty()) {
+            return multiFile.download(e, files, l, token);
         }
         if (e.url() == null || e.url().isBlank()) {
             throw new RestoraException(e.fileName() + " (" + e.id() + ") has no download address; put the file at "

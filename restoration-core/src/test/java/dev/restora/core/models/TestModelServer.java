@@ -23,6 +23,8 @@ final class TestModelServer implements AutoCloseable {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
 
     volatile byte[] content;
+    /** Per-name contents ({@code /models/<name>}) served instead of {@link #content} (a multi-file model). */
+    volatile java.util.Map<String, byte[]> byName = java.util.Map.of();
     /** Requests whose number (1-based) is at most this drop the connection after {@link #dropAfter} bytes. */
     volatile int dropRequests;
     volatile int dropAfter;
@@ -67,7 +69,8 @@ final class TestModelServer implements AutoCloseable {
         requestUris.add(ex.getRequestURI().toString());
         String range = ex.getRequestHeaders().getFirst("Range");
         rangeHeaders.add(range == null ? "" : range);
-        byte[] data = content;
+        String path = ex.getRequestURI().getPath();
+        byte[] data = byName.getOrDefault(path.substring(path.lastIndexOf('/') + 1), content);
         if (!ex.getRequestURI().getPath().startsWith("/models/")) {
             ex.sendResponseHeaders(404, -1);
             ex.close();

@@ -11,6 +11,7 @@ import dev.restora.core.pipeline.Media;
 import dev.restora.core.pipeline.ModelOption;
 import dev.restora.core.pipeline.ParameterValues;
 import dev.restora.core.plugins.PipelineRegistry;
+import dev.restora.core.restore.DefaultPipelines;
 import dev.restora.core.restore.MediaFiles;
 import dev.restora.core.restore.RestoreRequest;
 import dev.restora.core.restore.RestoreTask;
@@ -52,7 +53,11 @@ public final class WorkspaceModel {
         this.ctx = ctx;
         this.item = item;
         this.choice = new PipelineChoice(ctx.registry().byModality(item.kind()), false);
-        if (choice.pipelines().isEmpty()) {
+        if (!choice.pipelines().isEmpty()) {
+            String preferred = DefaultPipelines.forKind(ctx.registry(), item.kind()).orElse(null);
+            choice.pipelines().stream().filter(r -> r.descriptor().id().equals(preferred)).findFirst()
+                    .ifPresent(choice::select);
+        } else {
             status.set("no installed pipeline restores " + item.kind().name().toLowerCase(java.util.Locale.ROOT));
         }
     }

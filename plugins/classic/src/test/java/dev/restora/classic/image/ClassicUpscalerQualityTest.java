@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restora.core.image.ImageBuffer;
 import dev.restora.core.image.ImageCodec;
+import dev.restora.core.image.ImageMetrics;
 import dev.restora.core.image.ImageOps;
 import dev.restora.core.image.Resampler;
 import java.io.IOException;
