@@ -144,6 +144,31 @@ public final class HttpTransfer {
         return true;
     }
 
+    /**
+     * The size the server announces for {@code uri} (a {@code HEAD} request, redirects and proxy as for
+     * {@link #fetch}), or -1 when it does not say.
+     *
+     * @throws TransferException for no network or an HTTP error status
+     */
+    public long contentLength(URI uri, CancellationToken token) throws IOException {
+        Running rd = new Running(token != null ? token : new CancellationToken());
+        HttpRequest req = HttpRequest.newBuilder(uri).header("User-Agent", USER_AGENT)
+                .header("Accept-Encoding", "identity").method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<InputStream> resp;
+        try {
+            resp = send(req, rd);
+        } catch (IOException ex) {
+            throw new TransferException(isNoNetwork(ex) ? TransferException.Kind.NO_NETWORK
+                    : TransferException.Kind.GAVE_UP, uri, 0, 0, describe(ex), ex);
+        }
+        closeQuietly(resp.body());
+        if (resp.statusCode() / 100 != 2) {
+            throw new TransferException(TransferException.Kind.HTTP_STATUS, uri, resp.statusCode(), 0,
+                    "the server answered HTTP " + resp.statusCode() + " for " + uri, null);
+        }
+        return resp.headers().firstValueAsLong("Content-Length").orElse(-1);
+    }
+
     /** The sidecar that remembers what a part was fetched from ({@code <part>.json}). */
     public static Path metaOf(Path part) {
         return part.resolveSibling(part.getFileName() + ".json");
