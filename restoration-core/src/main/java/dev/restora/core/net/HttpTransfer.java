@@ -279,8 +279,27 @@ public final class HttpTransfer {
                 total = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
             } else if (code == 200) {
                 body = new BufferedInputStream(body, 1 << 16);
-                if (isWebPage(resp, body)) {
-                    String html = readPage(body);
+                boolean page;
+                String html = null;
+                rd.lastActivity = System.nanoTime();
+                rd.stream = body; // a cancel or a silent server closes it while the first bytes are awaited
+                try {
+                    page = isWebPage(resp, body);
+                    if (page) {
+                        html = readPage(body);
+                    }
+                } catch (IOException ex) {
+                    if (rd.token.isCancelled()) {
+                        throw new CancelledException();
+                    }
+                    rd.stalled = false;
+                    lastProblem = "connection lost at the start: " + describe(ex);
+                    hops = 0;
+                    continue;
+                } finally {
+                    rd.stream = null;
+                }
+                if (page) {
                     URI next = DownloadConfirmation.follow(current, html).orElse(null);
                     if (next == null || ++hops > MAX_PAGE_HOPS) {
                         throw new TransferException(TransferException.Kind.WEB_PAGE, uri, code, size(part),

@@ -43,6 +43,8 @@ public final class RuntimeStore {
     public static final String MANIFEST = "restora-runtime.json";
     static final String SELECTED = "selected.json";
     static final String FAILED = "failed.txt";
+    /** The selected runtime's folder as plain text, for the Windows launcher (it puts it on PATH). */
+    static final String LIBRARY_PATH_FILE = "library-path.txt";
     static final String STAGING_PREFIX = ".staging-";
     static final String LOADING_PREFIX = "loading-";
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeStore.class);
@@ -117,6 +119,7 @@ public final class RuntimeStore {
     public void select(NativeRuntime rt) {
         try {
             AtomicFiles.writeString(root.resolve(SELECTED), GSON.toJson(Json.of(rt)));
+            AtomicFiles.writeString(root.resolve(LIBRARY_PATH_FILE), rt.folder().toString());
             Files.deleteIfExists(root.resolve(FAILED));
         } catch (IOException e) {
             throw new RestoraException("cannot write " + root.resolve(SELECTED) + ": " + e.getMessage(), e);
@@ -126,6 +129,7 @@ public final class RuntimeStore {
     /** Back to the bundled CPU runtime. Returns whether a runtime was selected. */
     public boolean deselect() {
         try {
+            Files.deleteIfExists(root.resolve(LIBRARY_PATH_FILE));
             return Files.deleteIfExists(root.resolve(SELECTED));
         } catch (IOException e) {
             throw new RestoraException("cannot delete " + root.resolve(SELECTED) + ": " + e.getMessage(), e);
