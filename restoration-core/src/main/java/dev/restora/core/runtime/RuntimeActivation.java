@@ -30,10 +30,17 @@ public final class RuntimeActivation {
     public static final String LIBRARY_PATH = "PYTORCH_LIBRARY_PATH";
     public static final String FLAVOR = "PYTORCH_FLAVOR";
     public static final String VERSION = "PYTORCH_VERSION";
+    /**
+     * Names the bundled runtime's folder when a package passes it as {@code -DPYTORCH_LIBRARY_PATH} (the installers
+     * load libtorch in place): a {@code PYTORCH_LIBRARY_PATH} equal to it is the bundled runtime, which the selected
+     * one replaces and a failed one falls back to.
+     */
+    public static final String BUNDLED = "restora.libtorch.bundled";
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeActivation.class);
 
     private static Path marker;
     private static RuntimeStore activeStore;
+    private static String bundledPath;
 
     private RuntimeActivation() {
     }
@@ -68,9 +75,11 @@ public final class RuntimeActivation {
             }
             return new Result(Optional.empty(), notices);
         }
-        if (System.getProperty(LIBRARY_PATH) != null) {
+        String given = System.getProperty(LIBRARY_PATH);
+        if (given != null && !given.equals(System.getProperty(BUNDLED))) {
             return new Result(Optional.empty(), notices); // given explicitly (-D): the caller's choice
         }
+        bundledPath = given;
         if (sel.isEmpty()) {
             return new Result(Optional.empty(), notices);
         }
@@ -121,7 +130,11 @@ public final class RuntimeActivation {
             activeStore.markFailed(rt.describe() + ": " + reason);
         }
         loaded();
-        System.clearProperty(LIBRARY_PATH);
+        if (bundledPath != null) {
+            System.setProperty(LIBRARY_PATH, bundledPath);
+        } else {
+            System.clearProperty(LIBRARY_PATH);
+        }
         System.clearProperty(FLAVOR);
         System.clearProperty(VERSION);
         return sentence(rt, reason);

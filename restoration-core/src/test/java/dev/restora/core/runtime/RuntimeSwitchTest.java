@@ -111,12 +111,18 @@ class RuntimeSwitchTest {
 
     /** Runs {@link RuntimeSwitchChild} in a fresh JVM on a data folder; returns its KEY=value lines. */
     private Map<String, List<String>> child(Path dataDir, String... args) throws Exception {
+        return child(dataDir, List.of(), args);
+    }
+
+    private Map<String, List<String>> child(Path dataDir, List<String> jvm, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Xmx512m",
                 "-D" + AppDirs.HOME_PROPERTY + "=" + dataDir,
                 "-D" + EngineSetup.CACHE_DIR + "=" + System.getProperty(EngineSetup.CACHE_DIR),
                 "-D" + EngineSetup.JNA_TMP + "=" + System.getProperty(EngineSetup.JNA_TMP),
-                "-Dai.djl.pytorch.num_threads=1", RuntimeSwitchChild.class.getName()));
+                "-Dai.djl.pytorch.num_threads=1"));
+        cmd.addAll(jvm);
+        cmd.add(RuntimeSwitchChild.class.getName());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("PYTORCH_"));
@@ -237,5 +243,49 @@ class RuntimeSwitchTest {
         } finally {
             Files.write(lib, original);
         }
+    }
+
+    @Test
+    @Order(5)
+    void aPackageThatLoadsTheBundledLibtorchInPlaceSwitchesTooAndFallsBackToItsFolder() throws Exception {
+        // the installers pass the bundled natives as -DPYTORCH_LIBRARY_PATH and name them with restora.libtorch.bundled;
+        // a folder of its own (links to the natives), so that a fallback to DJL's class-path copy would show
+        Path own = Files.createDirectories(work.resolve("package-native"));
+        try (java.util.stream.Stream<Path> files = Files.list(bundled)) {
+            for (Path f : files.toList()) {
+                Files.createSymbolicLink(own.resolve(f.getFileName()), f);
+            }
+        }
+        List<String> packaged = List.of("-D" + RuntimeActivation.LIBRARY_PATH + "=" + own,
+                "-D" + RuntimeActivation.BUNDLED + "=" + own);
+        NativeRuntime rt = installed();
+        store.select(rt);
+        Map<String, List<String>> v = child(data, packaged);
+        assertEquals("0", one(v, "EXIT"), one(v, "OUTPUT"));
+        assertEquals(rt.folder().toString(), one(v, "LIBTORCH"));
+        assertEquals(bundledHash, one(v, "HASH"));
+
+        Path lib = rt.folder().resolve(RuntimePlatform.current().libraryName("torch_cpu"));
+        byte[] header = new byte[64];
+        try (RandomAccessFile f = new RandomAccessFile(lib.toFile(), "rw")) {
+            f.readFully(header);
+            f.seek(0);
+            f.write(new byte[64]);
+        }
+        try {
+            Map<String, List<String>> failed = child(data, packaged);
+            assertEquals("0", one(failed, "EXIT"), one(failed, "OUTPUT"));
+            assertTrue(one(failed, "NOTICE").contains("failed to load"), one(failed, "NOTICE"));
+            assertEquals(own.toString(), one(failed, "LIBTORCH"), "back to the package's own folder");
+            assertEquals(bundledHash, one(failed, "HASH"));
+        } finally {
+            try (RandomAccessFile f = new RandomAccessFile(lib.toFile(), "rw")) {
+                f.write(header);
+            }
+        }
+        // a -DPYTORCH_LIBRARY_PATH of the user's own (not the bundled one) is left alone
+        store.select(rt);
+        Map<String, List<String>> mine = child(data, List.of("-D" + RuntimeActivation.LIBRARY_PATH + "=" + own));
+        assertEquals(own.toString(), one(mine, "LIBTORCH"));
     }
 }
