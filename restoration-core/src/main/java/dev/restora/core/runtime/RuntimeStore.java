@@ -5,19 +5,17 @@ import com.google.gson.GsonBuilder;
 import dev.restora.core.RestoraException;
 import dev.restora.core.engine.AppDirs;
 import dev.restora.core.io.AtomicFiles;
+import dev.restora.core.models.ModelStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -255,12 +253,7 @@ public final class RuntimeStore {
     }
 
     static String sha256(Path file) {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest())) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (IOException e) {
-            throw new RestoraException(file + ": cannot read (" + e.getMessage() + ")", e);
-        }
+        return ModelStore.sha256(file); // the one file hash of the project (lower-case hex)
     }
 
     static MessageDigest digest() {
