@@ -44,6 +44,7 @@ public final class SettingsDialog {
         ComboBox<StudioSettings.Theme> theme = new ComboBox<>();
         theme.getItems().setAll(StudioSettings.Theme.values());
         theme.setValue(s.theme);
+        theme.setId("settings-theme");
         theme.valueProperty().addListener((o, a, b) -> {
             s.theme = b;
             ctx.settings().save();
