@@ -165,7 +165,7 @@ $GuiMain = 'dev.restora.app.Main'
 $zip = [System.IO.Compression.ZipFile]::OpenRead($AppJar.FullName)
 try { if ($zip.GetEntry('dev/restora/app/studio/StudioApp.class')) { $GuiMain = 'dev.restora.app.studio.StudioApp' } } finally { $zip.Dispose() }
 # single quotes: jpackage itself expands $APPDIR when the app starts
-$JavaOptions = @('-Dai.djl.offline=true', '-DPYTORCH_LIBRARY_PATH=$APPDIR\native', '-Djna.boot.library.path=$APPDIR\jna', '-XX:MaxDirectMemorySize=8g',
+$JavaOptions = @('-Dai.djl.offline=true', '-DPYTORCH_LIBRARY_PATH=$APPDIR\native', '-Drestora.libtorch.bundled=$APPDIR\native', '-Djna.boot.library.path=$APPDIR\jna', '-XX:MaxDirectMemorySize=8g',
     '-XX:MaxRAMPercentage=50', '-XX:-UsePerfData')
 $Common = @('--name', $Name, '--app-version', $AppVersion, '--vendor', 'Restora Studio',
     '--copyright', 'Copyright the Restora Studio authors; third-party notices in legal\',

@@ -179,6 +179,7 @@ fi
 JAVA_OPTIONS=(
     -Dai.djl.offline=true                       # no telemetry, no native download (EngineSetup sets it too)
     '-DPYTORCH_LIBRARY_PATH=$APPDIR/native'     # libtorch in place; jpackage expands $APPDIR at start
+    '-Drestora.libtorch.bundled=$APPDIR/native' # that folder is the bundled runtime: 'restora gpu' may replace it
     '-Djna.boot.library.path=$APPDIR/jna'      # JNA's library in place, not unpacked at start
     -XX:MaxDirectMemorySize=8g                  # the checkpoint reader keeps weights in direct buffers
     -XX:MaxRAMPercentage=50                     # heap: half the RAM (images of several thousand pixels a side)

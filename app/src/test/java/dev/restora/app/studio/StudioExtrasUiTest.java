@@ -132,8 +132,8 @@ class StudioExtrasUiTest {
         });
         until(() -> robot.lookup("#settings-dialog").tryQuery().isPresent(), 10, "the settings");
         @SuppressWarnings("unchecked")
-        ComboBox<StudioSettings.Theme> theme = fx(() -> (ComboBox<StudioSettings.Theme>) robot.lookup("#settings-dialog")
-                .lookup(".combo-box").queryAs(ComboBox.class));
+        ComboBox<StudioSettings.Theme> theme = fx(() -> (ComboBox<StudioSettings.Theme>) robot.lookup("#settings-theme")
+                .queryAs(ComboBox.class));
         fx(() -> {
             theme.setValue(StudioSettings.Theme.DARK);
             return null;
