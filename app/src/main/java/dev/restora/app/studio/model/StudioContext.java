@@ -1,6 +1,7 @@
 package dev.restora.app.studio.model;
 
 import ai.djl.Device;
+import dev.restora.app.studio.audio.AudioOutput;
 import dev.restora.core.engine.Devices;
 import dev.restora.core.jobs.WorkerPool;
 import dev.restora.core.models.ModelCatalog;
@@ -32,6 +33,7 @@ public final class StudioContext implements AutoCloseable {
     private final Executor ui;
     private final ExecutorService background;
     private final QueueModel queue;
+    private volatile AudioOutput audioOutput = AudioOutput.javaSound();
     private volatile ModelStore store;
 
     /**
@@ -108,6 +110,16 @@ public final class StudioContext implements AutoCloseable {
     /** Resolves weights through whichever store is current when a pipeline loads. */
     public ModelResolver resolver() {
         return id -> store.require(id);
+    }
+
+    /** Where the speech view plays sound: Java Sound's mixer unless {@link #setAudioOutput} chose another. */
+    public AudioOutput audioOutput() {
+        return audioOutput;
+    }
+
+    /** Plays through {@code output} from now on (views opened later use it). */
+    public void setAudioOutput(AudioOutput output) {
+        audioOutput = output;
     }
 
     /** The device jobs ask for: null for "auto" (the pool's choice). */

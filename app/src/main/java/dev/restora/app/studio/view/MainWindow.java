@@ -261,7 +261,7 @@ public final class MainWindow extends BorderPane {
             }
             itemList.getSelectionModel().select(w);
             WorkspaceView v = views.computeIfAbsent(w, k -> new WorkspaceView(k, ctx.background(),
-                    ctx.settings().get(), ctx.settings()::save));
+                    ctx.settings().get(), ctx.settings()::save, ctx.audioOutput()));
             workspaceHolder.getChildren().setAll(v);
             stage.setTitle(w.item().name() + " — Restora Studio");
         });
