@@ -1,6 +1,7 @@
 package dev.restora.app.studio.model;
 
 import ai.djl.Device;
+import dev.restora.app.studio.audio.AudioOutput;
 import dev.restora.core.engine.Devices;
 import dev.restora.core.jobs.WorkerPool;
 import dev.restora.core.models.ModelCatalog;
@@ -36,6 +37,7 @@ public final class StudioContext implements AutoCloseable {
     private final QueueModel queue;
     private final ThreadRules threads = new ThreadRules();
     private final Prop<StoreSnapshot> storeSnapshot = new Prop<>(StoreSnapshot.EMPTY);
+    private volatile AudioOutput audioOutput = AudioOutput.javaSound();
     private volatile ModelStore store;
 
     /**
@@ -146,6 +148,16 @@ public final class StudioContext implements AutoCloseable {
     /** Resolves weights through whichever store is current when a pipeline loads. */
     public ModelResolver resolver() {
         return id -> store.require(id);
+    }
+
+    /** Where the speech view plays sound: Java Sound's mixer unless {@link #setAudioOutput} chose another. */
+    public AudioOutput audioOutput() {
+        return audioOutput;
+    }
+
+    /** Plays through {@code output} from now on (views opened later use it). */
+    public void setAudioOutput(AudioOutput output) {
+        audioOutput = output;
     }
 
     /** The device jobs ask for: null for "auto" (the pool's choice). */

@@ -134,7 +134,7 @@ public final class MainWindow extends BorderPane {
                 return;
             }
             WorkspaceView v = views.computeIfAbsent(w, k -> new WorkspaceView(k, ctx.background(),
-                    ctx.settings().get(), ctx.settings()::save));
+                    ctx.settings().get(), ctx.settings()::save, ctx.audioOutput()));
             workspaceHolder.getChildren().setAll(v);
             stage.setTitle(w.item().name() + " — Restora Studio");
         });

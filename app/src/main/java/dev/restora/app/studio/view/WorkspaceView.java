@@ -1,5 +1,6 @@
 package dev.restora.app.studio.view;
 
+import dev.restora.app.studio.audio.AudioOutput;
 import dev.restora.app.studio.model.AudioAnalysis;
 import dev.restora.app.studio.model.Pixels;
 import dev.restora.app.studio.model.RunProgress;
@@ -53,7 +54,7 @@ public final class WorkspaceView extends BorderPane {
     private final PipelineChooser chooser;
 
     public WorkspaceView(WorkspaceModel model, Executor background, StudioSettings settings,
-                         Runnable onPreviewPolicyChanged) {
+                         Runnable onPreviewPolicyChanged, AudioOutput audioOutput) {
         this.model = model;
         this.background = background;
         this.settings = settings;
@@ -61,7 +62,7 @@ public final class WorkspaceView extends BorderPane {
         getStyleClass().add("workspace");
         boolean image = model.item().media() instanceof Media.Image;
         imageView = image ? new ImageCompareView() : null;
-        audioView = image ? null : new AudioCompareView(background);
+        audioView = image ? null : new AudioCompareView(background, audioOutput);
         chooser = new PipelineChooser(model.choice(), model.store());
         unsubscribe.add(chooser::dispose);
         setCenter(center());
