@@ -24,17 +24,29 @@ import java.util.Optional;
  * step (corrector + predictor), and EXTRAPOLATES the default run (SGMSE+ N 30 with one corrector step = 60 calls;
  * StoRM 1 denoiser call + N 50 x 2 score calls) from the measured step. Peak memory is the process's peak resident
  * set (VmHWM), which includes the JVM. MACs are counted from the layout (convolutions, NIN, attention products).
+ * No reference figure is held here: {@code restora bench sgmse|storm --reference FILE} compares with the official
+ * code timed in the same sitting ({@link #referenceKeys()}).
  */
 public final class SpeechBenchmark implements PipelineBenchmark {
-    /** The official code on this machine (design/reference-timings.md), seconds. */
-    private static final Map<String, Double> REFERENCE = Map.of(
-            "sgmse_call", 27.0, "sgmse_run", 1620.0, "storm_denoiser_call", 14.8, "storm_score_call", 14.9,
-            "storm_run", 1510.0);
 
     private final boolean storm;
 
     public SpeechBenchmark(boolean storm) {
         this.storm = storm;
+    }
+
+    @Override
+    public Map<String, String> referenceKeys() {
+        Map<String, String> k = new LinkedHashMap<>();
+        if (storm) {
+            k.put("denoiser_call_seconds", "denoiser_call_256x512");
+            k.put("score_call_seconds", "score_call_256x512");
+            k.put("default_run_seconds_extrapolated", "enhance_N50_ald1_extrapolated_s");
+        } else {
+            k.put("network_call_seconds", "score_call_256x512");
+            k.put("default_run_seconds_extrapolated", "pc_run_N30_corrector1_extrapolated_s");
+        }
+        return k;
     }
 
     @Override
@@ -76,8 +88,6 @@ public final class SpeechBenchmark implements PipelineBenchmark {
                 out.put("pc_step_seconds_measured", step);
                 out.put("default_run_seconds_extrapolated", run);
                 out.put("real_time_factor", run / audioSeconds);
-                out.put("reference_call_seconds", REFERENCE.get("sgmse_call"));
-                out.put("reference_run_seconds", REFERENCE.get("sgmse_run"));
             } else {
                 NcsnppConfig dc = Backbones.storm(h, "ncsnpp", 2, true);
                 NcsnppConfig sc = Backbones.storm(h, "ncsnpp", 6, false);
@@ -113,12 +123,11 @@ public final class SpeechBenchmark implements PipelineBenchmark {
                 out.put("pc_step_seconds_measured", step);
                 out.put("default_run_seconds_extrapolated", run);
                 out.put("real_time_factor", run / audioSeconds);
-                out.put("reference_denoiser_call_seconds", REFERENCE.get("storm_denoiser_call"));
-                out.put("reference_score_call_seconds", REFERENCE.get("storm_score_call"));
-                out.put("reference_run_seconds", REFERENCE.get("storm_run"));
             }
         }
-        out.put("conv3x3_128ch_gflops_same_run", convCeiling(device, bins, frames, log));
+        double ceiling = PipelineBenchmark.conv3x3Gflops(device, bins, frames);
+        log.printf("3x3 conv 128->128 on %d x %d now: %.1f GFLOP/s%n", bins, frames, ceiling);
+        out.put("conv3x3_128ch_gflops_same_run", ceiling);
         out.put("peak_memory_bytes", PipelineBenchmark.peakResidentBytes());
         return out;
     }
@@ -170,25 +179,6 @@ public final class SpeechBenchmark implements PipelineBenchmark {
             double sec = (System.nanoTime() - t0) / 1e9;
             log.printf("one PC step (corrector + predictor, 2 network calls): %.2f s%n", sec);
             return sec;
-        }
-    }
-
-    /**
-     * The speed of the network's dominant operation measured in the same run (a 3x3 convolution 128 -> 128 channels
-     * on the full-resolution grid), in GFLOP/s: the ceiling the network call is compared with.
-     */
-    private static double convCeiling(Device device, int bins, int frames, PrintStream log) {
-        try (NDManager m = NDManager.newBaseManager(device)) {
-            NDArray x = m.randomNormal(new Shape(1, 128, bins, frames));
-            NDArray w = m.randomNormal(new Shape(128, 128, 3, 3));
-            Shape one = new Shape(1, 1);
-            ai.djl.nn.convolutional.Conv2d.conv2d(x, w, null, one, one, one, 1).singletonOrThrow().toFloatArray();
-            long t0 = System.nanoTime();
-            ai.djl.nn.convolutional.Conv2d.conv2d(x, w, null, one, one, one, 1).singletonOrThrow().toFloatArray();
-            double sec = (System.nanoTime() - t0) / 1e9;
-            double gflops = 2.0 * 128 * 128 * 9 * bins * frames / 1e9 / sec;
-            log.printf("calibration: 3x3 conv 128->128 on %d x %d: %.3f s, %.1f GFLOP/s%n", bins, frames, sec, gflops);
-            return gflops;
         }
     }
 }

@@ -72,7 +72,10 @@ public final class Conv2d {
             in = Padding.pad(x, mode, padding, padding, padding, padding);
             pad = 0;
         }
-        return ai.djl.nn.convolutional.Conv2d.conv2d(in, weight, bias, new Shape(stride, stride), new Shape(pad, pad),
-                new Shape(dilation, dilation), groups).singletonOrThrow();
+        NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(in, weight, bias, new Shape(stride, stride),
+                new Shape(pad, pad), new Shape(dilation, dilation), groups).singletonOrThrow();
+        Shape k = weight.getShape();
+        MacCounter.add(y.size() * k.get(1) * k.get(2) * k.get(3));
+        return y;
     }
 }
