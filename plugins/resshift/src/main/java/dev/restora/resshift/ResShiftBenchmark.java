@@ -10,6 +10,7 @@ import dev.restora.core.diffusion.SeededNoise;
 import dev.restora.core.diffusion.StepListener;
 import dev.restora.core.image.ImageBuffer;
 import dev.restora.core.nn.MacCounter;
+import dev.restora.core.pipeline.AbTimer;
 import dev.restora.core.pipeline.Media;
 import dev.restora.core.pipeline.ParameterValues;
 import dev.restora.core.pipeline.PipelineBenchmark;
@@ -102,6 +103,10 @@ final class ResShiftBenchmark implements PipelineBenchmark {
      */
     static final String LARGE_OUTPUT_PROPERTY = "restora.bench.resshift.output";
     static final String LARGE_TILE_PROPERTY = "restora.bench.resshift.tile";
+    /** {@code -Drestora.bench.only=name,name}: run only these measurements (the others are listed as skipped). */
+    static final String ONLY_PROPERTY = "restora.bench.only";
+    /** With {@code -Drestora.bench.ab=PROPERTY}: how many A/B pairs per measurement (default 3). */
+    static final String AB_PAIRS_PROPERTY = "restora.bench.ab.pairs";
 
     private interface Work {
         void run();
@@ -112,6 +117,17 @@ final class ResShiftBenchmark implements PipelineBenchmark {
      * ceiling measured right before.
      */
     private static Map<String, Object> measure(String name, int repeats, PrintStream log, Device device, Work w) {
+        String only = System.getProperty(ONLY_PROPERTY);
+        if (only != null && !java.util.Arrays.asList(only.split(",")).contains(name)) {
+            return Map.of("name", name, "skipped", ONLY_PROPERTY + "=" + only);
+        }
+        String ab = AbTimer.requested();
+        if (ab != null) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", name);
+            m.put("ab", AbTimer.compare(ab, Integer.getInteger(AB_PAIRS_PROPERTY, 3), w::run, log, name));
+            return m;
+        }
         double ceiling = PipelineBenchmark.conv3x3Gflops(device, 256, 256);
         if (repeats > 1) {
             log.println(name + ": warm-up ...");
