@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.restora.core.diffusion.SeededNoise;
+import dev.restora.core.pipeline.AbTimer;
 import dev.restora.core.pipeline.PipelineBenchmark;
+import dev.restora.sgmse.nn.EncoderPropagation;
 import dev.restora.sgmse.nn.NCSNpp;
 import dev.restora.sgmse.nn.NcsnppConfig;
 import dev.restora.sgmse.nn.NcsnppLayout;
@@ -28,6 +30,9 @@ import java.util.Optional;
  * code timed in the same sitting ({@link #referenceKeys()}).
  */
 public final class SpeechBenchmark implements PipelineBenchmark {
+
+    /** {@code -Drestora.bench.speech.frames=N}: the spectrogram's frames (default 512, 4.09 s of 16 kHz audio). */
+    static final String FRAMES_PROPERTY = "restora.bench.speech.frames";
 
     private final boolean storm;
 
@@ -52,7 +57,7 @@ public final class SpeechBenchmark implements PipelineBenchmark {
     @Override
     public Map<String, Object> run(Device device, PrintStream log, boolean quick) {
         int bins = 256;
-        int frames = quick ? 64 : 512;
+        int frames = quick ? 64 : Integer.getInteger(FRAMES_PROPERTY, 512);
         int hop = 128;
         int rate = 16000;
         double audioSeconds = (frames - 1) * hop / (double) rate;
@@ -88,6 +93,7 @@ public final class SpeechBenchmark implements PipelineBenchmark {
                 out.put("pc_step_seconds_measured", step);
                 out.put("default_run_seconds_extrapolated", run);
                 out.put("real_time_factor", run / audioSeconds);
+                out.put("encoder_propagation", encoderPropagation(m, net, y, call, 30, 2, audioSeconds, log));
             } else {
                 NcsnppConfig dc = Backbones.storm(h, "ncsnpp", 2, true);
                 NcsnppConfig sc = Backbones.storm(h, "ncsnpp", 6, false);
@@ -125,11 +131,74 @@ public final class SpeechBenchmark implements PipelineBenchmark {
                 out.put("real_time_factor", run / audioSeconds);
             }
         }
+        String ab = AbTimer.requested();
+        if (ab != null) {
+            out.put("ab_network_call", abCall(device, bins, frames, ab, quick, log));
+        }
         double ceiling = PipelineBenchmark.conv3x3Gflops(device, bins, frames);
         log.printf("3x3 conv 128->128 on %d x %d now: %.1f GFLOP/s%n", bins, frames, ceiling);
         out.put("conv3x3_128ch_gflops_same_run", ceiling);
         out.put("peak_memory_bytes", PipelineBenchmark.peakResidentBytes());
         return out;
+    }
+
+    /**
+     * Encoder propagation (approximate): one score-network call reusing the encoder features of the call before,
+     * and the default run extrapolated with the paper's key steps ({@code callsPerStep} calls per step, every call of
+     * a key step runs the encoder).
+     */
+    private static Map<String, Object> encoderPropagation(NDManager m, NCSNpp net, NDArray y, double fullCall, int n,
+                                                          int callsPerStep, double audioSeconds, PrintStream log) {
+        java.util.Set<Integer> keys = EncoderPropagation.schedule("paper", n);
+        double reused;
+        try (NDManager s = m.newSubManager();
+             EncoderPropagation p = new EncoderPropagation(java.util.Set.of(0), s)) {
+            NDArray x = s.randomNormal(0, 0.3f, new Shape(1, 4, y.getShape().get(2), y.getShape().get(3)),
+                    ai.djl.ndarray.types.DataType.FLOAT32);
+            p.beforeCall(0.5f);
+            net.forward(x, s.create(new float[] {0.5f}), p).toFloatArray();
+            p.beforeCall(0.4f);
+            long t0 = System.nanoTime();
+            net.forward(x, s.create(new float[] {0.4f}), p).toFloatArray();
+            reused = (System.nanoTime() - t0) / 1e9;
+        }
+        log.printf("score network call reusing the encoder features: %.2f s%n", reused);
+        double run = callsPerStep * (keys.size() * fullCall + (n - keys.size()) * reused);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("key_steps", keys.toString());
+        r.put("network_call_encoder_reused_seconds", reused);
+        r.put("default_run_seconds_extrapolated", run);
+        r.put("real_time_factor", run / audioSeconds);
+        r.put("note", "APPROXIMATE mode; run extrapolated from the measured full and reused calls (STFT, sampler "
+                + "arithmetic left out)");
+        return r;
+    }
+
+    /**
+     * The score network's call (StoRM: the score network; its denoiser is the same architecture, smaller) timed
+     * with {@code property} off and on alternately ({@link AbTimer}).
+     */
+    private Map<String, Object> abCall(Device device, int bins, int frames, String property, boolean quick,
+                                       PrintStream log) {
+        try (NDManager m = NDManager.newBaseManager(device)) {
+            Map<String, Object> hp = new HashMap<>();
+            if (quick) {
+                hp.put("nf", 32L);
+            }
+            HyperParameters h = new HyperParameters(hp, "random weights");
+            NcsnppConfig c = storm ? Backbones.storm(h, "ncsnpp", 6, false) : Backbones.sgmse(h);
+            LoadedCheckpoint ck = randomCheckpoint(m, hp, Map.of("net", c));
+            NCSNpp net = new NCSNpp(c, ck.rawWeights(java.util.List.of("net")).sub("net"));
+            NDArray x = m.randomNormal(0, 0.3f, new Shape(1, c.inputChannels(), bins, frames),
+                    ai.djl.ndarray.types.DataType.FLOAT32);
+            NDArray t = m.create(new float[] {0.5f});
+            return AbTimer.compare(property, Integer.getInteger("restora.bench.ab.pairs", 3), () -> {
+                try (NDManager s = m.newSubManager()) {
+                    x.tempAttach(s);
+                    net.forward(x, t).toFloatArray();
+                }
+            }, log, "network call");
+        }
     }
 
     /**
