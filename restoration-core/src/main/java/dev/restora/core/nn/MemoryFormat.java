@@ -17,12 +17,30 @@ public final class MemoryFormat {
     /** System property switching the channels-last path (default true). */
     public static final String PROPERTY = "restora.nn.channelsLast";
 
+    private static final ThreadLocal<Integer> SUSPENDED = ThreadLocal.withInitial(() -> 0);
+
     private MemoryFormat() {
     }
 
-    /** Whether layers should work channels-last now (the property, and the helper loaded). */
+    /** Whether layers should work channels-last now (the property, the helper loaded, not suspended). */
     public static boolean enabled() {
-        return !"false".equals(System.getProperty(PROPERTY)) && TorchHelper.INSTANCE != null;
+        return !"false".equals(System.getProperty(PROPERTY)) && TorchHelper.INSTANCE != null && SUSPENDED.get() == 0;
+    }
+
+    /**
+     * Turns the channels-last path off on this thread until the result is closed (nests), for a network where it
+     * does not pay: measured A/B, NCSN++ ran slower channels-last (its many group norms at full resolution cost more
+     * per channel than the convolutions gain).
+     */
+    public static Suspension suspend() {
+        SUSPENDED.set(SUSPENDED.get() + 1);
+        return () -> SUSPENDED.set(SUSPENDED.get() - 1);
+    }
+
+    /** Ends a {@link #suspend()}. */
+    public interface Suspension extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** {@code x} laid out channels-last (itself when it already is, or when not 4-D, or when disabled). */

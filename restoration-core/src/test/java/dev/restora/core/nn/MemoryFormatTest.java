@@ -54,6 +54,11 @@ class MemoryFormatTest {
             assertEquals(x.getShape(), y.getShape());
             assertArrayEquals(x.toFloatArray(), y.toFloatArray());
             assertTrue(MemoryFormat.channelsLast(y) == y || MemoryFormat.isChannelsLast(MemoryFormat.channelsLast(y)));
+            try (MemoryFormat.Suspension s = MemoryFormat.suspend()) {
+                assertFalse(MemoryFormat.enabled());
+                assertTrue(MemoryFormat.channelsLast(x) == x);
+            }
+            assertTrue(MemoryFormat.enabled());
             System.setProperty(MemoryFormat.PROPERTY, "false");
             assertTrue(MemoryFormat.channelsLast(x) == x);
         }

@@ -11,6 +11,7 @@ import dev.restora.core.nn.Activations;
 import dev.restora.core.nn.Conv2d;
 import dev.restora.core.nn.GroupNorm;
 import dev.restora.core.nn.Linear;
+import dev.restora.core.nn.MemoryFormat;
 import dev.restora.core.nn.Scoped;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -197,7 +198,8 @@ public final class NCSNpp {
         }
         // everything made during the pass lives in a child scope closed at the end; only the output survives
         NDManager parent = input.getManager();
-        try (NDManager pass = parent.newSubManager()) {
+        // row-major: channels-last measured slower for this network (MemoryFormat.suspend)
+        try (NDManager pass = parent.newSubManager(); MemoryFormat.Suspension rowMajor = MemoryFormat.suspend()) {
             input.tempAttach(pass);
             if (t != null) {
                 t.tempAttach(pass);
