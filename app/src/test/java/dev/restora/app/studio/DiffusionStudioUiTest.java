@@ -89,7 +89,11 @@ class DiffusionStudioUiTest {
         fx(() -> {
             w.selectPipeline(w.pipelines().stream().filter(r -> r.descriptor().id().equals(pipelineId)).findFirst()
                     .orElseThrow(() -> new AssertionError(pipelineId + " is not offered for " + file)));
-            assertTrue(w.modelAvailable(w.model().get()), "the fixture weights are in the models folder");
+            return null;
+        });
+        // the store is read off the UI thread: wait for the snapshot that lists the fixture weights
+        until(() -> w.modelAvailable(w.model().get()), 30, "the fixture weights in the models folder");
+        fx(() -> {
             assertTrue(w.form().get().seedField().set(SEED), "seed");
             params.forEach((k, v) -> assertTrue(w.form().get().field(k).set(v), k));
             w.preview().onChange(p -> {
