@@ -111,12 +111,22 @@ public final class MediaFiles {
         return null;
     }
 
-    /** The extension an output of this input extension gets: the same where it can be written, else png / wav. */
-    static String writableExtension(String ext, Modality kind) {
-        if (kind == Modality.SPEECH) {
+    /**
+     * The extension (lower case) an output of this input gets: the input's where it can be written back (PNG, JPEG,
+     * TIFF, WAV, FLAC), else png for images and wav for audio. The one rule {@code restore} and {@code batch} share.
+     */
+    public static String outputExtension(String inputFileName) {
+        int dot = inputFileName.lastIndexOf('.');
+        String ext = dot > 0 ? inputFileName.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
+        if (kindByExtension(ext) == Modality.SPEECH) {
             return ext.equals("flac") ? "flac" : "wav";
         }
         return IMAGE_WRITABLE.contains(ext) ? ext : "png";
+    }
+
+    /** Whether a folder walk picks up this file: its extension is a known image or audio one. */
+    public static boolean hasMediaExtension(Path file) {
+        return kindByExtension(extension(file)) != null;
     }
 
     static String extension(Path file) {
