@@ -22,7 +22,6 @@ import dev.restora.core.pipeline.RunContext;
 import dev.restora.core.plugins.PipelineRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -227,11 +226,6 @@ public final class RestoreTask implements JobTask<RestoreResult> {
                 }
             }
         }
-        return pickSeed();
-    }
-
-    /** A fresh non-negative seed below 2^31, short enough to type back in. */
-    static long pickSeed() {
-        return new SecureRandom().nextInt(Integer.MAX_VALUE);
+        return SeededNoise.randomSeed();
     }
 }

@@ -113,9 +113,18 @@ class RestoreBatchTest {
         PipelineRegistry registry = PipelineRegistry.of(List.of(new InvertProvider()));
         ModelStore store = new ModelStore(ModelCatalog.fromProviders(List.of(new InvertProvider())), tmp.resolve("models"));
         BatchPlan plan = new BatchPlan().inputs(List.of(in.toString())).output(tmp.resolve("out").toString());
+        // no pipeline named: images go to the weight-free image pipeline; audio has none here
+        try (RestoreBatch routed = RestoreBatch.prepare(plan, registry, store, Device.cpu())) {
+            assertEquals("invert", routed.routeOf(routed.items().get(0)).descriptor().id());
+        }
+        dev.restora.audio.AudioIO.writeWav16(new dev.restora.audio.AudioClip(new float[][] {new float[100]}, 8000, 16),
+                in.resolve("talk.wav"));
         RestoreException none = assertThrows(RestoreException.class,
-                () -> RestoreBatch.prepare(plan, registry, store, Device.cpu()));
+                () -> RestoreBatch.prepare(new BatchPlan().inputs(List.of(in.toString()))
+                        .output(tmp.resolve("out").toString()), registry, store, Device.cpu()));
         assertEquals(RestoreException.Reason.USAGE, none.reason());
+        assertTrue(none.getMessage().contains("no default pipeline for audio"), none.getMessage());
+        Files.delete(in.resolve("talk.wav"));
         RestoreException param = assertThrows(RestoreException.class, () -> RestoreBatch.prepare(
                 plan.pipeline("invert").parameters(Map.of("gain", 3)), registry, store, Device.cpu()));
         assertTrue(param.getMessage().contains("gain"), param.getMessage());
