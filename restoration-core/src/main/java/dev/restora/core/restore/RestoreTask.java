@@ -9,6 +9,7 @@ import dev.restora.core.diffusion.PreviewPolicy;
 import dev.restora.core.diffusion.SeededNoise;
 import dev.restora.core.diffusion.StepListener;
 import dev.restora.core.image.ImageBuffer;
+import dev.restora.core.image.ImageOps;
 import dev.restora.core.jobs.JobContext;
 import dev.restora.core.jobs.JobTask;
 import dev.restora.core.models.ModelResolver;
@@ -200,7 +201,7 @@ public final class RestoreTask implements JobTask<RestoreResult> {
                 && !dst.image().hasAlpha()) {
             ImageBuffer s = src.image();
             ImageBuffer o = dst.image();
-            float[] alpha = AlphaResampler.resize(s.alpha(), s.width(), s.height(), o.width(), o.height());
+            float[] alpha = ImageOps.resizeAlpha(s, o.width(), o.height());
             return Media.of(o.withPixels(o.width(), o.height(), o.rgb(), alpha));
         }
         return output;

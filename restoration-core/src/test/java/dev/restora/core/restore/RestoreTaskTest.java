@@ -97,7 +97,7 @@ class RestoreTaskTest {
         for (int i = 0; i < 24; i++) {
             srcAlpha[i] = (40 + 20 * (i % 6)) / 255f;
         }
-        float[] expected = AlphaResampler.resize(srcAlpha, 6, 4, 12, 8);
+        float[] expected = dev.restora.core.image.ImageOps.resizeAlpha(srcAlpha, 6, 4, 12, 8);
         for (int y = 0; y < 8; y++) {
             for (int x = 0; x < 12; x++) {
                 assertEquals(Math.round(expected[y * 12 + x] * 255), out.getRGB(x, y) >>> 24, 1);
