@@ -11,7 +11,7 @@ import dev.restora.core.plugins.PipelineRegistry;
 import dev.restora.core.restore.DefaultPipelines;
 import dev.restora.core.restore.LoadedPipeline;
 import dev.restora.core.restore.MediaFiles;
-import dev.restora.core.restore.RestoreException;
+import dev.restora.core.restore.RestoreFailedException;
 import dev.restora.core.restore.RestoreRequest;
 import dev.restora.core.restore.RestoreResult;
 import dev.restora.core.restore.RestoreTask;
@@ -73,7 +73,7 @@ public final class RestoreBatch implements AutoCloseable {
     /**
      * Checks the plan against the registry and expands its inputs. An unknown pipeline, model or parameter, a value
      * out of range, a pipeline routed to the wrong kind of media, or a kind present with no pipeline able to serve
-     * it is a {@link RestoreException} with reason USAGE; a missing input a {@link dev.restora.core.RestoraException}
+     * it is a {@link RestoreFailedException} with reason USAGE; a missing input a {@link dev.restora.core.RestoraException}
      * naming it.
      */
     public static RestoreBatch prepare(BatchPlan plan, PipelineRegistry registry, ModelResolver models, Device device) {
@@ -117,7 +117,7 @@ public final class RestoreBatch implements AutoCloseable {
     private static Modality detect(Path input) {
         try {
             return MediaFiles.detect(input);
-        } catch (RestoreException e) {
+        } catch (RestoreFailedException e) {
             return null;
         }
     }
@@ -126,8 +126,8 @@ public final class RestoreBatch implements AutoCloseable {
     private static Route route(BatchPlan plan, PipelineRegistry registry, Modality kind) {
         BatchPlan.Route r = plan.routeFor(kind);
         if (r == null) {
-            String id = DefaultPipelines.forKind(registry, kind).orElseThrow(() -> new RestoreException(
-                    RestoreException.Reason.USAGE, "no default pipeline for " + describe(kind) + " ("
+            String id = DefaultPipelines.forKind(registry, kind).orElseThrow(() -> new RestoreFailedException(
+                    RestoreFailedException.Reason.USAGE, "no default pipeline for " + describe(kind) + " ("
                     + String.join(", ", DefaultPipelines.preferred(kind)) + " not installed); choose one with"
                     + " --pipeline: " + String.join(", ", registry.ids())));
             r = new BatchPlan.Route(id, plan.model(), plan.parameters());
@@ -137,12 +137,12 @@ public final class RestoreBatch implements AutoCloseable {
 
     /** The route checked: the pipeline exists (and restores {@code kind} when given), model and parameters valid. */
     private static Route check(PipelineRegistry registry, BatchPlan.Route r, Modality kind) {
-        PipelineRegistry.Registered reg = registry.find(r.pipeline()).orElseThrow(() -> new RestoreException(
-                RestoreException.Reason.USAGE, "no pipeline '" + r.pipeline() + "'; known pipelines: "
+        PipelineRegistry.Registered reg = registry.find(r.pipeline()).orElseThrow(() -> new RestoreFailedException(
+                RestoreFailedException.Reason.USAGE, "no pipeline '" + r.pipeline() + "'; known pipelines: "
                 + String.join(", ", registry.ids())));
         PipelineDescriptor d = reg.descriptor();
         if (kind != null && d.modality() != kind) {
-            throw new RestoreException(RestoreException.Reason.USAGE, "pipeline " + d.id() + " restores "
+            throw new RestoreFailedException(RestoreFailedException.Reason.USAGE, "pipeline " + d.id() + " restores "
                     + describe(d.modality()) + ", not " + describe(kind));
         }
         try {
@@ -150,7 +150,7 @@ public final class RestoreBatch implements AutoCloseable {
             ParameterValues.of(d.parameters(), r.parameters());
             return new Route(reg, m, r.parameters());
         } catch (IllegalArgumentException e) {
-            throw new RestoreException(RestoreException.Reason.USAGE, "pipeline " + d.id() + ": " + e.getMessage(), e);
+            throw new RestoreFailedException(RestoreFailedException.Reason.USAGE, "pipeline " + d.id() + ": " + e.getMessage(), e);
         }
     }
 
@@ -224,7 +224,7 @@ public final class RestoreBatch implements AutoCloseable {
             Modality kind = kinds.get(item.index());
             if (kind == null) {
                 MediaFiles.detect(item.input()); // throws the reason, naming the file
-                throw new RestoreException(RestoreException.Reason.INPUT, item.input() + ": not an image or audio file");
+                throw new RestoreFailedException(RestoreFailedException.Reason.INPUT, item.input() + ": not an image or audio file");
             }
             Route r = routes.get(kind);
             LoadedPipeline p = loaded(kind);
