@@ -288,12 +288,7 @@ public final class MainWindow extends BorderPane {
     }
 
     private String deviceText() {
-        var p = ctx.queue().pool();
-        if (p == null) {
-            return "";
-        }
-        return String.join(", ", p.lanes().stream().map(l -> l.name() + (l.device().isGpu() ? "" : " (" + l.threads()
-                + " threads)")).toList());
+        return ctx.queue().deviceSummary();
     }
 
     private void updateRecent(List<String> recent) {
