@@ -86,6 +86,9 @@ public final class BatchRunner {
     }
 
     public BatchReport run() {
+        if (resumable && plan.output() == null) {
+            throw new IllegalStateException("a resumable batch needs an output folder for its journal");
+        }
         String startedAt = Instant.now().toString();
         String fingerprint = shortHash(plan.fingerprint());
         List<ItemResult> results = new ArrayList<>();
