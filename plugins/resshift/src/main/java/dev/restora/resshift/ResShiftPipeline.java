@@ -149,7 +149,9 @@ final class ResShiftPipeline implements RestorationPipeline {
                 full = PreviewRenderer.costing(DECODE_COST_IN_STEPS, (x0, step) -> {
                     NDArray decoded = model.decode(x0);
                     if (step == lastStep) {
-                        decoded.attach(scope); // the final output equals x̂0 of the last step: decode it once
+                        // the final output equals x̂0 of the last step: decode it once, kept past the step's NDScope
+                        ai.djl.ndarray.NDScope.unregister(decoded);
+                        decoded.attach(scope);
                         lastDecoded[0] = decoded;
                     }
                     NDArray clean = model.cropClamp(decoded, th, tw);
