@@ -51,7 +51,7 @@ final class JobPlanner {
             PipelineDescriptor d = registry.require(id).descriptor();
             try {
                 ModelOption m = d.requireModel(modelId);
-                ParameterValues.of(d.parameters(), plan.parameters());
+                ParameterValues.of(d.parameters(), plan.parametersFor(id));
                 return new Binding(d, m, new BatchNaming(d.id(), m.id(), m.scale()));
             } catch (IllegalArgumentException e) {
                 throw new RestoraException("pipeline " + d.id() + ": " + e.getMessage(), e);
@@ -91,7 +91,10 @@ final class JobPlanner {
         return new Planned(items, refused);
     }
 
-    /** The plan's pipeline, else the default of the file's kind (by extension); null when there is none. */
+    /**
+     * The plan's pipeline, else the route of the file's kind (by extension), else that kind's default; null when the
+     * file is of no kind we know.
+     */
     private Binding binding(Path file) {
         if (plan.pipeline() != null && !plan.pipeline().isBlank()) {
             return bind(plan.pipeline(), plan.model());
@@ -100,8 +103,12 @@ final class JobPlanner {
         if (kind == null) {
             return null;
         }
-        String id = DefaultPipelines.forKind(registry, kind).orElseThrow(() -> new RestoraException(
-                "no installed pipeline restores " + kind.name().toLowerCase(java.util.Locale.ROOT)
+        BatchPlan.Route route = plan.routeFor(kind);
+        if (route != null) {
+            return bind(route.pipeline(), route.model());
+        }
+        String id = DefaultPipelines.forKind(registry, kind, plan.parameters().keySet()).orElseThrow(
+                () -> new RestoraException("no installed pipeline restores " + kind.name().toLowerCase(java.util.Locale.ROOT)
                 + " without weights (" + file.getName() + "); name one in the plan"));
         return bind(id, null);
     }

@@ -9,7 +9,7 @@ import dev.restora.core.diffusion.CancellationToken;
 import dev.restora.core.diffusion.CancelledException;
 import dev.restora.core.engine.Devices;
 import dev.restora.core.models.ModelStore;
-import dev.restora.core.restore.RestoreException;
+import dev.restora.core.restore.RestoreFailedException;
 import dev.restora.core.restore.RestoreRequest;
 import dev.restora.core.restore.RestoreTask;
 import java.io.IOException;
@@ -175,7 +175,7 @@ final class PartitionRunner implements FlatMapFunction<Iterator<SparkItem>, Item
                 localInput = localCopy(input);
                 Files.createDirectories(staged.getParent());
                 RestoreRequest request = new RestoreRequest(localInput, item.pipelineId(), item.modelId(),
-                        plan.parameters(), staged, lane.device(), RestoreRequest.RANDOM_SEED);
+                        plan.parametersFor(item.pipelineId()), staged, lane.device(), RestoreRequest.RANDOM_SEED);
                 new RestoreTask(request, runtime.registry(), models).runCached(lane.pipelines(), lane.root(), null,
                         token);
                 String sha = ModelStore.sha256(staged);
@@ -190,8 +190,8 @@ final class PartitionRunner implements FlatMapFunction<Iterator<SparkItem>, Item
                 committer.abort(staged, d.target(), attempt);
                 ctx.killTaskIfInterrupted();
                 String msg = message(item, localInput, e);
-                boolean deterministic = e instanceof java.io.FileNotFoundException || e instanceof RestoreException r
-                        && (r.reason() == RestoreException.Reason.INPUT || r.reason() == RestoreException.Reason.USAGE);
+                boolean deterministic = e instanceof java.io.FileNotFoundException || e instanceof RestoreFailedException r
+                        && (r.reason() == RestoreFailedException.Reason.INPUT || r.reason() == RestoreFailedException.Reason.USAGE);
                 if (!deterministic && ctx.attemptNumber() + 1 < settings.maxFailures()) {
                     LOG.warn("{} (attempt {} of {}; the task is retried)", msg, ctx.attemptNumber() + 1,
                             settings.maxFailures());

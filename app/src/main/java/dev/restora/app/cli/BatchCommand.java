@@ -1,31 +1,18 @@
 package dev.restora.app.cli;
 
 import ai.djl.Device;
-import dev.restora.core.batch.BatchExpansion;
-import dev.restora.core.batch.BatchItem;
-import dev.restora.core.batch.BatchItemProcessor;
-import dev.restora.core.batch.BatchListener;
-import dev.restora.core.batch.BatchNaming;
 import dev.restora.core.batch.BatchPlan;
 import dev.restora.core.batch.BatchReport;
 import dev.restora.core.batch.BatchRunner;
-import dev.restora.core.batch.ItemResult;
-import dev.restora.core.batch.ItemState;
 import dev.restora.core.batch.OverwritePolicy;
 import dev.restora.core.batch.RestoreBatch;
-import dev.restora.core.diffusion.CancellationToken;
 import dev.restora.core.pipeline.Modality;
-import dev.restora.core.plugins.PipelineRegistry;
-import dev.restora.core.restore.MediaFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
@@ -58,8 +45,9 @@ final class BatchCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = {"-p", "--pipeline"}, paramLabel = "ID",
-            description = "Pipeline id; default: esrgan (x4, bundled model) for images, classic-speech for audio;"
-                    + " with --param scale=2 (or 3) images go to the weight-free classic-image.")
+            description = "Pipeline id for every file; default: each media kind its own (esrgan, x4 with the bundled"
+                    + " model, for images; classic-speech for audio); with --param scale=2 (or 3) images go to the"
+                    + " weight-free classic-image.")
     String pipeline;
 
     @Option(names = {"-m", "--model"}, paramLabel = "ID", description = "Model of the pipeline (default: its first).")
@@ -118,46 +106,28 @@ final class BatchCommand implements Callable<Integer> {
         PrintWriter outW = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         BatchPlan plan = plan();
-        PipelineRegistry registry = root.registry();
-
-        if (plan.pipeline() == null) {
-            plan.pipeline(defaultPipeline(plan, registry));
-        }
-        if (savePlan != null) {
-            plan.write(savePlan);
-        }
         root.prepareEngine();
         Device dev = DeviceOption.parse(device);
-        boolean terminal = System.console() != null;
-        CancellationToken token = new CancellationToken();
-        BatchReport result;
-        try (RestoreBatch batch = RestoreBatch.prepare(plan, registry, root.models(), dev)) {
+        try (RestoreBatch batch = RestoreBatch.prepare(plan, root.registry(), root.models(), dev)) {
             if (batch.items().isEmpty()) {
-                throw new CliException(ExitCodes.USAGE, "no " + (batch.descriptor().modality() == Modality.SPEECH
-                        ? "audio" : "image") + " file among the inputs " + plan.inputs());
+                throw new CliException(ExitCodes.USAGE, "no " + (plan.pipeline() == null ? "image or audio"
+                        : batch.descriptor().modality() == Modality.SPEECH ? "audio" : "image")
+                        + " file among the inputs " + plan.inputs());
+            }
+            if (savePlan != null) {
+                plan.write(savePlan); // after prepare: with the pipeline each media kind was routed to
             }
             batch.load(); // a missing weight file stops here, before any item
-            AtomicReference<ProgressPrinter> current = new AtomicReference<>();
-            BatchItemProcessor processor = batch.processor(seed, item -> {
-                if (quiet) {
-                    return null;
-                }
-                ProgressPrinter p = new ProgressPrinter(err, terminal, item.input().getFileName().toString());
-                current.set(p);
-                return p;
+            AtomicReference<Path> reportFile = new AtomicReference<>();
+            BatchReport result = BatchConsole.run(batch, plan, seed, quiet, root.verbose(), outW, err, r -> {
+                r.reportFile(report);
+                reportFile.set(r.reportFile());
+                return r;
             });
-            BatchRunner runner = new BatchRunner(plan, batch.items(), processor).token(token).reportFile(report)
-                    .listener(new Printer(outW, err, current));
-            try (CancelOnInterrupt ignored = new CancelOnInterrupt(token::cancel)) {
-                result = runner.run();
-            }
-            outW.println(result.summary() + "; report: " + runner.reportFile());
+            outW.println(result.summary() + "; report: " + reportFile.get());
             outW.flush();
+            return BatchConsole.exitCode(result);
         }
-        if (result.count(ItemState.CANCELLED) > 0) {
-            return ExitCodes.CANCELLED;
-        }
-        return result.hasFailures() ? ExitCodes.FAILED : ExitCodes.OK;
     }
 
     /** The plan file (if any) with this command line's options on top. */
@@ -212,61 +182,6 @@ final class BatchCommand implements Callable<Integer> {
             return plan.validate();
         } catch (dev.restora.core.RestoraException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
-        }
-    }
-
-    /** The embedded default of the inputs' kind; mixed images and audio need an explicit --pipeline. */
-    private static String defaultPipeline(BatchPlan plan, PipelineRegistry registry) {
-        List<BatchItem> all = BatchExpansion.expand(plan, new BatchNaming("x", "x", 1), BatchExpansion.MEDIA);
-        Set<Modality> kinds = new LinkedHashSet<>();
-        for (BatchItem i : all) {
-            String n = i.input().getFileName().toString();
-            int dot = n.lastIndexOf('.');
-            Modality k = dot > 0 ? MediaFiles.kindByExtension(n.substring(dot + 1).toLowerCase(Locale.ROOT)) : null;
-            if (k != null) {
-                kinds.add(k);
-            }
-        }
-        if (kinds.isEmpty()) {
-            throw new CliException(ExitCodes.USAGE, "no image or audio file among the inputs " + plan.inputs());
-        }
-        if (kinds.size() > 1) {
-            throw new CliException(ExitCodes.USAGE, "the inputs mix images and audio; a batch runs one pipeline:"
-                    + " choose it with --pipeline");
-        }
-        return RestoreCommand.defaultPipeline(registry, kinds.iterator().next(), plan.parameters().keySet());
-    }
-
-    /** One line per finished item. */
-    private static final class Printer implements BatchListener {
-        private final PrintWriter out;
-        private final PrintWriter err;
-        private final AtomicReference<ProgressPrinter> progress;
-
-        Printer(PrintWriter out, PrintWriter err, AtomicReference<ProgressPrinter> progress) {
-            this.out = out;
-            this.err = err;
-            this.progress = progress;
-        }
-
-        @Override
-        public void itemFinished(ItemResult r, int total) {
-            ProgressPrinter p = progress.getAndSet(null);
-            if (p != null) {
-                p.finish();
-            }
-            String head = "(" + (r.item().index() + 1) + "/" + total + ") " + r.item().input();
-            switch (r.state()) {
-                case DONE -> out.printf(Locale.ROOT, "%s -> %s  %s%n", head, r.output(), r.earlierRun()
-                        ? "(done in an earlier run)" : String.format(Locale.ROOT, "(%.1f s)", r.seconds()));
-                case SKIPPED -> out.println(head + ": skipped, " + r.output() + " exists");
-                case FAILED -> err.println("error: " + r.error());
-                case CANCELLED -> err.println(head + ": cancelled");
-                case NOT_RUN -> err.println(head + ": not run (stopped at an earlier error)");
-                default -> { }
-            }
-            out.flush();
-            err.flush();
         }
     }
 }

@@ -6,7 +6,7 @@ import dev.restora.core.engine.AppDirs;
 import dev.restora.core.models.ModelCatalog;
 import dev.restora.core.models.ModelStore;
 import dev.restora.core.plugins.PipelineRegistry;
-import dev.restora.core.restore.RestoreException;
+import dev.restora.core.restore.RestoreFailedException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -110,7 +110,7 @@ public final class RestoraCommand implements Callable<Integer> {
         } else if (ex instanceof CancelledException) {
             code = ExitCodes.CANCELLED;
             message = "cancelled";
-        } else if (ex instanceof RestoreException r) {
+        } else if (ex instanceof RestoreFailedException r) {
             code = exitCode(r);
             message = r.getMessage();
         } else if (ex instanceof RestoraException r) {
@@ -130,7 +130,7 @@ public final class RestoraCommand implements Callable<Integer> {
         return code;
     }
 
-    static int exitCode(RestoreException e) {
+    static int exitCode(RestoreFailedException e) {
         return switch (e.reason()) {
             case USAGE -> ExitCodes.USAGE;
             case MODEL_MISSING -> ExitCodes.MODEL_MISSING;

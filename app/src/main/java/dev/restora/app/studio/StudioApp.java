@@ -33,15 +33,23 @@ public class StudioApp extends Application {
     private MainWindow window;
     private Stage stage;
     private final boolean ownsContext;
+    private final List<Path> initialFiles;
 
     public StudioApp() {
         this.ownsContext = true;
+        this.initialFiles = List.of();
     }
 
     /** A studio on a given context (tests); the caller closes the context. */
     public StudioApp(StudioContext ctx) {
+        this(ctx, List.of());
+    }
+
+    /** A studio on a given context that opens {@code files} once shown, as a launch with them would. */
+    public StudioApp(StudioContext ctx, List<Path> files) {
         this.ctx = ctx;
         this.ownsContext = false;
+        this.initialFiles = List.copyOf(files);
     }
 
     public static void main(String[] args) {
@@ -113,9 +121,17 @@ public class StudioApp extends Application {
             window.notice(restored + " job(s) from the last session are queued; the queue is paused — resume it in "
                     + "the queue panel");
         }
-        // files handed over by the desktop ("Open with Restora Studio") or the command line
+        // files handed over by the desktop ("Open with Restora Studio": restora FILE...) or the command line
         List<String> raw = getParameters() == null ? List.of() : getParameters().getRaw();
-        List<Path> files = raw.stream().filter(a -> !a.startsWith("-")).map(Path::of).filter(Files::exists).toList();
+        List<Path> files = new java.util.ArrayList<>(initialFiles);
+        for (int i = 0; i < raw.size(); i++) {
+            String a = raw.get(i);
+            if (a.equals("--demo")) {
+                i++; // its value is the demo's file, not one to open
+            } else if (!a.startsWith("-") && Files.exists(Path.of(a))) {
+                files.add(Path.of(a));
+            }
+        }
         if (!files.isEmpty()) {
             model.open(files);
         }

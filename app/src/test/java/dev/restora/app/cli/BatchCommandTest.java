@@ -150,16 +150,81 @@ class BatchCommandTest {
                 "--pipeline", TestUpscaleProvider.ID, "--name", "{name}_{size}.{ext}");
         assertEquals(ExitCodes.USAGE, token.code(), token::toString);
         assertTrue(token.err().contains("{size}"), token::toString);
-        TestMedia.wav(in.resolve("talk.wav"), 16000, 1600);
-        CliRun mixed = CliRun.run(models(), "batch", in.toString(), "--out", dir.resolve("o").toString());
-        assertEquals(ExitCodes.USAGE, mixed.code(), mixed::toString);
-        assertTrue(mixed.err().contains("--pipeline"), mixed::toString);
-
         CliRun missing = CliRun.run(models(), "batch", in.toString(), "--out", dir.resolve("o").toString(),
                 "--pipeline", TestUpscaleProvider.ID, "--model", "weighted");
         assertEquals(ExitCodes.MODEL_MISSING, missing.code(), missing::toString);
         assertTrue(missing.err().contains(TestUpscaleProvider.WEIGHTS_FILE)
                 && missing.err().contains(models().resolve(TestUpscaleProvider.WEIGHTS_FILE).toString()), missing::toString);
         assertFalse(Files.exists(dir.resolve("o").resolve("a_test-upscale.png")));
+    }
+
+    @Test
+    void aMixedFolderRoutesEachKindToItsDefaultAndTheSavedPlanRepeatsIt() throws Exception {
+        Path in = inputs();
+        TestMedia.wav(in.resolve("sub/talk.wav"), 16000, 1600);
+        Path out = dir.resolve("o");
+        Path planFile = dir.resolve("mixed.json");
+        CliRun mixed = CliRun.run(models(), "batch", in.toString(), "--out", out.toString(), "--save-plan",
+                planFile.toString(), "-q");
+        assertEquals(ExitCodes.OK, mixed.code(), mixed::toString);
+        assertEquals(List.of("a_classic-image.png", "b_classic-image.jpg", "sub/c_classic-image.png",
+                "sub/talk_classic-speech.wav"), tree(out).stream().filter(n -> !n.startsWith(".")
+                && !n.startsWith("restora-batch-report")).toList());
+        BatchPlan saved = BatchPlan.read(planFile);
+        assertEquals(null, saved.pipeline());
+        assertEquals("classic-image", saved.routes().get(dev.restora.core.pipeline.Modality.IMAGE).pipeline());
+        assertEquals("classic-speech", saved.routes().get(dev.restora.core.pipeline.Modality.SPEECH).pipeline());
+    }
+
+    @Test
+    void ordinaryBadFilesAreOneLineEachAndTracesOnlyWithVerbose() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("bad"));
+        TestMedia.image(in.resolve("good.png"), 4, 4, false, "png");
+        Files.writeString(in.resolve("notes.png"), "this is a text file, not a picture");
+        Path wav = TestMedia.wav(dir.resolve("long.wav"), 16000, 1600);
+        Files.write(in.resolve("cut.wav"), java.util.Arrays.copyOf(Files.readAllBytes(wav), 60));
+        java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.err;
+        CliRun r;
+        CliRun verbose;
+        System.setErr(new java.io.PrintStream(stderr, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            r = CliRun.run(models(), "batch", in.toString(), "--out", dir.resolve("o").toString(), "-q");
+            verbose = CliRun.run(models(), "batch", in.toString(), "--out", dir.resolve("o2").toString(), "-q",
+                    "--verbose");
+        } finally {
+            System.setErr(saved);
+        }
+        assertEquals(ExitCodes.FAILED, r.code(), r::toString);
+        List<String> errors = r.err().lines().filter(l -> l.startsWith("error: ")).toList();
+        assertEquals(2, errors.size(), r::toString);
+        assertTrue(errors.stream().anyMatch(l -> l.contains("cut.wav")), r::toString);
+        assertTrue(errors.stream().anyMatch(l -> l.contains("notes.png")), r::toString);
+        assertEquals(2, r.err().lines().count(), "nothing but the two error lines: " + r.err());
+        String log = stderr.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertFalse(log.contains("\tat ") || log.contains("WARN"), "no logged warning or trace: " + log);
+        assertTrue(verbose.err().contains("\tat "), "--verbose shows the traces: " + verbose);
+    }
+
+    @Test
+    void flacStaysFlacWithItsBitDepthAndChannels() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("flac"));
+        float[][] ch = new float[2][800];
+        for (int i = 0; i < 800; i++) {
+            ch[0][i] = (float) (0.4 * Math.sin(i * 0.05));
+            ch[1][i] = (float) (0.3 * Math.cos(i * 0.07));
+        }
+        dev.restora.audio.AudioIO.write(new dev.restora.audio.AudioClip(ch, 16000, 24), in.resolve("duet.flac"),
+                dev.restora.audio.AudioFileSpec.flac(dev.restora.audio.SampleEncoding.PCM_24));
+        Path out = dir.resolve("o");
+        CliRun r = CliRun.run(models(), "batch", in.toString(), "--out", out.toString(), "-q");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        Path result = out.resolve("duet_classic-speech.flac");
+        assertTrue(Files.isRegularFile(result), r::toString);
+        assertEquals("fLaC", new String(Files.readAllBytes(result), 0, 4, java.nio.charset.StandardCharsets.US_ASCII));
+        dev.restora.audio.AudioClip clip = dev.restora.audio.AudioIO.read(result);
+        assertEquals(24, clip.sourceBits());
+        assertEquals(2, clip.channelCount());
+        assertEquals(800, clip.frames());
     }
 }

@@ -14,7 +14,6 @@ import dev.restora.core.pipeline.ParameterValues;
 import dev.restora.core.pipeline.PipelineDescriptor;
 import dev.restora.core.pipeline.RestorationPipeline;
 import dev.restora.core.pipeline.RunContext;
-import dev.restora.core.restore.AlphaResampler;
 import dev.restora.core.tiling.Blend;
 import dev.restora.core.tiling.TileMosaic;
 import dev.restora.core.tiling.TilePlan;
@@ -88,7 +87,7 @@ final class EsrganPipeline implements RestorationPipeline {
             }
         }, smaller -> LOG.warn("out of memory; retrying with {} px tiles", smaller));
         float[] rgb = result.div(range).clip(0f, 1f).toFloatArray();
-        float[] alpha = img.hasAlpha() ? AlphaResampler.resize(img.alpha(), w, h, w * s, h * s) : null;
+        float[] alpha = ImageOps.resizeAlpha(img, w * s, h * s);
         return Media.of(img.withPixels(w * s, h * s, rgb, alpha));
     }
 

@@ -19,7 +19,6 @@ import dev.restora.core.pipeline.ParameterValues;
 import dev.restora.core.pipeline.PipelineDescriptor;
 import dev.restora.core.pipeline.RestorationPipeline;
 import dev.restora.core.pipeline.RunContext;
-import dev.restora.core.restore.AlphaResampler;
 import dev.restora.resshift.diffusion.ResShiftSampler;
 import dev.restora.core.tiling.Blend;
 import dev.restora.core.tiling.TileMosaic;
@@ -108,8 +107,8 @@ final class ResShiftPipeline implements RestorationPipeline {
         float[] rgb = out01.clip(0f, 1f).toFloatArray();
         float[] alpha = null;
         if (img.hasAlpha()) {
-            // alpha is not part of the model: plain bicubic resampling (spec §2.1 drops it; we keep it)
-            alpha = AlphaResampler.resize(img.alpha(), w, h, w * sf, h * sf);
+            // alpha is not part of the model (the official code drops it; we keep it): the core's alpha resampling
+            alpha = ImageOps.resizeAlpha(img, w * sf, h * sf);
         }
         return Media.of(img.withPixels(w * sf, h * sf, rgb, alpha));
     }
@@ -150,7 +149,9 @@ final class ResShiftPipeline implements RestorationPipeline {
                 full = PreviewRenderer.costing(DECODE_COST_IN_STEPS, (x0, step) -> {
                     NDArray decoded = model.decode(x0);
                     if (step == lastStep) {
-                        decoded.attach(scope); // the final output equals x̂0 of the last step: decode it once
+                        // the final output equals x̂0 of the last step: decode it once, kept past the step's NDScope
+                        ai.djl.ndarray.NDScope.unregister(decoded);
+                        decoded.attach(scope);
                         lastDecoded[0] = decoded;
                     }
                     NDArray clean = model.cropClamp(decoded, th, tw);

@@ -237,7 +237,10 @@ class PipelineFeaturesTest {
             int ow = out.width();
             assertEquals(1f, a[0], 1e-6f);
             assertEquals(0.25f, a[ow - 1], 1e-6f);
-            // bicubic across the edge: overshoot clamped into [0, 1], values between the two levels nearby
+            // the core's one alpha resampling (the same as classic-image's and the restore's)
+            org.junit.jupiter.api.Assertions.assertArrayEquals(
+                    dev.restora.core.image.ImageOps.resizeAlpha(alpha, w, h, w * sf, h * sf), a);
+            // overshoot across the edge clamped into [0, 1], values between the two levels nearby
             for (float v : a) {
                 assertTrue(v >= 0 && v <= 1);
             }

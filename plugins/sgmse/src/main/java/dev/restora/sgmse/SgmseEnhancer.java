@@ -77,7 +77,7 @@ public final class SgmseEnhancer extends Enhancer {
         PredictorCorrectorSampler s = new PredictorCorrectorSampler(model.ouve(), y, y, n, T_EPS,
                 PredictorCorrectorSampler.StepSize.GRID, o.corrector().equals("none") ? 0 : o.correctorSteps(),
                 o.snr(), probe);
-        s.withCorrector(o.corrector().equals("langevin") ? PredictorCorrectorSampler.Corrector.LANGEVIN
+        s = s.withCorrector(o.corrector().equals("langevin") ? PredictorCorrectorSampler.Corrector.LANGEVIN
                 : PredictorCorrectorSampler.Corrector.ALD);
         return loop(context, preview).run(s, score, run, stage).output();
     }

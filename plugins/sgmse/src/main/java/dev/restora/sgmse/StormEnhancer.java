@@ -44,7 +44,7 @@ public final class StormEnhancer extends Enhancer {
         PredictorCorrectorSampler s = new PredictorCorrectorSampler(model.sde(), estimate, cond, steps(o), model.tEps(),
                 PredictorCorrectorSampler.StepSize.ONE_OVER_N, o.corrector().equals("none") ? 0 : o.correctorSteps(),
                 o.snr(), probe);
-        s.withCorrector(o.corrector().equals("langevin") ? PredictorCorrectorSampler.Corrector.LANGEVIN
+        s = s.withCorrector(o.corrector().equals("langevin") ? PredictorCorrectorSampler.Corrector.LANGEVIN
                 : PredictorCorrectorSampler.Corrector.ALD);
         if (o.keySteps() == null) {
             return loop(context, preview).run(s, model, run, stage).output();

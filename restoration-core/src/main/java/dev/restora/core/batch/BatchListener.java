@@ -11,6 +11,13 @@ public interface BatchListener {
     default void itemStarted(BatchItem item, int total) {
     }
 
+    /**
+     * An item failed with {@code error} (called before {@link #itemFinished}, whose result holds the message): for a
+     * front end that shows stack traces on request; the runner itself logs none.
+     */
+    default void itemFailed(BatchItem item, Throwable error) {
+    }
+
     default void itemFinished(ItemResult result, int total) {
     }
 

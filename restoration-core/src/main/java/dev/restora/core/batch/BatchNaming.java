@@ -1,6 +1,7 @@
 package dev.restora.core.batch;
 
 import dev.restora.core.RestoraException;
+import dev.restora.core.restore.MediaFiles;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -17,8 +18,6 @@ import java.util.regex.Pattern;
 public record BatchNaming(String pipeline, String model, int scale) {
     private static final Pattern TOKEN = Pattern.compile("\\{([^{}]*)}");
     private static final Set<String> TOKENS = Set.of("name", "ext", "pipeline", "model", "scale");
-    private static final Set<String> WRITABLE_IMAGES = Set.of("png", "jpg", "jpeg", "tif", "tiff");
-    private static final Set<String> AUDIO = Set.of("wav", "flac", "mp3", "ogg", "aiff", "aif");
 
     /** A {@link RestoraException} for an unknown token or a template that would leave the output folder. */
     public static void checkTemplate(String template) {
@@ -38,16 +37,15 @@ public record BatchNaming(String pipeline, String model, int scale) {
         }
     }
 
-    /** The output extension for an input file name: {@code format} when given, else the input's when writable. */
+    /**
+     * The output extension for an input file name: {@code format} when given, else
+     * {@link MediaFiles#outputExtension} (the input's where writable: FLAC stays FLAC, as with {@code restore}).
+     */
     public static String outputExtension(String inputFileName, String format) {
         if (format != null && !format.isBlank()) {
             return format.toLowerCase(Locale.ROOT);
         }
-        String ext = extension(inputFileName);
-        if (WRITABLE_IMAGES.contains(ext)) {
-            return ext;
-        }
-        return AUDIO.contains(ext) ? "wav" : "png";
+        return MediaFiles.outputExtension(inputFileName);
     }
 
     /** The lower-case extension of a file name without the dot ("" when it has none). */

@@ -71,29 +71,39 @@ public final class BatchReport {
         root.put("counts", counts);
         List<Map<String, Object>> items = new ArrayList<>();
         for (ItemResult r : results) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("index", r.item().index());
-            m.put("input", r.item().input().toString());
-            m.put("output", r.output() == null ? null : r.output().toString());
-            m.put("state", r.state().name());
-            m.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
-            m.put("error", r.error());
-            m.put("earlierRun", r.earlierRun());
-            items.add(m);
+            items.add(item(r));
         }
         root.put("items", items);
         return GSON.toJson(root);
     }
 
+    /** One item as the JSON report (and the JSON-lines file written while the batch runs) holds it. */
+    static Map<String, Object> item(ItemResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("index", r.item().index());
+        m.put("input", r.item().input().toString());
+        m.put("output", r.output() == null ? null : r.output().toString());
+        m.put("state", r.state().name());
+        m.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
+        m.put("error", r.error());
+        m.put("earlierRun", r.earlierRun());
+        return m;
+    }
+
+    static final String CSV_HEADER = "index,input,output,state,seconds,error\n";
+
+    /** One CSV row (with its line end). */
+    static String csvRow(ItemResult r) {
+        return r.item().index() + "," + csv(r.item().input().toString()) + ","
+                + csv(r.output() == null ? "" : r.output().toString()) + "," + r.state().name() + ","
+                + String.format(Locale.ROOT, "%.3f", r.seconds()) + "," + csv(r.error() == null ? "" : r.error())
+                + "\n";
+    }
+
     public String toCsv() {
-        StringBuilder sb = new StringBuilder("index,input,output,state,seconds,error\n");
+        StringBuilder sb = new StringBuilder(CSV_HEADER);
         for (ItemResult r : results) {
-            sb.append(r.item().index()).append(',')
-                    .append(csv(r.item().input().toString())).append(',')
-                    .append(csv(r.output() == null ? "" : r.output().toString())).append(',')
-                    .append(r.state().name()).append(',')
-                    .append(String.format(Locale.ROOT, "%.3f", r.seconds())).append(',')
-                    .append(csv(r.error() == null ? "" : r.error())).append('\n');
+            sb.append(csvRow(r));
         }
         return sb.toString();
     }
@@ -110,12 +120,14 @@ public final class BatchReport {
      * a file named {@code .csv} gets the JSON beside it likewise. Both written atomically.
      */
     public void write(Path file) {
-        String name = file.getFileName().toString();
-        String base = name.replaceFirst("\\.(json|csv)$", "");
-        Path json = file.resolveSibling(base + ".json");
-        Path csv = file.resolveSibling(base + ".csv");
-        writeAtomically(json, toJson());
-        writeAtomically(csv, toCsv());
+        writeAtomically(sibling(file, ".json"), toJson());
+        writeAtomically(sibling(file, ".csv"), toCsv());
+    }
+
+    /** The report file with another extension ({@code .json}, {@code .csv}, {@code .jsonl}). */
+    static Path sibling(Path file, String extension) {
+        String base = file.getFileName().toString().replaceFirst("\\.(json|csv|jsonl)$", "");
+        return file.resolveSibling(base + extension);
     }
 
     static void writeAtomically(Path file, String text) {

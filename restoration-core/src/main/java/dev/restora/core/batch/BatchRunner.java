@@ -27,8 +27,10 @@ import org.slf4j.LoggerFactory;
  * is resumed by running the same batch again: items the journal shows finished (their output present) are reported
  * as done by the earlier run, an item whose output appeared after it started (killed between the move and the journal
  * line) likewise, and the rest are processed; a stale temporary file is deleted before its item is redone. Failures
- * are reported per item and the batch goes on (unless {@link BatchPlan#continueOnError()} is false). The JSON and
- * CSV report is rewritten after every item.
+ * are reported per item and the batch goes on (unless {@link BatchPlan#continueOnError()} is false). Each finished
+ * item is appended to the CSV report (and a JSON-lines file), the JSON report is written once at the end
+ * ({@link BatchReportWriter}). {@link #resumable(boolean) resumable(false)} (a {@code restore} of a few files) keeps
+ * the atomic outputs but writes no journal and no report.
  */
 public final class BatchRunner {
     /** Marks the runner's temporary output files (never picked up as inputs). */
@@ -44,6 +46,7 @@ public final class BatchRunner {
     private BatchListener listener = BatchListener.NONE;
     private CancellationToken token = new CancellationToken();
     private Path reportFile;
+    private boolean resumable = true;
 
     public BatchRunner(BatchPlan plan, List<BatchItem> items, BatchItemProcessor processor) {
         this.plan = Objects.requireNonNull(plan).validate();
@@ -68,6 +71,12 @@ public final class BatchRunner {
         return this;
     }
 
+    /** Whether the run keeps a journal and a report in the output folder (default true). */
+    public BatchRunner resumable(boolean value) {
+        this.resumable = value;
+        return this;
+    }
+
     public Path reportFile() {
         return reportFile != null ? reportFile : outputFolder().resolve(DEFAULT_REPORT_NAME);
     }
@@ -77,15 +86,23 @@ public final class BatchRunner {
     }
 
     public BatchReport run() {
+        if (resumable && plan.output() == null) {
+            throw new IllegalStateException("a resumable batch needs an output folder for its journal");
+        }
         String startedAt = Instant.now().toString();
         String fingerprint = shortHash(plan.fingerprint());
         List<ItemResult> results = new ArrayList<>();
         boolean stop = false;
         boolean cancelled = false;
         listener.started(items.size());
-        try (BatchJournal journal = new BatchJournal(outputFolder())) {
-            journal.open();
-            deleteStaleTemporaries();
+        BatchJournal journal = resumable ? new BatchJournal(outputFolder()) : null;
+        if (journal != null) {
+            journal.open(); // first: it refuses a folder another batch is writing into, before its report is touched
+        }
+        try (journal; BatchReportWriter writer = resumable ? new BatchReportWriter(reportFile()) : null) {
+            if (journal != null) {
+                deleteStaleTemporaries();
+            }
             for (BatchItem item : items) {
                 ItemResult r;
                 if (cancelled || token.isCancelled()) {
@@ -104,17 +121,25 @@ public final class BatchRunner {
                     }
                 }
                 results.add(r);
+                if (writer != null) {
+                    writer.append(r);
+                }
                 listener.itemFinished(r, items.size());
-                new BatchReport(plan, results, startedAt, null, false).write(reportFile());
             }
+            BatchReport report = new BatchReport(plan, results, startedAt, Instant.now().toString(), !cancelled);
+            if (writer != null) {
+                writer.finish(report);
+            }
+            listener.finished(report);
+            return report;
         }
-        BatchReport report = new BatchReport(plan, results, startedAt, Instant.now().toString(), !cancelled);
-        report.write(reportFile());
-        listener.finished(report);
-        return report;
     }
 
+    /** Runs one item; {@code journal} is null when the run is not resumable. */
     private ItemResult runItem(BatchItem item, String key, BatchJournal journal) {
+        if (journal == null) {
+            return process(item, key, null);
+        }
         BatchJournal.Line done = journal.done(key);
         if (done != null && done.output != null && Files.isRegularFile(Path.of(done.output))) {
             return new ItemResult(item, Path.of(done.output), ItemState.DONE, done.seconds, null, true);
@@ -125,6 +150,10 @@ public final class BatchRunner {
             journal.record(key, "done", Path.of(started.output), 0, null);
             return new ItemResult(item, Path.of(started.output), ItemState.DONE, 0, null, true);
         }
+        return process(item, key, journal);
+    }
+
+    private ItemResult process(BatchItem item, String key, BatchJournal journal) {
         Path target = item.output();
         if (Files.exists(target)) {
             switch (plan.effectiveOverwrite()) {
@@ -140,9 +169,12 @@ public final class BatchRunner {
         Path tmp = target.resolveSibling("." + name + TEMP_MARK + "." + BatchNaming.extension(name));
         long t0 = System.nanoTime();
         try {
-            Files.createDirectories(target.getParent());
+            createFolder(target.getParent());
             Files.deleteIfExists(tmp);
-            journal.record(key, "started", target, 0, null);
+            if (Files.exists(target) && Files.isSameFile(target, item.input())) {
+                throw new RestoraException(target + ": the output would overwrite the input");
+            }
+            record(journal, key, "started", target, 0, null);
             token.throwIfCancelled();
             processor.process(item, tmp, token);
             token.throwIfCancelled();
@@ -151,7 +183,7 @@ public final class BatchRunner {
             }
             AtomicFiles.moveIntoPlace(tmp, target);
             double secs = (System.nanoTime() - t0) / 1e9;
-            journal.record(key, "done", target, secs, null);
+            record(journal, key, "done", target, secs, null);
             return new ItemResult(item, target, ItemState.DONE, secs, null, false);
         } catch (CancelledException e) {
             deleteQuietly(tmp);
@@ -159,10 +191,26 @@ public final class BatchRunner {
         } catch (Exception | OutOfMemoryError e) {
             deleteQuietly(tmp);
             String msg = message(item, e);
-            LOG.warn("batch item {} failed: {}", item.input(), msg, e);
+            // the front end shows the message (and the trace when asked to be verbose): no trace in the log
+            LOG.debug("batch item {} failed", item.input(), e);
+            listener.itemFailed(item, e);
             double secs = (System.nanoTime() - t0) / 1e9;
-            journal.record(key, "failed", target, secs, msg);
+            record(journal, key, "failed", target, secs, msg);
             return new ItemResult(item, target, ItemState.FAILED, secs, msg, false);
+        }
+    }
+
+    private static void createFolder(Path folder) {
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new RestoraException(folder + ": cannot create the output folder (" + e + ")", e);
+        }
+    }
+
+    private static void record(BatchJournal journal, String key, String event, Path output, double secs, String error) {
+        if (journal != null) {
+            journal.record(key, event, output, secs, error);
         }
     }
 

@@ -8,18 +8,34 @@ import dev.restora.core.pipeline.ModelOption;
 import dev.restora.core.pipeline.ParameterValues;
 import dev.restora.core.pipeline.PipelineDescriptor;
 import dev.restora.core.plugins.PipelineRegistry;
+import dev.restora.core.restore.DefaultPipelines;
 import dev.restora.core.restore.LoadedPipeline;
-import dev.restora.core.restore.RestoreException;
+import dev.restora.core.restore.MediaFiles;
+import dev.restora.core.restore.RestoreFailedException;
 import dev.restora.core.restore.RestoreRequest;
+import dev.restora.core.restore.RestoreResult;
 import dev.restora.core.restore.RestoreTask;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * A batch plan bound to a pipeline, ready to run: the pipeline, model and parameters checked, the items expanded
- * (images or audio by the pipeline's modality), and a {@link BatchItemProcessor} that restores each item with
- * {@link RestoreTask} on one pipeline loaded once. The command line and the studio both run batches through this.
+ * A batch plan bound to its pipelines, ready to run: every pipeline, model and parameter checked, the items
+ * expanded, and a {@link BatchItemProcessor} that restores each item with {@link RestoreTask} on pipelines loaded
+ * once. {@code restora restore}, {@code restora batch} and the studio's batch dialog all run through this.
+ *
+ * <p>Routing: a plan with a {@link BatchPlan#pipeline()} runs every file with it (folders contribute the files of
+ * its media kind). A plan without one routes each file by the kind of media it holds (its first bytes, else its
+ * extension) to the kind's {@link BatchPlan#routeFor route}, else to the kind's default ({@link DefaultPipelines})
+ * with the plan's model and parameters; the defaults chosen are written into the plan's routes (so a saved plan
+ * repeats the run). A file of no known kind fails as an item.
  *
  * <pre>{@code
  * try (RestoreBatch b = RestoreBatch.prepare(plan, registry, models, Device.cpu())) {
@@ -29,69 +45,168 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class RestoreBatch implements AutoCloseable {
-    private final BatchPlan plan;
+    /** One media kind's pipeline, checked against the registry. */
+    public record Route(PipelineRegistry.Registered pipeline, ModelOption model, Map<String, Object> parameters) {
+        public PipelineDescriptor descriptor() {
+            return pipeline.descriptor();
+        }
+    }
+
     private final PipelineRegistry registry;
-    private final PipelineRegistry.Registered pipeline;
-    private final ModelOption model;
     private final ModelResolver models;
     private final Device device;
+    private final Map<Modality, Route> routes;
     private final List<BatchItem> items;
-    private LoadedPipeline loaded;
+    private final Map<Integer, Modality> kinds;
+    private final Map<Modality, LoadedPipeline> loaded = new EnumMap<>(Modality.class);
 
-    private RestoreBatch(BatchPlan plan, PipelineRegistry registry, PipelineRegistry.Registered pipeline,
-                         ModelOption model, ModelResolver models, Device device, List<BatchItem> items) {
-        this.plan = plan;
+    private RestoreBatch(PipelineRegistry registry, ModelResolver models, Device device, Map<Modality, Route> routes,
+                         List<BatchItem> items, Map<Integer, Modality> kinds) {
         this.registry = registry;
-        this.pipeline = pipeline;
-        this.model = model;
         this.models = models;
         this.device = device;
+        this.routes = routes;
         this.items = items;
+        this.kinds = kinds;
     }
 
     /**
-     * Checks the plan against the registry and expands its inputs. A plan without a pipeline, an unknown pipeline,
-     * model or parameter, or a value out of range is a {@link RestoreException} with reason USAGE; a missing input a
-     * {@link dev.restora.core.RestoraException} naming it.
+     * Checks the plan against the registry and expands its inputs. An unknown pipeline, model or parameter, a value
+     * out of range, a pipeline routed to the wrong kind of media, or a kind present with no pipeline able to serve
+     * it is a {@link RestoreFailedException} with reason USAGE; a missing input a {@link dev.restora.core.RestoraException}
+     * naming it.
      */
     public static RestoreBatch prepare(BatchPlan plan, PipelineRegistry registry, ModelResolver models, Device device) {
         plan.validate();
-        if (plan.pipeline() == null || plan.pipeline().isBlank()) {
-            throw new RestoreException(RestoreException.Reason.USAGE, "the batch plan names no pipeline");
+        Device dev = device == null ? Device.cpu() : device;
+        Map<Modality, Route> routes = new EnumMap<>(Modality.class);
+        if (plan.pipeline() != null && !plan.pipeline().isBlank()) {
+            // one pipeline for every file: folders give the files of its kind
+            Route r = check(registry, plan.routeFor(Modality.IMAGE), null);
+            routes.put(r.descriptor().modality(), r);
+            BatchNaming naming = naming(r);
+            List<BatchItem> items = BatchExpansion.expand(plan, naming,
+                    r.descriptor().modality() == Modality.SPEECH ? BatchExpansion.AUDIO : BatchExpansion.IMAGES);
+            Map<Integer, Modality> kinds = new HashMap<>();
+            items.forEach(i -> kinds.put(i.index(), r.descriptor().modality()));
+            return new RestoreBatch(registry, models, dev, routes, items, kinds);
         }
-        PipelineRegistry.Registered reg = registry.find(plan.pipeline()).orElseThrow(() -> new RestoreException(
-                RestoreException.Reason.USAGE, "no pipeline '" + plan.pipeline() + "'; known pipelines: "
+        // each kind to its own pipeline
+        Map<Path, Modality> kindOf = new HashMap<>();
+        Function<Path, BatchNaming> namingFor = input -> {
+            Modality kind = kindOf.computeIfAbsent(input, RestoreBatch::detect);
+            if (kind == null) {
+                return new BatchNaming("none", "none", 1); // fails as an item: nothing can read it
+            }
+            return naming(routes.computeIfAbsent(kind, k -> route(plan, registry, k)));
+        };
+        List<BatchItem> items = BatchExpansion.expand(plan, namingFor, BatchExpansion.MEDIA);
+        Map<Integer, Modality> kinds = new HashMap<>();
+        for (BatchItem i : items) {
+            Modality k = kindOf.get(i.input());
+            if (k != null) {
+                kinds.put(i.index(), k);
+            }
+        }
+        routes.forEach((kind, r) -> plan.route(kind, new BatchPlan.Route(r.descriptor().id(), r.model().id(),
+                r.parameters())));
+        return new RestoreBatch(registry, models, dev, routes, items, kinds);
+    }
+
+    /** The kind of media in a file, or null when it holds none we know (the item then fails when it runs). */
+    private static Modality detect(Path input) {
+        try {
+            return MediaFiles.detect(input);
+        } catch (RestoreFailedException e) {
+            return null;
+        }
+    }
+
+    /** The kind's route, else its default pipeline with the plan's model and parameters. */
+    private static Route route(BatchPlan plan, PipelineRegistry registry, Modality kind) {
+        BatchPlan.Route r = plan.routeFor(kind);
+        if (r == null) {
+            String id = DefaultPipelines.forKind(registry, kind, plan.parameters().keySet()).orElseThrow(() -> new RestoreFailedException(
+                    RestoreFailedException.Reason.USAGE, "no default pipeline for " + describe(kind) + " ("
+                    + String.join(", ", DefaultPipelines.preferred(kind)) + " not installed); choose one with"
+                    + " --pipeline: " + String.join(", ", registry.ids())));
+            r = new BatchPlan.Route(id, plan.model(), plan.parameters());
+        }
+        return check(registry, r, kind);
+    }
+
+    /** The route checked: the pipeline exists (and restores {@code kind} when given), model and parameters valid. */
+    private static Route check(PipelineRegistry registry, BatchPlan.Route r, Modality kind) {
+        PipelineRegistry.Registered reg = registry.find(r.pipeline()).orElseThrow(() -> new RestoreFailedException(
+                RestoreFailedException.Reason.USAGE, "no pipeline '" + r.pipeline() + "'; known pipelines: "
                 + String.join(", ", registry.ids())));
         PipelineDescriptor d = reg.descriptor();
-        ModelOption m;
-        try {
-            m = d.requireModel(plan.model());
-            ParameterValues.of(d.parameters(), plan.parameters());
-        } catch (IllegalArgumentException e) {
-            throw new RestoreException(RestoreException.Reason.USAGE, "pipeline " + d.id() + ": " + e.getMessage(), e);
+        if (kind != null && d.modality() != kind) {
+            throw new RestoreFailedException(RestoreFailedException.Reason.USAGE, "pipeline " + d.id() + " restores "
+                    + describe(d.modality()) + ", not " + describe(kind));
         }
-        List<BatchItem> items = BatchExpansion.expand(plan, new BatchNaming(d.id(), m.id(), m.scale()),
-                d.modality() == Modality.SPEECH ? BatchExpansion.AUDIO : BatchExpansion.IMAGES);
-        return new RestoreBatch(plan, registry, reg, m, models, device == null ? Device.cpu() : device, items);
+        try {
+            ModelOption m = d.requireModel(r.model());
+            ParameterValues.of(d.parameters(), r.parameters());
+            return new Route(reg, m, r.parameters());
+        } catch (IllegalArgumentException e) {
+            throw new RestoreFailedException(RestoreFailedException.Reason.USAGE, "pipeline " + d.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static BatchNaming naming(Route r) {
+        return new BatchNaming(r.descriptor().id(), r.model().id(), r.model().scale());
+    }
+
+    private static String describe(Modality kind) {
+        return kind == Modality.SPEECH ? "audio" : kind.name().toLowerCase(Locale.ROOT) + "s";
     }
 
     public List<BatchItem> items() {
         return items;
     }
 
+    /** The pipeline of each media kind among the items (one entry for a single-pipeline plan). */
+    public Map<Modality, Route> routes() {
+        return java.util.Collections.unmodifiableMap(routes);
+    }
+
+    /** The route an item runs with, or null when its file holds no media this batch knows. */
+    public Route routeOf(BatchItem item) {
+        Modality k = kinds.get(item.index());
+        return k == null ? null : routes.get(k);
+    }
+
+    /** The pipeline of a single-pipeline batch (else of its first kind); null when no item has a kind. */
     public PipelineDescriptor descriptor() {
-        return pipeline.descriptor();
+        return routes.isEmpty() ? null : routes.values().iterator().next().descriptor();
     }
 
+    /** The model of a single-pipeline batch (else of its first kind); null when no item has a kind. */
     public ModelOption model() {
-        return model;
+        return routes.isEmpty() ? null : routes.values().iterator().next().model();
     }
 
-    /** Loads the pipeline now (else the first item does); a missing weight file is reason MODEL_MISSING. */
+    /** Loads every routed pipeline now (else each kind's first item does); a missing weight file is MODEL_MISSING. */
     public synchronized void load() {
-        if (loaded == null) {
-            loaded = LoadedPipeline.load(pipeline, model.id(), device, models);
+        for (Modality kind : routes.keySet()) {
+            loaded(kind);
         }
+    }
+
+    private synchronized LoadedPipeline loaded(Modality kind) {
+        LoadedPipeline p = loaded.get(kind);
+        if (p == null) {
+            Route r = routes.get(kind);
+            p = LoadedPipeline.load(r.pipeline(), r.model().id(), device, models);
+            loaded.put(kind, p);
+        }
+        return p;
+    }
+
+    /** {@link #processor(long, Function, Consumer)} without a result callback. */
+    public BatchItemProcessor processor(long seed, Function<BatchItem, StepListener> listeners) {
+        return processor(seed, listeners, r -> { });
     }
 
     /**
@@ -99,23 +214,41 @@ public final class RestoreBatch implements AutoCloseable {
      *
      * @param seed      noise seed for every item, or {@link RestoreRequest#RANDOM_SEED} for a fresh one each
      * @param listeners step listener for an item (may return null); called on the batch thread
+     * @param results   gets each restored item's result (the seed used, the time), on the batch thread
      */
-    public BatchItemProcessor processor(long seed, Function<BatchItem, StepListener> listeners) {
+    public BatchItemProcessor processor(long seed, Function<BatchItem, StepListener> listeners,
+                                        Consumer<RestoreResult> results) {
         Objects.requireNonNull(listeners);
+        Objects.requireNonNull(results);
         return (item, output, token) -> {
-            load();
-            RestoreRequest request = new RestoreRequest(item.input(), pipeline.descriptor().id(), model.id(),
-                    plan.parameters(), output, device, seed);
-            new RestoreTask(request, registry, models).runWith(loaded, listeners.apply(item), token);
+            Modality kind = kinds.get(item.index());
+            if (kind == null) {
+                MediaFiles.detect(item.input()); // throws the reason, naming the file
+                throw new RestoreFailedException(RestoreFailedException.Reason.INPUT, item.input() + ": not an image or audio file");
+            }
+            Route r = routes.get(kind);
+            LoadedPipeline p = loaded(kind);
+            RestoreRequest request = new RestoreRequest(item.input(), r.descriptor().id(), r.model().id(),
+                    r.parameters(), output, device, seed);
+            results.accept(new RestoreTask(request, registry, models).runWith(p, listeners.apply(item), token));
         };
     }
 
-    /** Frees the pipeline's weights. */
+    /** Frees the pipelines' weights. */
     @Override
     public synchronized void close() {
-        if (loaded != null) {
-            loaded.close();
-            loaded = null;
+        List<LoadedPipeline> all = new ArrayList<>(loaded.values());
+        loaded.clear();
+        RuntimeException first = null;
+        for (LoadedPipeline p : all) {
+            try {
+                p.close();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 }

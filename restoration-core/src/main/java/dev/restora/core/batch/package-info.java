@@ -7,8 +7,10 @@
  * <p>Files a run leaves in the output folder:
  * <pre>
  * out/
- *   restora-batch-report.json   per item: index, input, output, state, seconds, error, earlierRun (+ counts)
- *   restora-batch-report.csv    index,input,output,state,seconds,error
+ *   restora-batch-report.json   per item: index, input, output, state, seconds, error, earlierRun (+ counts);
+ *                               written once, when the run ends
+ *   restora-batch-report.csv    index,input,output,state,seconds,error; a row appended as each item finishes
+ *   restora-batch-report.jsonl  while running: one JSON line per finished item (deleted once the .json is written)
  *   .restora-batch.journal      JSON lines: started / done / failed per item (the resume record; locked while running)
  *   sub/name_pipeline.png       outputs; while being written: sub/.name_pipeline.png.restora-tmp.png
  * </pre>

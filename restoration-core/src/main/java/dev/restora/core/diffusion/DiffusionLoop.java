@@ -2,13 +2,17 @@ package dev.restora.core.diffusion;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import dev.restora.core.pipeline.RunContext;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * The one reverse-diffusion loop every pipeline uses: per step a sub-{@link NDManager}, the sampler step, the
- * cancellation check, the throttled preview and the step event. A run of several stages (tiles, chunks) uses one
+ * The one reverse-diffusion loop every pipeline uses: per step a sub-{@link NDManager} and an {@link NDScope}, the
+ * sampler step, the cancellation check, the throttled preview and the step event. Memory is bounded per step by
+ * construction: every array created during a step (by the sampler, the network, a preview) is closed when the step
+ * ends, except the step's {@link Sampler.Step#next()} and {@link Sampler.Step#predictedClean()}; an array that must
+ * outlive a step (a cache) has to be made before the loop or {@link NDScope#unregister unregistered}. A run of several stages (tiles, chunks) uses one
  * loop per stage: the events' {@link StepEvent#elapsed()} counts from {@link RunContext#startNanos()}, the start of
  * the whole run, not from the loop's creation, so give every stage a context derived from the run's.
  */
@@ -49,6 +53,7 @@ public final class DiffusionLoop {
      *
      * @throws CancelledException when the token is cancelled (checked before every step)
      */
+    @SuppressWarnings("try") // the step's NDScope closes what the step made; it is not referenced in the body
     public <D> Result run(Sampler<D> sampler, D network, NDManager owner, Stage stage) {
         CancellationToken token = context.token();
         PreviewPolicy.Gate gate = context.previews().gate();
@@ -67,7 +72,10 @@ public final class DiffusionLoop {
                     lastClean.attach(owner);
                     return new Result(lastClean, done, true);
                 }
-                try (NDManager stepScope = loopScope.newSubManager()) {
+                // every array made during the step is closed with it, whichever manager it joined (DJL attaches a
+                // result to its first operand's manager, which may be a run-long tensor's): only the step's
+                // results leave it
+                try (NDManager stepScope = loopScope.newSubManager(); NDScope made = new NDScope()) {
                     state.attach(stepScope);
                     long t0 = clock.getAsLong();
                     Sampler.Step s = sampler.step(network, i, state, stepScope, context.noise());
@@ -85,8 +93,10 @@ public final class DiffusionLoop {
                             budget.addPreview(clock.getAsLong() - p0);
                         }
                     }
+                    NDScope.unregister(s.next());
                     s.next().attach(loopScope);
                     if (s.predictedClean() != null) {
+                        NDScope.unregister(s.predictedClean());
                         if (lastClean != null && lastClean != s.predictedClean() && lastClean != s.next()) {
                             lastClean.close();
                         }

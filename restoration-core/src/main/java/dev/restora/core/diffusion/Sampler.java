@@ -9,9 +9,10 @@ import ai.djl.ndarray.NDManager;
  * runs. A step may call the network more than once (predictor and corrector).
  *
  * <p>Memory contract: {@link #step} gets a fresh {@code stepScope} that owns {@code state} and is closed after the
- * step; everything it creates must be made from {@code state} (DJL attaches a result to its first operand's
- * manager) or from {@code stepScope}. The loop moves {@link Step#next()} and {@link Step#predictedClean()} out of
- * the scope before closing it.
+ * step, and runs inside an {@link ai.djl.ndarray.NDScope}: every array created during the step is closed at its
+ * end, whatever manager it joined (so operand order does not matter), except {@link Step#next()} and
+ * {@link Step#predictedClean()}, which the loop moves out. Nothing created in a step may be kept in a field for a
+ * later step.
  *
  * @param <D> the network type the sampler calls
  */

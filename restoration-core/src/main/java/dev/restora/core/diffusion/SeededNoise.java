@@ -22,6 +22,19 @@ public final class SeededNoise implements NoiseSource {
         return seed;
     }
 
+    /**
+     * A fresh seed for a run whose user chose none: non-negative and below 2^31, short enough to type back in. The
+     * one place seeds are picked (command line, batch, studio).
+     */
+    public static long randomSeed() {
+        return randomSeed(new java.security.SecureRandom());
+    }
+
+    /** {@link #randomSeed()} from a given generator (the studio's dice; tests). */
+    public static long randomSeed(java.util.Random random) {
+        return random.nextInt(Integer.MAX_VALUE);
+    }
+
     /** An independent stream for sub-task {@code index} (a tile, a channel), the same whatever order they run in. */
     public SeededNoise fork(long index) {
         return new SeededNoise(new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (index + 1))).nextLong());

@@ -68,7 +68,10 @@ public final class ImageOps {
         return resizeAlpha(image.alpha(), image.width(), image.height(), newW, newH);
     }
 
-    /** An alpha plane resampled with Lanczos-3 (antialiased when shrinking), clamped to [0, 1]. */
+    /**
+     * An alpha plane resampled with Lanczos-3 (antialiased when shrinking), clamped to [0, 1]: the one alpha
+     * resampling of the project (pipelines that drop alpha, the restore that puts it back, whole-image resizes).
+     */
     public static float[] resizeAlpha(float[] alpha, int w, int h, int newW, int newH) {
         if (w == newW && h == newH) {
             return alpha.clone();
@@ -78,13 +81,14 @@ public final class ImageOps {
         return out;
     }
 
-    /** The whole image (RGB and alpha) resized with a kernel; keeps depth, greyness and metadata. */
+    /**
+     * The whole image resized, RGB with {@code kernel} and alpha with {@link #resizeAlpha}; keeps depth, greyness
+     * and metadata.
+     */
     public static ImageBuffer resize(ImageBuffer image, int newW, int newH, Resampler.Kernel kernel) {
         float[] rgb = Resampler.resizePlanes(image.rgb(), 3, image.width(), image.height(), newW, newH, kernel);
         clamp(rgb);
-        float[] alpha = image.hasAlpha()
-                ? clamp(Resampler.resize(image.alpha(), image.width(), image.height(), newW, newH, kernel)) : null;
-        return image.withPixels(newW, newH, rgb, alpha);
+        return image.withPixels(newW, newH, rgb, resizeAlpha(image, newW, newH));
     }
 
     /**

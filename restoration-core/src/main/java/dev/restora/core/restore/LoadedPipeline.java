@@ -24,7 +24,7 @@ public record LoadedPipeline(PipelineRegistry.Registered registered, ModelOption
 
     /**
      * Loads {@code modelId} (null: the default) of the pipeline. Every weight file of the model is looked up first,
-     * so a missing one fails fast with {@link RestoreException.Reason#MODEL_MISSING} before anything is loaded.
+     * so a missing one fails fast with {@link RestoreFailedException.Reason#MODEL_MISSING} before anything is loaded.
      */
     public static LoadedPipeline load(PipelineRegistry.Registered registered, String modelId, Device device,
                                       ModelResolver models) {
@@ -32,7 +32,7 @@ public record LoadedPipeline(PipelineRegistry.Registered registered, ModelOption
         try {
             model = registered.descriptor().requireModel(modelId);
         } catch (IllegalArgumentException e) {
-            throw new RestoreException(RestoreException.Reason.USAGE, e.getMessage(), e);
+            throw new RestoreFailedException(RestoreFailedException.Reason.USAGE, e.getMessage(), e);
         }
         RecordingResolver resolver = new RecordingResolver(models);
         for (String entry : model.catalogEntryIds()) {
@@ -57,14 +57,14 @@ public record LoadedPipeline(PipelineRegistry.Registered registered, ModelOption
         if (resolver.failure != null) {
             return resolver.failure;
         }
-        if (e instanceof RestoreException || e instanceof CancelledException) {
+        if (e instanceof RestoreFailedException || e instanceof CancelledException) {
             return (RuntimeException) e;
         }
         String what = "pipeline " + registered.descriptor().id() + " (model " + model.id() + ")";
         if (e instanceof RestoraException) {
-            return new RestoreException(RestoreException.Reason.PIPELINE, what + ": " + e.getMessage(), e);
+            return new RestoreFailedException(RestoreFailedException.Reason.PIPELINE, what + ": " + e.getMessage(), e);
         }
-        return new RestoreException(RestoreException.Reason.PIPELINE, what + " could not be loaded: " + e, e);
+        return new RestoreFailedException(RestoreFailedException.Reason.PIPELINE, what + " could not be loaded: " + e, e);
     }
 
     public String pipelineId() {
@@ -83,7 +83,7 @@ public record LoadedPipeline(PipelineRegistry.Registered registered, ModelOption
     /** Turns any resolver failure into MODEL_MISSING and remembers it, whatever the provider does with it. */
     static final class RecordingResolver implements ModelResolver {
         private final ModelResolver delegate;
-        private RestoreException failure;
+        private RestoreFailedException failure;
 
         RecordingResolver(ModelResolver delegate) {
             this.delegate = delegate;
@@ -92,7 +92,7 @@ public record LoadedPipeline(PipelineRegistry.Registered registered, ModelOption
         @Override
         public java.nio.file.Path require(String catalogEntryId) {
             if (delegate == null) {
-                failure = new RestoreException(RestoreException.Reason.MODEL_MISSING,
+                failure = new RestoreFailedException(RestoreFailedException.Reason.MODEL_MISSING,
                         "model file '" + catalogEntryId + "' is needed but no model folder is set");
                 throw failure;
             }
@@ -103,7 +103,7 @@ public record LoadedPipeline(PipelineRegistry.Registered registered, ModelOption
                 }
                 return p;
             } catch (RuntimeException e) {
-                failure = new RestoreException(RestoreException.Reason.MODEL_MISSING,
+                failure = new RestoreFailedException(RestoreFailedException.Reason.MODEL_MISSING,
                         e.getMessage() == null ? "model file '" + catalogEntryId + "' is missing" : e.getMessage(), e);
                 throw failure;
             }

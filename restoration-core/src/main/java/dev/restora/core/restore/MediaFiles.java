@@ -40,11 +40,11 @@ public final class MediaFiles {
     /**
      * The kind of media in {@code file}, from its signature bytes or else its extension.
      *
-     * @throws RestoreException (INPUT) when the file is missing, unreadable, or neither an image nor a WAV
+     * @throws RestoreFailedException (INPUT) when the file is missing, unreadable, or neither an image nor a WAV
      */
     public static Modality detect(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new RestoreException(RestoreException.Reason.INPUT, file + ": no such file");
+            throw new RestoreFailedException(RestoreFailedException.Reason.INPUT, file + ": no such file");
         }
         byte[] head = new byte[16];
         int n = 0;
@@ -54,10 +54,10 @@ public final class MediaFiles {
                 n += r;
             }
         } catch (IOException e) {
-            throw new RestoreException(RestoreException.Reason.INPUT, file + ": cannot read (" + e.getMessage() + ")", e);
+            throw new RestoreFailedException(RestoreFailedException.Reason.INPUT, file + ": cannot read (" + e.getMessage() + ")", e);
         }
         if (n == 0) {
-            throw new RestoreException(RestoreException.Reason.INPUT, file + ": the file is empty");
+            throw new RestoreFailedException(RestoreFailedException.Reason.INPUT, file + ": the file is empty");
         }
         Modality bySignature = bySignature(head, n);
         if (bySignature != null) {
@@ -67,7 +67,7 @@ public final class MediaFiles {
         if (byExt != null) {
             return byExt;
         }
-        throw new RestoreException(RestoreException.Reason.INPUT, file
+        throw new RestoreFailedException(RestoreFailedException.Reason.INPUT, file
                 + ": neither an image (PNG, JPEG, TIFF, WebP, BMP) nor an audio file (WAV, FLAC)");
     }
 
@@ -111,12 +111,22 @@ public final class MediaFiles {
         return null;
     }
 
-    /** The extension an output of this input extension gets: the same where it can be written, else png / wav. */
-    static String writableExtension(String ext, Modality kind) {
-        if (kind == Modality.SPEECH) {
+    /**
+     * The extension (lower case) an output of this input gets: the input's where it can be written back (PNG, JPEG,
+     * TIFF, WAV, FLAC), else png for images and wav for audio. The one rule {@code restore} and {@code batch} share.
+     */
+    public static String outputExtension(String inputFileName) {
+        int dot = inputFileName.lastIndexOf('.');
+        String ext = dot > 0 ? inputFileName.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
+        if (kindByExtension(ext) == Modality.SPEECH) {
             return ext.equals("flac") ? "flac" : "wav";
         }
         return IMAGE_WRITABLE.contains(ext) ? ext : "png";
+    }
+
+    /** Whether a folder walk picks up this file: its extension is a known image or audio one. */
+    public static boolean hasMediaExtension(Path file) {
+        return kindByExtension(extension(file)) != null;
     }
 
     static String extension(Path file) {
@@ -136,9 +146,9 @@ public final class MediaFiles {
             AudioClip clip = AudioIO.read(file);
             return new Loaded(Media.of(clip), new SourceFormat(kind, extension(file), clip.sourceEncoding()));
         } catch (RestoraException | AudioFormatException e) {
-            throw new RestoreException(RestoreException.Reason.INPUT, named(file, e.getMessage()), e);
+            throw new RestoreFailedException(RestoreFailedException.Reason.INPUT, named(file, e.getMessage()), e);
         } catch (RuntimeException e) {
-            throw new RestoreException(RestoreException.Reason.INPUT, file + ": cannot read (" + e + ")", e);
+            throw new RestoreFailedException(RestoreFailedException.Reason.INPUT, file + ": cannot read (" + e + ")", e);
         }
     }
 
@@ -161,9 +171,9 @@ public final class MediaFiles {
                 AudioIO.write(audio.clip(), out, new AudioFileSpec(spec.format(), enc));
             }
         } catch (RestoraException | AudioFormatException e) {
-            throw new RestoreException(RestoreException.Reason.OUTPUT, named(out, e.getMessage()), e);
+            throw new RestoreFailedException(RestoreFailedException.Reason.OUTPUT, named(out, e.getMessage()), e);
         } catch (RuntimeException e) {
-            throw new RestoreException(RestoreException.Reason.OUTPUT, out + ": cannot write (" + e.getMessage() + ")", e);
+            throw new RestoreFailedException(RestoreFailedException.Reason.OUTPUT, out + ": cannot write (" + e.getMessage() + ")", e);
         }
     }
 

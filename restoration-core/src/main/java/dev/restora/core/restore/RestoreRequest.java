@@ -4,7 +4,6 @@ import ai.djl.Device;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -41,9 +40,7 @@ public record RestoreRequest(Path input, String pipelineId, String modelId, Map<
         String name = input.getFileName().toString();
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
-        String ext = dot > 0 ? name.substring(dot + 1) : "";
         Path dir = outDir != null ? outDir : input.toAbsolutePath().getParent();
-        return dir.resolve(stem + "_" + pipelineId + "." + MediaFiles.writableExtension(ext.toLowerCase(Locale.ROOT),
-                MediaFiles.kindByExtension(ext.toLowerCase(Locale.ROOT))));
+        return dir.resolve(stem + "_" + pipelineId + "." + MediaFiles.outputExtension(name));
     }
 }

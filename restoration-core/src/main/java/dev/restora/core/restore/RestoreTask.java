@@ -9,6 +9,7 @@ import dev.restora.core.diffusion.PreviewPolicy;
 import dev.restora.core.diffusion.SeededNoise;
 import dev.restora.core.diffusion.StepListener;
 import dev.restora.core.image.ImageBuffer;
+import dev.restora.core.image.ImageOps;
 import dev.restora.core.jobs.JobContext;
 import dev.restora.core.jobs.JobTask;
 import dev.restora.core.jobs.PipelineCache;
@@ -23,7 +24,6 @@ import dev.restora.core.pipeline.RunContext;
 import dev.restora.core.plugins.PipelineRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,7 +32,7 @@ import java.util.Map;
  * Restores one file: reads the input (image or WAV, by content), checks it suits the pipeline, runs the pipeline with
  * a seeded noise source, puts the input's alpha back (resampled to the output size when the pipeline dropped it),
  * and writes the result in the input's format, atomically (a failed run leaves no output file). Every failure is a
- * {@link RestoreException} whose message names the file; cancellation is a {@link CancelledException}.
+ * {@link RestoreFailedException} whose message names the file; cancellation is a {@link CancelledException}.
  *
  * <p>As a {@link JobTask} it runs on a {@link dev.restora.core.jobs.WorkerPool} lane, taking the pipeline from the
  * lane's cache, the job's NDManager, device, token and progress listener. {@link #run(StepListener,
@@ -142,7 +142,7 @@ public final class RestoreTask implements JobTask<RestoreResult> {
         try {
             return registry.require(request.pipelineId());
         } catch (RestoraException e) {
-            throw new RestoreException(RestoreException.Reason.USAGE, e.getMessage(), e);
+            throw new RestoreFailedException(RestoreFailedException.Reason.USAGE, e.getMessage(), e);
         }
     }
 
@@ -150,7 +150,7 @@ public final class RestoreTask implements JobTask<RestoreResult> {
         try {
             return d.requireModel(request.modelId());
         } catch (IllegalArgumentException e) {
-            throw new RestoreException(RestoreException.Reason.USAGE, e.getMessage(), e);
+            throw new RestoreFailedException(RestoreFailedException.Reason.USAGE, e.getMessage(), e);
         }
     }
 
@@ -165,7 +165,7 @@ public final class RestoreTask implements JobTask<RestoreResult> {
         try {
             return ParameterValues.of(d.parameters(), overrides);
         } catch (IllegalArgumentException e) {
-            throw new RestoreException(RestoreException.Reason.USAGE, "pipeline " + d.id() + ": " + e.getMessage(), e);
+            throw new RestoreFailedException(RestoreFailedException.Reason.USAGE, "pipeline " + d.id() + ": " + e.getMessage(), e);
         }
     }
 
@@ -178,7 +178,7 @@ public final class RestoreTask implements JobTask<RestoreResult> {
 
     private static void checkKind(Path in, Media media, PipelineDescriptor d) {
         if (media.modality() != d.modality()) {
-            throw new RestoreException(RestoreException.Reason.INPUT, in + ": is " + describe(media)
+            throw new RestoreFailedException(RestoreFailedException.Reason.INPUT, in + ": is " + describe(media)
                     + " but pipeline " + d.id() + " restores " + d.modality().name().toLowerCase(java.util.Locale.ROOT)
                     + "; choose another pipeline with --pipeline");
         }
@@ -196,10 +196,10 @@ public final class RestoreTask implements JobTask<RestoreResult> {
         Path out = request.output();
         try {
             if (Files.exists(out) && Files.isSameFile(in, out)) {
-                throw new RestoreException(RestoreException.Reason.USAGE, out + ": the output would overwrite the input");
+                throw new RestoreFailedException(RestoreFailedException.Reason.USAGE, out + ": the output would overwrite the input");
             }
         } catch (java.io.IOException e) {
-            throw new RestoreException(RestoreException.Reason.OUTPUT, out + ": " + e.getMessage(), e);
+            throw new RestoreFailedException(RestoreFailedException.Reason.OUTPUT, out + ": " + e.getMessage(), e);
         }
         long seed = seed(d);
         long t0 = System.nanoTime();
@@ -224,15 +224,15 @@ public final class RestoreTask implements JobTask<RestoreResult> {
             if (result == null) {
                 throw new IllegalStateException("the pipeline returned no output");
             }
-        } catch (CancelledException | RestoreException e) {
+        } catch (CancelledException | RestoreFailedException e) {
             throw e;
         } catch (OutOfMemoryError e) {
-            throw new RestoreException(RestoreException.Reason.PIPELINE, in + ": out of memory in pipeline " + d.id()
+            throw new RestoreFailedException(RestoreFailedException.Reason.PIPELINE, in + ": out of memory in pipeline " + d.id()
                     + " (try a smaller input or give Java more memory with -Xmx)", e);
         } catch (RestoraException e) {
-            throw new RestoreException(RestoreException.Reason.PIPELINE, MediaFiles.named(in, e.getMessage()), e);
+            throw new RestoreFailedException(RestoreFailedException.Reason.PIPELINE, MediaFiles.named(in, e.getMessage()), e);
         } catch (RuntimeException | LinkageError e) {
-            throw new RestoreException(RestoreException.Reason.PIPELINE, in + ": pipeline " + d.id() + " failed ("
+            throw new RestoreFailedException(RestoreFailedException.Reason.PIPELINE, in + ": pipeline " + d.id() + " failed ("
                     + e + ")", e);
         }
         token.throwIfCancelled();
@@ -245,7 +245,7 @@ public final class RestoreTask implements JobTask<RestoreResult> {
                 && !dst.image().hasAlpha()) {
             ImageBuffer s = src.image();
             ImageBuffer o = dst.image();
-            float[] alpha = AlphaResampler.resize(s.alpha(), s.width(), s.height(), o.width(), o.height());
+            float[] alpha = ImageOps.resizeAlpha(s, o.width(), o.height());
             return Media.of(o.withPixels(o.width(), o.height(), o.rgb(), alpha));
         }
         return output;
@@ -263,7 +263,7 @@ public final class RestoreTask implements JobTask<RestoreResult> {
                 try {
                     given = v instanceof String text ? seedSpec.parse(text) : seedSpec.validate(v);
                 } catch (IllegalArgumentException e) {
-                    throw new RestoreException(RestoreException.Reason.USAGE, "pipeline " + d.id() + ": "
+                    throw new RestoreFailedException(RestoreFailedException.Reason.USAGE, "pipeline " + d.id() + ": "
                             + e.getMessage(), e);
                 }
                 if (given != RestoreRequest.RANDOM_SEED) {
@@ -271,11 +271,6 @@ public final class RestoreTask implements JobTask<RestoreResult> {
                 }
             }
         }
-        return pickSeed();
-    }
-
-    /** A fresh non-negative seed below 2^31, short enough to type back in. */
-    static long pickSeed() {
-        return new SecureRandom().nextInt(Integer.MAX_VALUE);
+        return SeededNoise.randomSeed();
     }
 }

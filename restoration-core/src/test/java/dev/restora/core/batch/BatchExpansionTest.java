@@ -64,4 +64,43 @@ class BatchExpansionTest {
                 () -> BatchExpansion.expand(missing, new BatchNaming("p", "m", 1), BatchExpansion.IMAGES));
         assertTrue(ex.getMessage().contains("nope") && ex.getMessage().contains("no such file"), ex.getMessage());
     }
+
+    @Test
+    void oneFolderWalkForRestoreBatchAndTheStudio_sameFilesWhateverTheCaller() throws IOException {
+        touch("mix/a.wav");
+        touch("mix/b.wave");
+        touch("mix/c.flac");
+        touch("mix/d.png");
+        touch("mix/e.TIF");
+        touch("mix/notes.txt");
+        touch("mix/.hidden.png");
+        Path mix = tmp.resolve("mix");
+        List<Path> expected = List.of(mix.resolve("a.wav"), mix.resolve("b.wave"), mix.resolve("c.flac"),
+                mix.resolve("d.png"), mix.resolve("e.TIF"));
+        assertEquals(expected, BatchExpansion.mediaFiles(mix, true, null, BatchExpansion.MEDIA));
+        // the batch (mirrored) and the restore (flat) expansions of the folder pick exactly these
+        BatchPlan batch = new BatchPlan().inputs(List.of(mix.toString())).output(tmp.resolve("o").toString());
+        assertEquals(expected, BatchExpansion.expand(batch, new BatchNaming("p", "m", 1), BatchExpansion.MEDIA)
+                .stream().map(BatchItem::input).toList());
+        BatchPlan restore = new BatchPlan().layout(BatchPlan.Layout.FLAT).recursive(false)
+                .inputs(List.of(mix.toString()));
+        List<BatchItem> flat = BatchExpansion.expand(restore, new BatchNaming("p", "m", 1), BatchExpansion.MEDIA);
+        assertEquals(expected, flat.stream().map(BatchItem::input).toList());
+        // restore's layout: beside each input, FLAC kept
+        assertEquals(mix.resolve("c_p.flac"), flat.get(2).output());
+        assertEquals(mix.resolve("b_p.wav"), flat.get(1).output());
+    }
+
+    @Test
+    void flatLayoutPutsEveryOutputInOneFolderAndKeepsAMissingFileAsAnItem() throws IOException {
+        touch("x/same.png");
+        touch("y/same.png");
+        Path out = tmp.resolve("out");
+        BatchPlan plan = new BatchPlan().layout(BatchPlan.Layout.FLAT).output(out.toString()).inputs(List.of(
+                tmp.resolve("x/same.png").toString(), tmp.resolve("y/same.png").toString(),
+                tmp.resolve("nope.png").toString()));
+        List<BatchItem> items = BatchExpansion.expand(plan, new BatchNaming("p", "m", 1), BatchExpansion.IMAGES);
+        assertEquals(List.of(out.resolve("same_p.png"), out.resolve("same_p-2.png"), out.resolve("nope_p.png")),
+                items.stream().map(BatchItem::output).toList());
+    }
 }

@@ -72,8 +72,38 @@ class BatchPlanTest {
         BatchNaming n = new BatchNaming("resshift", "realsr-v3", 4);
         assertEquals("cat_resshift_realsr-v3_x4.jpg", n.apply("{name}_{pipeline}_{model}_x{scale}.{ext}", "cat.jpg", null));
         assertEquals("cat.png", n.apply("{name}", "cat.webp", null), "unwritable input formats become png");
-        assertEquals("talk_clean.wav", n.apply("{name}_clean.{ext}", "talk.flac", null));
+        assertEquals("talk_clean.flac", n.apply("{name}_clean.{ext}", "talk.flac", null), "FLAC stays FLAC");
+        assertEquals("talk_clean.wav", n.apply("{name}_clean.{ext}", "talk.wave", null));
         assertEquals("cat.tif", n.apply("{name}.{ext}", "cat.jpg", "tif"));
         assertEquals("my.photo.png", n.apply("{name}.{ext}", "my.photo.png", null));
+    }
+
+    @Test
+    void aPlanWrittenBeforeRoutesStillReadsAndRoutesRoundTrip() {
+        String old = "{ \"version\": 1, \"inputs\": [\"photos\"], \"recursive\": true, \"output\": \"restored\","
+                + " \"naming\": \"{name}_{pipeline}.{ext}\", \"skipExisting\": false, \"overwrite\": \"SKIP\","
+                + " \"continueOnError\": true, \"pipeline\": \"resshift\", \"model\": \"realsr-v3\","
+                + " \"parameters\": { \"steps\": 4 }, \"format\": null }";
+        BatchPlan p = BatchPlan.fromJson(old);
+        assertEquals("resshift", p.pipeline());
+        assertEquals(4L, p.parameters().get("steps"));
+        assertTrue(p.routes().isEmpty());
+        assertEquals("resshift", p.routeFor(dev.restora.core.pipeline.Modality.SPEECH).pipeline(),
+                "a plan's pipeline serves every kind");
+        String oldFingerprint = "resshift|realsr-v3|{steps=4}|{name}_{pipeline}.{ext}|null";
+        assertEquals(oldFingerprint, p.fingerprint(), "an older run's journal still resumes");
+
+        BatchPlan routed = new BatchPlan().inputs(List.of("in")).output("out")
+                .route(dev.restora.core.pipeline.Modality.IMAGE, new BatchPlan.Route("resshift", "realsr-v3",
+                        java.util.Map.of("steps", 4L)))
+                .route(dev.restora.core.pipeline.Modality.SPEECH, new BatchPlan.Route("sgmse", null, null));
+        BatchPlan back = BatchPlan.fromJson(routed.toJson());
+        assertEquals(null, back.pipeline());
+        assertEquals(routed.routes(), back.routes());
+        assertEquals(4L, back.routeFor(dev.restora.core.pipeline.Modality.IMAGE).parameters().get("steps"));
+        assertEquals("sgmse", back.routeFor(dev.restora.core.pipeline.Modality.SPEECH).pipeline());
+        assertEquals(routed.fingerprint(), back.fingerprint());
+        assertTrue(assertThrows(RestoraException.class, () -> BatchPlan.fromJson(
+                "{\"routes\": {\"video\": {\"pipeline\": \"x\"}}}")).getMessage().contains("video"));
     }
 }

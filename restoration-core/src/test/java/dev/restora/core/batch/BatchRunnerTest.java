@@ -188,4 +188,46 @@ class BatchRunnerTest {
     private String item0() {
         return in.resolve("p0.png") + ": model file x.pth is missing";
     }
+
+    @Test
+    void theReportGrowsByOneRowPerItemAndTheJsonIsWrittenOnceAtTheEnd() throws IOException {
+        BatchPlan plan = plan();
+        List<BatchItem> items = BatchExpansion.expand(plan, new BatchNaming("inv", "m", 1), BatchExpansion.IMAGES);
+        Path json = out.resolve(BatchRunner.DEFAULT_REPORT_NAME);
+        Path csv = out.resolve("restora-batch-report.csv");
+        Path jsonl = out.resolve("restora-batch-report.jsonl");
+        List<String> seen = new ArrayList<>();
+        BatchRunner runner = new BatchRunner(plan, items, INVERT).listener(new BatchListener() {
+            @Override
+            public void itemFinished(ItemResult result, int total) {
+                try {
+                    // appended, not rewritten: one more CSV row and JSON line, no JSON report yet
+                    int n = result.item().index() + 1;
+                    seen.add(Files.readAllLines(csv).size() + "/" + Files.readAllLines(jsonl).size() + "/"
+                            + Files.exists(json));
+                    assertEquals((n + 1) + "/" + n + "/false", seen.get(seen.size() - 1));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+        BatchReport r = runner.run();
+        assertEquals(4, seen.size());
+        assertEquals(r.toCsv(), Files.readString(csv));
+        assertEquals(4, JsonParser.parseString(Files.readString(json)).getAsJsonObject().getAsJsonArray("items")
+                .size());
+        assertFalse(Files.exists(jsonl), "the JSON lines are folded into the final report");
+    }
+
+    @Test
+    void notResumableKeepsAtomicOutputsButWritesNoJournalOrReport() throws IOException {
+        BatchPlan plan = plan();
+        List<BatchItem> items = BatchExpansion.expand(plan, new BatchNaming("inv", "m", 1), BatchExpansion.IMAGES);
+        BatchReport r = new BatchRunner(plan, items, INVERT).resumable(false).run();
+        assertEquals(3, r.count(ItemState.DONE));
+        try (Stream<Path> s = Files.list(out)) {
+            assertEquals(List.of("p0_inv.png", "p1_inv.png", "p3_inv.png"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
 }

@@ -19,7 +19,7 @@ import dev.restora.core.pipeline.PipelineProvider;
 import dev.restora.core.pipeline.RestorationPipeline;
 import dev.restora.core.pipeline.RunContext;
 import dev.restora.core.plugins.PipelineRegistry;
-import dev.restora.core.restore.RestoreException;
+import dev.restora.core.restore.RestoreFailedException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -113,19 +113,28 @@ class RestoreBatchTest {
         PipelineRegistry registry = PipelineRegistry.of(List.of(new InvertProvider()));
         ModelStore store = new ModelStore(ModelCatalog.fromProviders(List.of(new InvertProvider())), tmp.resolve("models"));
         BatchPlan plan = new BatchPlan().inputs(List.of(in.toString())).output(tmp.resolve("out").toString());
-        RestoreException none = assertThrows(RestoreException.class,
-                () -> RestoreBatch.prepare(plan, registry, store, Device.cpu()));
-        assertEquals(RestoreException.Reason.USAGE, none.reason());
-        RestoreException param = assertThrows(RestoreException.class, () -> RestoreBatch.prepare(
+        // no pipeline named: images go to the weight-free image pipeline; audio has none here
+        try (RestoreBatch routed = RestoreBatch.prepare(plan, registry, store, Device.cpu())) {
+            assertEquals("invert", routed.routeOf(routed.items().get(0)).descriptor().id());
+        }
+        dev.restora.audio.AudioIO.writeWav16(new dev.restora.audio.AudioClip(new float[][] {new float[100]}, 8000, 16),
+                in.resolve("talk.wav"));
+        RestoreFailedException none = assertThrows(RestoreFailedException.class,
+                () -> RestoreBatch.prepare(new BatchPlan().inputs(List.of(in.toString()))
+                        .output(tmp.resolve("out").toString()), registry, store, Device.cpu()));
+        assertEquals(RestoreFailedException.Reason.USAGE, none.reason());
+        assertTrue(none.getMessage().contains("no default pipeline for audio"), none.getMessage());
+        Files.delete(in.resolve("talk.wav"));
+        RestoreFailedException param = assertThrows(RestoreFailedException.class, () -> RestoreBatch.prepare(
                 plan.pipeline("invert").parameters(Map.of("gain", 3)), registry, store, Device.cpu()));
         assertTrue(param.getMessage().contains("gain"), param.getMessage());
-        RestoreException model = assertThrows(RestoreException.class, () -> RestoreBatch.prepare(
+        RestoreFailedException model = assertThrows(RestoreFailedException.class, () -> RestoreBatch.prepare(
                 plan.pipeline("invert").parameters(Map.of()).model("nope"), registry, store, Device.cpu()));
         assertTrue(model.getMessage().contains("plain"), model.getMessage());
 
         try (RestoreBatch batch = RestoreBatch.prepare(plan.model("weighted"), registry, store, Device.cpu())) {
-            RestoreException missing = assertThrows(RestoreException.class, batch::load);
-            assertEquals(RestoreException.Reason.MODEL_MISSING, missing.reason());
+            RestoreFailedException missing = assertThrows(RestoreFailedException.class, batch::load);
+            assertEquals(RestoreFailedException.Reason.MODEL_MISSING, missing.reason());
             assertTrue(missing.getMessage().contains("invert_w.bin")
                     && missing.getMessage().contains(store.pathOf("invert-w").toString()), missing.getMessage());
         }

@@ -127,4 +127,26 @@ class ImageOpsTest {
         PreviewFrame.Image full = ImageOps.preview("x", img, 100);
         assertEquals(40, full.width());
     }
+
+    @Test
+    void everyAlphaResizeIsTheOneResampling() {
+        int w = 9;
+        int h = 7;
+        float[] alpha = new float[w * h];
+        for (int i = 0; i < alpha.length; i++) {
+            alpha[i] = (i % w) < 4 ? 1f : 0.1f * (i % 3);
+        }
+        ImageBuffer img = new ImageBuffer(w, h, new float[3 * w * h], alpha, 8, false, null);
+        for (int[] size : new int[][] {{27, 21}, {4, 3}}) {
+            float[] expected = ImageOps.resizeAlpha(alpha, w, h, size[0], size[1]);
+            for (Resampler.Kernel k : Resampler.Kernel.values()) {
+                assertArrayEquals(expected, ImageOps.resize(img, size[0], size[1], k).alpha(), k.name());
+            }
+            assertArrayEquals(expected, ImageOps.resizeAlpha(img, size[0], size[1]));
+            dev.restora.core.pipeline.Media out = dev.restora.core.restore.RestoreTask.withAlpha(
+                    dev.restora.core.pipeline.Media.of(img), dev.restora.core.pipeline.Media.of(
+                            ImageBuffer.rgb(size[0], size[1], new float[3 * size[0] * size[1]])));
+            assertArrayEquals(expected, ((dev.restora.core.pipeline.Media.Image) out).image().alpha());
+        }
+    }
 }

@@ -97,7 +97,7 @@ class RestoreTaskTest {
         for (int i = 0; i < 24; i++) {
             srcAlpha[i] = (40 + 20 * (i % 6)) / 255f;
         }
-        float[] expected = AlphaResampler.resize(srcAlpha, 6, 4, 12, 8);
+        float[] expected = dev.restora.core.image.ImageOps.resizeAlpha(srcAlpha, 6, 4, 12, 8);
         for (int y = 0; y < 8; y++) {
             for (int x = 0; x < 12; x++) {
                 assertEquals(Math.round(expected[y * 12 + x] * 255), out.getRGB(x, y) >>> 24, 1);
@@ -157,7 +157,7 @@ class RestoreTaskTest {
             assertTrue(bad.await(Duration.ofMinutes(1)));
             assertEquals(JobState.FAILED, bad.state());
             assertTrue(bad.errorMessage().contains("missing.png"), bad::errorMessage);
-            assertEquals(RestoreException.Reason.INPUT, ((RestoreException) bad.error()).reason());
+            assertEquals(RestoreFailedException.Reason.INPUT, ((RestoreFailedException) bad.error()).reason());
         }
     }
 
@@ -192,42 +192,42 @@ class RestoreTaskTest {
         Path good = png(dir.resolve("g.png"), 4, 4, false);
         Path trunc = dir.resolve("t.png");
         Files.write(trunc, java.util.Arrays.copyOf(Files.readAllBytes(good), 30));
-        RestoreException e = assertThrows(RestoreException.class, () -> new RestoreTask(
+        RestoreFailedException e = assertThrows(RestoreFailedException.class, () -> new RestoreTask(
                 request(trunc, "t-up", Map.of(), 1), REGISTRY, NO_MODELS).run(null, new CancellationToken()));
-        assertEquals(RestoreException.Reason.INPUT, e.reason());
+        assertEquals(RestoreFailedException.Reason.INPUT, e.reason());
         assertTrue(e.getMessage().contains("t.png"), e::getMessage);
 
         Path text = dir.resolve("notes.wav");
         Files.writeString(text, "hello, not audio");
-        e = assertThrows(RestoreException.class, () -> new RestoreTask(request(text, "t-halve", Map.of(), 1),
+        e = assertThrows(RestoreFailedException.class, () -> new RestoreTask(request(text, "t-halve", Map.of(), 1),
                 REGISTRY, NO_MODELS).run(null, new CancellationToken()));
-        assertEquals(RestoreException.Reason.INPUT, e.reason());
+        assertEquals(RestoreFailedException.Reason.INPUT, e.reason());
         assertTrue(e.getMessage().contains("notes.wav"), e::getMessage);
 
-        e = assertThrows(RestoreException.class, () -> new RestoreTask(request(good, "t-halve", Map.of(), 1),
+        e = assertThrows(RestoreFailedException.class, () -> new RestoreTask(request(good, "t-halve", Map.of(), 1),
                 REGISTRY, NO_MODELS).run(null, new CancellationToken()));
-        assertEquals(RestoreException.Reason.INPUT, e.reason());
+        assertEquals(RestoreFailedException.Reason.INPUT, e.reason());
         assertTrue(e.getMessage().contains("g.png") && e.getMessage().contains("t-halve"), e::getMessage);
 
-        e = assertThrows(RestoreException.class, () -> new RestoreTask(request(good, "t-up", Map.of("fail", "true"),
+        e = assertThrows(RestoreFailedException.class, () -> new RestoreTask(request(good, "t-up", Map.of("fail", "true"),
                 1), REGISTRY, NO_MODELS).run(null, new CancellationToken()));
-        assertEquals(RestoreException.Reason.PIPELINE, e.reason());
+        assertEquals(RestoreFailedException.Reason.PIPELINE, e.reason());
         assertTrue(e.getMessage().contains("g.png") && e.getMessage().contains("NaN"), e::getMessage);
 
-        e = assertThrows(RestoreException.class, () -> new RestoreTask(request(good, "t-up", Map.of("steps", "99"),
+        e = assertThrows(RestoreFailedException.class, () -> new RestoreTask(request(good, "t-up", Map.of("steps", "99"),
                 1), REGISTRY, NO_MODELS).run(null, new CancellationToken()));
-        assertEquals(RestoreException.Reason.USAGE, e.reason());
+        assertEquals(RestoreFailedException.Reason.USAGE, e.reason());
 
-        e = assertThrows(RestoreException.class, () -> new RestoreTask(request(good, "nope", Map.of(), 1),
+        e = assertThrows(RestoreFailedException.class, () -> new RestoreTask(request(good, "nope", Map.of(), 1),
                 REGISTRY, NO_MODELS).run(null, new CancellationToken()));
-        assertEquals(RestoreException.Reason.USAGE, e.reason());
+        assertEquals(RestoreFailedException.Reason.USAGE, e.reason());
         assertTrue(e.getMessage().contains("t-up") && e.getMessage().contains("t-halve"), e::getMessage);
 
         RestoreRequest weighted = new RestoreRequest(good, "t-up", "weighted", Map.of(), dir.resolve("out/w.png"),
                 Device.cpu(), 1);
-        e = assertThrows(RestoreException.class, () -> new RestoreTask(weighted, REGISTRY, NO_MODELS)
+        e = assertThrows(RestoreFailedException.class, () -> new RestoreTask(weighted, REGISTRY, NO_MODELS)
                 .run(null, new CancellationToken()));
-        assertEquals(RestoreException.Reason.MODEL_MISSING, e.reason());
+        assertEquals(RestoreFailedException.Reason.MODEL_MISSING, e.reason());
         assertTrue(e.getMessage().contains("t-weights.bin"), e::getMessage);
         assertEquals(List.of(), outFiles());
     }

@@ -20,7 +20,7 @@ import dev.restora.core.pipeline.Modality;
 import dev.restora.core.pipeline.ModelOption;
 import dev.restora.core.plugins.PipelineRegistry;
 import dev.restora.core.restore.DefaultPipelines;
-import dev.restora.core.restore.RestoreException;
+import dev.restora.core.restore.RestoreFailedException;
 import dev.restora.core.restore.RestoreRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -320,7 +320,7 @@ public final class BatchModel {
             var filter = kind == Modality.SPEECH ? BatchExpansion.AUDIO : BatchExpansion.IMAGES;
             if (pid.isEmpty()) {
                 if (!BatchExpansion.expand(sub, new BatchNaming("none", "none", 1), filter).isEmpty()) {
-                    throw new RestoreException(RestoreException.Reason.USAGE, "the inputs hold "
+                    throw new RestoreFailedException(RestoreFailedException.Reason.USAGE, "the inputs hold "
                             + kind.name().toLowerCase(java.util.Locale.ROOT) + " files but no installed pipeline "
                             + "restores them without downloaded weights; choose a pipeline");
                 }

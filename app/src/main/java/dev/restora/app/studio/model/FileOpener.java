@@ -1,16 +1,13 @@
 package dev.restora.app.studio.model;
 
 import dev.restora.core.RestoraException;
+import dev.restora.core.batch.BatchExpansion;
 import dev.restora.core.pipeline.Modality;
 import dev.restora.core.restore.MediaFiles;
-import java.io.IOException;
-import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Turns what the user dropped or chose (files and folders, images and recordings mixed) into decoded items and a list
@@ -33,11 +30,10 @@ public final class FileOpener {
         List<Path> out = new ArrayList<>();
         for (Path p : chosen) {
             if (Files.isDirectory(p)) {
-                try (Stream<Path> s = Files.walk(p, FileVisitOption.FOLLOW_LINKS)) {
-                    s.filter(Files::isRegularFile).filter(f -> !isHidden(p, f)).filter(FileOpener::hasMediaExtension)
-                            .sorted().forEach(out::add);
-                } catch (IOException | RuntimeException e) {
-                    problems.add(new OpenProblem(p, p + ": cannot list the folder (" + e.getMessage() + ")"));
+                try {
+                    out.addAll(BatchExpansion.mediaFiles(p, true, null, BatchExpansion.MEDIA)); // the core's one walk
+                } catch (RestoraException e) {
+                    problems.add(new OpenProblem(p, e.getMessage()));
                 }
             } else {
                 out.add(p);
@@ -49,21 +45,6 @@ public final class FileOpener {
             return new ArrayList<>(out.subList(0, MAX_FILES));
         }
         return out;
-    }
-
-    private static boolean isHidden(Path root, Path f) {
-        for (Path part : root.relativize(f)) {
-            if (part.toString().startsWith(".")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static boolean hasMediaExtension(Path f) {
-        String n = f.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot > 0 && MediaFiles.kindByExtension(n.substring(dot + 1).toLowerCase(Locale.ROOT)) != null;
     }
 
     /** Reads every file; decoding failures become problems naming the file and the reason. */

@@ -74,7 +74,7 @@ public final class ParameterForm {
 
         /** Draws a fresh non-negative seed (the dice button). */
         public long rollSeed(Random random) {
-            long s = random.nextInt(Integer.MAX_VALUE);
+            long s = dev.restora.core.diffusion.SeededNoise.randomSeed(random);
             set(s);
             return s;
         }

@@ -145,6 +145,16 @@ public final class QueueModel {
         return poolError;
     }
 
+    /** The pool's lanes for the status bar ("cpu (2 threads), gpu:0"), or "" before the pool has started. */
+    public String deviceSummary() {
+        WorkerPool p = pool();
+        if (p == null) {
+            return "";
+        }
+        return String.join(", ", p.lanes().stream().map(l -> l.name() + (l.device().isGpu() ? "" : " (" + l.threads()
+                + " threads)")).toList());
+    }
+
     public synchronized WorkerPool pool() {
         return pool;
     }

@@ -1,6 +1,7 @@
 package dev.restora.app.studio.model;
 
 import dev.restora.core.diffusion.PreviewFrame;
+import dev.restora.core.diffusion.SeededNoise;
 import dev.restora.core.diffusion.StepEvent;
 import dev.restora.core.jobs.Job;
 import dev.restora.core.jobs.JobListener;
@@ -16,7 +17,6 @@ import dev.restora.core.restore.MediaFiles;
 import dev.restora.core.restore.RestoreRequest;
 import dev.restora.core.restore.RestoreTask;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,10 +189,10 @@ public final class WorkspaceModel {
         ModelOption m = choice.model().get();
         Map<String, Object> overrides = new LinkedHashMap<>(f.overrides());
         ParameterForm.Field seedField = f.seedField();
-        long seed = seedField == null ? new SecureRandom().nextInt(Integer.MAX_VALUE)
+        long seed = seedField == null ? SeededNoise.randomSeed()
                 : ((Number) seedField.value().get()).longValue();
         if (seed < 0) {
-            seed = new SecureRandom().nextInt(Integer.MAX_VALUE);
+            seed = SeededNoise.randomSeed();
         }
         if (seedField != null) {
             overrides.put(seedField.spec().id(), seed);

@@ -37,7 +37,7 @@ public final class PredictorCorrectorSampler implements Sampler<ScoreFunction> {
     }
 
     private final OuveSde sde;
-    private Corrector corrector = Corrector.ALD;
+    private final Corrector corrector;
     private final NDArray target;
     private final NDArray condition;
     private final float[] grid;
@@ -52,26 +52,41 @@ public final class PredictorCorrectorSampler implements Sampler<ScoreFunction> {
      */
     public PredictorCorrectorSampler(OuveSde sde, NDArray target, NDArray condition, int steps, double tEps,
                                      StepSize stepSize, int correctorSteps, double snr, SamplerProbe probe) {
-        if (steps < 1) {
-            throw new IllegalArgumentException("N must be at least 1, got " + steps);
-        }
+        this(sde, Corrector.ALD, target, condition, TimeGrid.linspace(1f, (float) tEps, checkSteps(steps)), stepSize,
+                correctorSteps, snr, probe);
+    }
+
+    private PredictorCorrectorSampler(OuveSde sde, Corrector corrector, NDArray target, NDArray condition, float[] grid,
+                                      StepSize stepSize, int correctorSteps, double snr, SamplerProbe probe) {
         if (correctorSteps < 0 || snr < 0) {
             throw new IllegalArgumentException("corrector steps and snr must not be negative");
         }
         this.sde = sde;
+        this.corrector = corrector;
         this.target = target;
         this.condition = condition;
-        this.grid = TimeGrid.linspace(1f, (float) tEps, steps);
+        this.grid = grid;
         this.stepSize = stepSize;
         this.correctorSteps = correctorSteps;
         this.snr = snr;
         this.probe = probe == null ? SamplerProbe.NONE : probe;
     }
 
-    /** Chooses the corrector (ALD by default). */
+    private static int checkSteps(int steps) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("N must be at least 1, got " + steps);
+        }
+        return steps;
+    }
+
+    /** A copy with another corrector (ALD by default); this sampler is unchanged, like every {@code with*}. */
     public PredictorCorrectorSampler withCorrector(Corrector c) {
-        this.corrector = c;
-        return this;
+        return new PredictorCorrectorSampler(sde, java.util.Objects.requireNonNull(c), target, condition, grid,
+                stepSize, correctorSteps, snr, probe);
+    }
+
+    public Corrector corrector() {
+        return corrector;
     }
 
     public float[] grid() {

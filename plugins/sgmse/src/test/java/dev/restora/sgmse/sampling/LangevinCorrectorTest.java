@@ -92,4 +92,18 @@ class LangevinCorrectorTest {
         }
         return (Math.sqrt(a) + Math.sqrt(b)) / 2;
     }
+
+    @Test
+    void withCorrectorReturnsACopyAndLeavesTheSamplerAsItWas() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray y = m.zeros(new ai.djl.ndarray.types.Shape(1, 2, 4, 4));
+            PredictorCorrectorSampler ald = new PredictorCorrectorSampler(new OuveSde(1.5, 0.05, 0.5), y, y, 3, 0.03,
+                    PredictorCorrectorSampler.StepSize.GRID, 1, SNR, null);
+            PredictorCorrectorSampler langevin = ald.withCorrector(PredictorCorrectorSampler.Corrector.LANGEVIN);
+            org.junit.jupiter.api.Assertions.assertNotSame(ald, langevin);
+            assertEquals(PredictorCorrectorSampler.Corrector.ALD, ald.corrector(), "the original is unchanged");
+            assertEquals(PredictorCorrectorSampler.Corrector.LANGEVIN, langevin.corrector());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(ald.grid(), langevin.grid());
+        }
+    }
 }

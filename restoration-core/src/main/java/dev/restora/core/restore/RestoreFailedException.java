@@ -2,8 +2,12 @@ package dev.restora.core.restore;
 
 import dev.restora.core.RestoraException;
 
-/** A restore that could not be done; the message names the file and the problem, {@link #reason()} says whose fault. */
-public final class RestoreException extends RestoraException {
+/**
+ * A restore of one file that could not be done: a {@link RestoraException} (an error meant for the user, the base of
+ * every such error) that also says whose fault it was ({@link #reason()}), so a front end can pick an exit code or a
+ * hint. The message names the file and the problem.
+ */
+public final class RestoreFailedException extends RestoraException {
     private static final long serialVersionUID = 1L;
 
     /** Why a restore failed, so a front end can pick an exit code or a hint. */
@@ -22,12 +26,12 @@ public final class RestoreException extends RestoraException {
 
     private final Reason reason;
 
-    public RestoreException(Reason reason, String message, Throwable cause) {
+    public RestoreFailedException(Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = reason;
     }
 
-    public RestoreException(Reason reason, String message) {
+    public RestoreFailedException(Reason reason, String message) {
         this(reason, message, null);
     }
 
