@@ -106,7 +106,8 @@ final class BatchCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "-1", description = "Noise seed for every file; -1 (default) picks one per file.")
     long seed;
 
-    @Option(names = "--device", paramLabel = "cpu|gpu:N", defaultValue = "cpu", description = "Where to run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", paramLabel = DeviceOption.LABEL, defaultValue = DeviceOption.DEFAULT,
+            description = DeviceOption.DESCRIPTION)
     String device;
 
     @Option(names = {"-q", "--quiet"}, description = "No per-step progress display.")
@@ -126,7 +127,7 @@ final class BatchCommand implements Callable<Integer> {
             plan.write(savePlan);
         }
         root.prepareEngine();
-        Device dev = DeviceOption.parse(device);
+        Device dev = DeviceOption.parse(device, err);
         boolean terminal = System.console() != null;
         CancellationToken token = new CancellationToken();
         BatchReport result;

@@ -33,8 +33,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A smaller, faster variant of the measurements.")
     boolean quick;
 
-    @Option(names = "--device", paramLabel = "cpu|gpu:N", defaultValue = "cpu",
-            description = "Where to run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", paramLabel = DeviceOption.LABEL, defaultValue = DeviceOption.DEFAULT,
+            description = DeviceOption.DESCRIPTION)
     String device;
 
     @Override
@@ -49,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.USAGE, "pipeline " + pipeline + " has no benchmark");
         }
         root.prepareEngine();
-        Device dev = DeviceOption.parse(device);
+        Device dev = DeviceOption.parse(device, err);
         PrintStream log = new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8);
         Map<String, Object> result = bench.run(dev, log, quick);
         log.flush();

@@ -74,8 +74,8 @@ final class RestoreCommand implements Callable<Integer> {
             description = "Noise seed; -1 (default) picks one and prints it.")
     long seed;
 
-    @Option(names = "--device", paramLabel = "cpu|gpu:N", defaultValue = "cpu",
-            description = "Where to run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", paramLabel = DeviceOption.LABEL, defaultValue = DeviceOption.DEFAULT,
+            description = DeviceOption.DESCRIPTION)
     String device;
 
     @Option(names = "--param", paramLabel = "K=V", mapFallbackValue = "",
@@ -95,7 +95,7 @@ final class RestoreCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.USAGE, "no image or audio file among the inputs");
         }
         root.prepareEngine();
-        Device dev = DeviceOption.parse(device);
+        Device dev = DeviceOption.parse(device, err);
         PipelineRegistry registry = root.registry();
         Map<String, Object> overrides = new LinkedHashMap<>(params);
 

@@ -1,16 +1,11 @@
 package dev.restora.resshift;
 
 import ai.djl.Device;
-import ai.djl.util.cuda.CudaUtils;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.restora.core.engine.DeviceMemory;
 
 /**
- * Chooses the tile side (LQ pixels) from the memory available on the device. The peak of a tile is the VQ
- * autoencoder at output resolution (the mid attention is chunked and bounded). Measured with the released f4
+ * Chooses the tile side (LQ pixels) from the memory available on the device (on a GPU its free memory). The peak
+ * of a tile is the VQ autoencoder at output resolution (the mid attention is chunked and bounded). Measured with the released f4
  * model on CPU (ResShiftBenchmark, resident peak minus weights and JVM): about 19-25 KB per output pixel, i.e.
  * ~190 bytes per output pixel and autoencoder base channel; the budget takes 200.
  */
@@ -37,28 +32,11 @@ final class TileBudget {
         return Math.max(off, t);
     }
 
-    /** Bytes the device can still give: GPU memory not committed, or the OS's available memory on CPU. */
+    /**
+     * Bytes the device can still give (core {@link DeviceMemory}: a GPU's free memory, the OS's available memory for
+     * the CPU; 4 GiB when unknown, as for Apple's MPS device).
+     */
     static long available(Device device) {
-        if (device != null && device.isGpu()) {
-            try {
-                MemoryUsage mu = CudaUtils.getGpuMemory(device);
-                return mu.getMax() - mu.getCommitted();
-            } catch (RuntimeException e) {
-                return 4L << 30;
-            }
-        }
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemAvailable:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: fall through
-        }
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getFreeMemorySize();
-        }
-        return 4L << 30;
+        return DeviceMemory.current().freeBytesOrDefault(device);
     }
 }

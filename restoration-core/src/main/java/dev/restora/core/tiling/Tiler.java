@@ -1,13 +1,12 @@
 package dev.restora.core.tiling;
 
-import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.restora.core.diffusion.CancellationToken;
+import dev.restora.core.engine.OutOfMemory;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Runs a per-tile restoration over a large image in LQ space and blends the (scaled) tile outputs into one
@@ -82,45 +81,12 @@ public final class Tiler {
     }
 
     /**
-     * Runs {@code attempt} with {@code tile}, halving the tile and retrying while it runs out of memory; below
-     * {@code minTile} the out-of-memory error is reported to the user. Other errors pass through.
+     * Runs {@code attempt} with {@code tile}, halving the tile and retrying while it runs out of memory (on any
+     * device: {@link OutOfMemory}); below {@code minTile} the out-of-memory error is reported to the user (still
+     * its cause, so a GPU run can fall back to the CPU). Other errors pass through.
      */
     public static <T> T withRetry(int tile, int minTile, Attempt<T> attempt, java.util.function.IntConsumer onRetry) {
-        int t = tile;
-        while (true) {
-            try {
-                return attempt.run(t);
-            } catch (RuntimeException | OutOfMemoryError e) {
-                if (!isOutOfMemory(e)) {
-                    throw e;
-                }
-                int smaller = t / 2;
-                if (smaller < minTile) {
-                    throw new dev.restora.core.RestoraException("out of memory even with " + t
-                            + " px tiles; close other programs or process a smaller image", e);
-                }
-                if (onRetry != null) {
-                    onRetry.accept(smaller);
-                }
-                t = smaller;
-            }
-        }
-    }
-
-    /** Whether {@code e} is the engine (or JVM) running out of memory, the condition to retry with smaller tiles. */
-    public static boolean isOutOfMemory(Throwable e) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof OutOfMemoryError) {
-                return true;
-            }
-            if (c instanceof EngineException && c.getMessage() != null) {
-                String m = c.getMessage().toLowerCase(Locale.ROOT);
-                if (m.contains("out of memory") || m.contains("can't allocate memory") || m.contains("cannot allocate memory")
-                        || m.contains("defaultcpuallocator") || m.contains("bad_alloc")) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return OutOfMemory.halving(tile, minTile, attempt::run, onRetry, t -> "out of memory even with " + t
+                + " px tiles; close other programs or process a smaller image");
     }
 }
