@@ -5,6 +5,7 @@ import dev.restora.core.RestoraException;
 import dev.restora.core.diffusion.NoiseSource;
 import dev.restora.core.diffusion.SeededNoise;
 import dev.restora.core.diffusion.Stage;
+import dev.restora.core.engine.OutOfMemory;
 import dev.restora.core.pipeline.Media;
 import dev.restora.core.pipeline.ParameterValues;
 import dev.restora.core.pipeline.PipelineDescriptor;
@@ -12,14 +13,19 @@ import dev.restora.core.pipeline.RestorationPipeline;
 import dev.restora.core.pipeline.RunContext;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A loaded SGMSE+ or StoRM model applied to real recordings: any sample rate (converted to the model's rate and
  * back, zero delay, trimmed to the exact input length) and any channel count (each channel enhanced on its own
  * with the same noise seed), long files in overlapping chunks joined by crossfades, each chunk normalised by the
- * whole channel's peak and the level restored.
+ * whole channel's peak and the level restored. On a GPU the chunk is at most what its free memory holds
+ * ({@link ChunkBudget}); out of memory, a channel runs again with half the chunk, down to one second.
  */
 public final class SpeechEnhancementPipeline implements RestorationPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(SpeechEnhancementPipeline.class);
+
     private final PipelineDescriptor descriptor;
     private final Enhancer enhancer;
     private final RateConverter rates;
@@ -83,23 +89,43 @@ public final class SpeechEnhancementPipeline implements RestorationPipeline {
                     + clip.frames() + " samples at " + clip.sampleRate() + " Hz (at least "
                     + (enhancer.spectral().stft().nFft() + 1) + " samples at " + rate + " Hz are needed)");
         }
-        int length = chunkSeconds > 0 ? (int) Math.round(chunkSeconds * rate) : 0;
-        ChunkPlan plan = ChunkPlan.of(samples, length, length > 0 ? Math.min(rate, length / 4) : 0);
-        int stages = channels * plan.chunks().size();
+        int requested = chunkSeconds > 0 ? (int) Math.round(chunkSeconds * rate) : samples;
+        int cap = ChunkBudget.maxSamples(context.device(), rate);
+        int length = cap > 0 ? Math.min(requested, cap) : requested;
+        if (length < requested) {
+            LOG.info("chunks of {} s on {} (its free memory)", length / (double) rate, context.device());
+        }
         for (int c = 0; c < channels; c++) {
             float[] x = converted.get(c);
-            float norm = Enhancer.peak(x);
-            List<float[]> parts = new ArrayList<>();
-            for (int k = 0; k < plan.chunks().size(); k++) {
-                ChunkPlan.Chunk ch = plan.chunks().get(k);
-                float[] part = java.util.Arrays.copyOfRange(x, ch.start(), ch.end());
-                Stage stage = new Stage(c * plan.chunks().size() + k, stages, label(c, channels, k, plan.chunks().size()));
-                RunContext ctx = context.withNoise(noiseFor(context.noise(), k));
-                parts.add(enhancer.enhance(part, norm, ctx, options, stage, null));
-            }
-            out[c] = fromModelRate(plan.join(parts), rate, clip.sampleRate(), clip.frames());
+            int channel = c;
+            // out of memory: halve the chunk and run the channel again, down to one second
+            out[c] = OutOfMemory.halving(length, Math.min(length, rate),
+                    len -> fromModelRate(enhanceChannel(x, channel, channels, len, context, options), rate,
+                            clip.sampleRate(), clip.frames()),
+                    smaller -> LOG.warn("out of memory; retrying with chunks of {} s", smaller / (double) rate),
+                    len -> "out of memory even with chunks of " + String.format(java.util.Locale.ROOT, "%.1f",
+                            len / (double) rate) + " s; close other programs or run on the CPU");
         }
         return Media.of(new AudioClip(out, clip.sampleRate(), clip.sourceBits()));
+    }
+
+    /** One channel (at the model's rate) in chunks of {@code length} samples (the whole channel when longer). */
+    private float[] enhanceChannel(float[] x, int c, int channels, int length, RunContext context,
+                                   EnhanceOptions options) {
+        int rate = enhancer.sampleRate();
+        ChunkPlan plan = length >= x.length ? ChunkPlan.of(x.length, 0, 0)
+                : ChunkPlan.of(x.length, length, Math.min(rate, length / 4));
+        int stages = channels * plan.chunks().size();
+        float norm = Enhancer.peak(x);
+        List<float[]> parts = new ArrayList<>();
+        for (int k = 0; k < plan.chunks().size(); k++) {
+            ChunkPlan.Chunk ch = plan.chunks().get(k);
+            float[] part = java.util.Arrays.copyOfRange(x, ch.start(), ch.end());
+            Stage stage = new Stage(c * plan.chunks().size() + k, stages, label(c, channels, k, plan.chunks().size()));
+            RunContext ctx = context.withNoise(noiseFor(context.noise(), k));
+            parts.add(enhancer.enhance(part, norm, ctx, options, stage, null));
+        }
+        return plan.join(parts);
     }
 
     private static String label(int c, int channels, int k, int chunks) {

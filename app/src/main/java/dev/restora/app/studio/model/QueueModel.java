@@ -49,6 +49,14 @@ public final class QueueModel {
             };
         }
 
+        /**
+         * The job's device: the requested one ("auto") while queued, the lane running it, "gpu:0 → cpu" after a GPU
+         * ran out of memory ({@link Job#notice()} says why).
+         */
+        public String deviceText() {
+            return job.deviceLabel();
+        }
+
         public double fraction() {
             JobState s = job.state();
             if (s == JobState.SUCCEEDED) {

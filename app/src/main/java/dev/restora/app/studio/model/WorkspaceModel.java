@@ -262,7 +262,8 @@ public final class WorkspaceModel {
             case QUEUED -> state.set(RunState.QUEUED);
             case RUNNING -> {
                 state.set(RunState.RUNNING);
-                status.set("loading " + pipeline.get().descriptor().displayName() + " on " + j.lane() + "…");
+                status.set((j.notice() == null ? "" : j.notice() + " · ") + "loading "
+                        + pipeline.get().descriptor().displayName() + " on " + j.lane() + "…");
             }
             case SUCCEEDED -> {
                 historySize.set(history.size());

@@ -59,8 +59,7 @@ public final class QueuePanel extends VBox {
         time.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(timeText(c.getValue().job())));
         time.setPrefWidth(90);
         TableColumn<QueueModel.Row, String> lane = new TableColumn<>("Device");
-        lane.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().job().lane() == null ? ""
-                : c.getValue().job().lane()));
+        lane.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().deviceText()));
         lane.setPrefWidth(70);
         table.getColumns().add(job);
         table.getColumns().add(state);
