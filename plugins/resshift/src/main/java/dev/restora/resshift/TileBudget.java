@@ -12,6 +12,7 @@ import dev.restora.core.engine.DeviceMemory;
 final class TileBudget {
     static final long RESERVE = 1L << 30;
     static final double BYTES_PER_OUT_PIXEL_AND_CHANNEL = 200;
+    static final int MAX_TILES_AT_ONCE = 8;
 
     private TileBudget() {
     }
@@ -22,6 +23,25 @@ final class TileBudget {
         double usable = Math.max(0, avail * 0.6 - RESERVE);
         double lqSide = Math.sqrt(usable / perOutPixel) / v.scale();
         return clampTile(v, (int) lqSide);
+    }
+
+    /**
+     * How many tiles of side {@code tile} go through the networks together: on a GPU as many as its free memory holds
+     * (at most {@value #MAX_TILES_AT_ONCE}), else one (the CPU's cores are busy with one tile already; a batch costs
+     * memory and gains nothing there).
+     */
+    static int tilesAtOnce(ResShiftVariant v, Device device, int tile) {
+        if (device == null || !device.isGpu()) {
+            return 1;
+        }
+        long free = DeviceMemory.current().freeBytes(device);
+        if (free <= 0) {
+            return 1;
+        }
+        double out = (double) tile * v.scale();
+        double perTile = BYTES_PER_OUT_PIXEL_AND_CHANNEL * v.vq().ch() * out * out;
+        double usable = Math.max(0, free * 0.6 - RESERVE);
+        return (int) Math.max(1, Math.min(MAX_TILES_AT_ONCE, Math.floor(usable / perTile)));
     }
 
     /** Rounds down to a multiple of the padding offset, within [offset, max side]. */
