@@ -16,6 +16,7 @@ final class ChunkBudget {
     static final long BYTES_PER_SECOND_16K = 500L << 20;
     /** Kept free for the weights' workspace, cuDNN and fragmentation. */
     static final long RESERVE = 1L << 30;
+    static final int MAX_CHUNKS_AT_ONCE = 8;
 
     private ChunkBudget() {
     }
@@ -30,6 +31,23 @@ final class ChunkBudget {
             return 0;
         }
         return maxSamples(free, rate);
+    }
+
+    /**
+     * How many chunks of {@code length} samples go through the networks together: on a GPU as many as its free
+     * memory holds (at most {@value #MAX_CHUNKS_AT_ONCE}), else one (the CPU's cores are busy with one chunk).
+     */
+    static int chunksAtOnce(Device device, int rate, int length) {
+        if (device == null || !device.isGpu()) {
+            return 1;
+        }
+        long free = DeviceMemory.current().freeBytes(device);
+        if (free <= 0) {
+            return 1;
+        }
+        double perChunk = BYTES_PER_SECOND_16K * (rate / 16000.0) * (length / (double) rate);
+        double usable = Math.max(0, free * 0.8 - RESERVE);
+        return (int) Math.max(1, Math.min(MAX_CHUNKS_AT_ONCE, Math.floor(usable / perChunk)));
     }
 
     /** The most samples at {@code rate} that {@code freeBytes} hold, at least one second. */

@@ -46,7 +46,7 @@ class ChunkOutOfMemoryTest {
         }
     }
 
-    private static RestorationPipeline pipeline(NDManager weights) {
+    static RestorationPipeline pipeline(NDManager weights) {
         SgmseProvider provider = new SgmseProvider();
         Path ckpt = ParityFixtures.family("sgmse").file("sgmse_ncsnpp_small.ckpt");
         ModelOption option = provider.descriptor().requireModel("sgmse-vbdmd");
