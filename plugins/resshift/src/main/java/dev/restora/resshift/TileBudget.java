@@ -31,17 +31,9 @@ final class TileBudget {
      * memory and gains nothing there).
      */
     static int tilesAtOnce(ResShiftVariant v, Device device, int tile) {
-        if (device == null || !device.isGpu()) {
-            return 1;
-        }
-        long free = DeviceMemory.current().freeBytes(device);
-        if (free <= 0) {
-            return 1;
-        }
         double out = (double) tile * v.scale();
-        double perTile = BYTES_PER_OUT_PIXEL_AND_CHANNEL * v.vq().ch() * out * out;
-        double usable = Math.max(0, free * 0.6 - RESERVE);
-        return (int) Math.max(1, Math.min(MAX_TILES_AT_ONCE, Math.floor(usable / perTile)));
+        return DeviceMemory.batchOnGpu(device, BYTES_PER_OUT_PIXEL_AND_CHANNEL * v.vq().ch() * out * out, 0.6, RESERVE,
+                MAX_TILES_AT_ONCE);
     }
 
     /** Rounds down to a multiple of the padding offset, within [offset, max side]. */

@@ -38,16 +38,8 @@ final class ChunkBudget {
      * memory holds (at most {@value #MAX_CHUNKS_AT_ONCE}), else one (the CPU's cores are busy with one chunk).
      */
     static int chunksAtOnce(Device device, int rate, int length) {
-        if (device == null || !device.isGpu()) {
-            return 1;
-        }
-        long free = DeviceMemory.current().freeBytes(device);
-        if (free <= 0) {
-            return 1;
-        }
         double perChunk = BYTES_PER_SECOND_16K * (rate / 16000.0) * (length / (double) rate);
-        double usable = Math.max(0, free * 0.8 - RESERVE);
-        return (int) Math.max(1, Math.min(MAX_CHUNKS_AT_ONCE, Math.floor(usable / perChunk)));
+        return DeviceMemory.batchOnGpu(device, perChunk, 0.8, RESERVE, MAX_CHUNKS_AT_ONCE);
     }
 
     /** The most samples at {@code rate} that {@code freeBytes} hold, at least one second. */

@@ -31,6 +31,24 @@ public interface DeviceMemory {
         return b > 0 ? b : UNKNOWN_FALLBACK;
     }
 
+    /**
+     * How many items of {@code bytesEach} (tiles, chunks) to run together along the batch axis on {@code device}: on
+     * a GPU as many as {@code fraction} of its free memory less {@code reserve} holds, between 1 and {@code max};
+     * 1 on the CPU (its cores are busy with one item already: a batch costs memory and gains nothing), on MPS and
+     * when the free memory is unknown.
+     */
+    static int batchOnGpu(Device device, double bytesEach, double fraction, long reserve, int max) {
+        if (device == null || !device.isGpu()) {
+            return 1;
+        }
+        long free = current().freeBytes(device);
+        if (free <= 0) {
+            return 1;
+        }
+        double usable = Math.max(0, free * fraction - reserve);
+        return (int) Math.max(1, Math.min(max, Math.floor(usable / bytesEach)));
+    }
+
     /** The probe in use (the built-in one unless {@link #use} set another). */
     static DeviceMemory current() {
         return DeviceMemoryHolder.current;
