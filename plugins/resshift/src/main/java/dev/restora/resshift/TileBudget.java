@@ -4,10 +4,11 @@ import ai.djl.Device;
 import dev.restora.core.engine.DeviceMemory;
 
 /**
- * Chooses the tile side (LQ pixels) from the memory available on the device (on a GPU its free memory). The peak
- * of a tile is the VQ autoencoder at output resolution (the mid attention is chunked and bounded). Measured with the released f4
- * model on CPU (ResShiftBenchmark, resident peak minus weights and JVM): about 19-25 KB per output pixel, i.e.
- * ~190 bytes per output pixel and autoencoder base channel; the budget takes 200.
+ * Chooses the tile side (LQ pixels) from the memory available on the device (on a GPU its free memory), and how
+ * many tiles run at once. The peak of a tile is the VQ autoencoder at output resolution (the mid attention is
+ * chunked and bounded). Measured with the released f4 model on CPU (ResShiftBenchmark, resident peak minus weights
+ * and JVM): about 19-25 KB per output pixel, i.e. ~190 bytes per output pixel and autoencoder base channel; the
+ * budget takes 200.
  */
 final class TileBudget {
     static final long RESERVE = 1L << 30;

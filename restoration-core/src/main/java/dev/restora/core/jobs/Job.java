@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>States go QUEUED → RUNNING → SUCCEEDED / FAILED / CANCELLED (or QUEUED → CANCELLED); a terminal state never
  * changes. A job whose run on a GPU ran out of memory goes RUNNING → QUEUED once, to run again on the CPU
- * ({@link #runDevice()}, {@link #notice()}). {@link #cancel()} of a queued job makes it CANCELLED at once; of a running job it sets the token, which
- * the run checks every step, and the job becomes CANCELLED when the task stops. {@link #finishEarly()} asks a
- * running diffusion to stop at the next step and return its latest predicted clean output (the job then
- * SUCCEEDS with it).
+ * ({@link #runDevice()}, {@link #notice()}). {@link #cancel()} of a queued job makes it CANCELLED at once; of a
+ * running job it sets the token, which the run checks every step, and the job becomes CANCELLED when the task
+ * stops. {@link #finishEarly()} asks a running diffusion to stop at the next step and return its latest predicted
+ * clean output (the job then SUCCEEDS with it).
  *
  * <p>Once the terminal state's notifications have fired, the job lets go of its listeners and its task (and of the
  * previews in its last progress event): a finished job kept in a list (the studio's queue) must not hold the run's
