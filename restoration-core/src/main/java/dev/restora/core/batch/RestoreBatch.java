@@ -2,6 +2,9 @@ package dev.restora.core.batch;
 
 import ai.djl.Device;
 import dev.restora.core.diffusion.StepListener;
+import dev.restora.core.engine.DeviceChoice;
+import dev.restora.core.engine.Devices;
+import dev.restora.core.engine.OutOfMemory;
 import dev.restora.core.models.ModelResolver;
 import dev.restora.core.pipeline.Modality;
 import dev.restora.core.pipeline.ModelOption;
@@ -15,11 +18,15 @@ import dev.restora.core.restore.RestoreTask;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A batch plan bound to a pipeline, ready to run: the pipeline, model and parameters checked, the items expanded
  * (images or audio by the pipeline's modality), and a {@link BatchItemProcessor} that restores each item with
  * {@link RestoreTask} on one pipeline loaded once. The command line and the studio both run batches through this.
+ * An item whose GPU run still runs out of memory after the pipeline's own halving runs again on the CPU (the
+ * pipeline is then loaded there too, once), with a warning.
  *
  * <pre>{@code
  * try (RestoreBatch b = RestoreBatch.prepare(plan, registry, models, Device.cpu())) {
@@ -29,6 +36,8 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class RestoreBatch implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreBatch.class);
+
     private final BatchPlan plan;
     private final PipelineRegistry registry;
     private final PipelineRegistry.Registered pipeline;
@@ -37,6 +46,7 @@ public final class RestoreBatch implements AutoCloseable {
     private final Device device;
     private final List<BatchItem> items;
     private LoadedPipeline loaded;
+    private LoadedPipeline onCpu;
 
     private RestoreBatch(BatchPlan plan, PipelineRegistry registry, PipelineRegistry.Registered pipeline,
                          ModelOption model, ModelResolver models, Device device, List<BatchItem> items) {
@@ -106,16 +116,43 @@ public final class RestoreBatch implements AutoCloseable {
             load();
             RestoreRequest request = new RestoreRequest(item.input(), pipeline.descriptor().id(), model.id(),
                     plan.parameters(), output, device, seed);
-            new RestoreTask(request, registry, models).runWith(loaded, listeners.apply(item), token);
+            try {
+                new RestoreTask(request, registry, models).runWith(loaded, listeners.apply(item), token);
+            } catch (RuntimeException e) {
+                if (DeviceChoice.isCpu(device) || token.isCancelled() || !OutOfMemory.onDevice(e)) {
+                    throw e;
+                }
+                // the pipeline halved its tiles or chunks on the GPU already: this item runs on the CPU instead
+                LOG.warn("{}: {} ran out of memory ({}); restoring it on the CPU instead", item.input(),
+                        Devices.name(device), OutOfMemory.summary(e));
+                RestoreRequest onCpu = new RestoreRequest(item.input(), pipeline.descriptor().id(), model.id(),
+                        plan.parameters(), output, Device.cpu(), seed);
+                new RestoreTask(onCpu, registry, models).runWith(cpuPipeline(), listeners.apply(item), token);
+            }
         };
     }
 
-    /** Frees the pipeline's weights. */
+    /** The pipeline loaded on the CPU, for items the GPU has no memory for (loaded on first need, kept). */
+    private synchronized LoadedPipeline cpuPipeline() {
+        if (onCpu == null) {
+            onCpu = LoadedPipeline.load(pipeline, model.id(), Device.cpu(), models);
+        }
+        return onCpu;
+    }
+
+    /** Frees the pipelines' weights. */
     @Override
     public synchronized void close() {
-        if (loaded != null) {
-            loaded.close();
-            loaded = null;
+        try {
+            if (loaded != null) {
+                loaded.close();
+                loaded = null;
+            }
+        } finally {
+            if (onCpu != null) {
+                onCpu.close();
+                onCpu = null;
+            }
         }
     }
 }
