@@ -28,7 +28,7 @@ if "%BUILD%"=="1" (
     echo restora: building the app ^(first run or sources changed^)... 1>&2
     if exist "%LIB%" rmdir /s /q "%LIB%"
     pushd "%ROOT%"
-    call mvn -q -B -DskipTests package 1>&2
+    call mvn -q -B -DskipTests -pl app -am package 1>&2
     if errorlevel 1 (popd & echo restora: the build failed ^(see above^) 1>&2 & exit /b 5)
     popd
     type nul > "%STAMP%"
@@ -46,6 +46,13 @@ if defined RESTORA_HOME (set "DATA=%RESTORA_HOME%") else (
 
 if not defined ONEDNN_MAX_CPU_ISA set "ONEDNN_MAX_CPU_ISA=AVX512_CORE_FP16"
 set "DJL_OFFLINE=true"
+if not defined OPT_OUT_TRACKING set "OPT_OUT_TRACKING=true"
+rem the GPU runtime chosen with 'restora gpu' (the app passes it to DJL itself): its folder goes on PATH, because DJL
+rem does not preload cuDNN on Windows and torch_cuda.dll otherwise cannot find its dependent libraries (DJL #3740)
+if exist "%DATA%\runtime\library-path.txt" (
+    set /p RESTORA_RUNTIME=<"%DATA%\runtime\library-path.txt"
+)
+if defined RESTORA_RUNTIME set "PATH=%RESTORA_RUNTIME%;%PATH%"
 
 "%JAVA%" -XX:MaxDirectMemorySize=8g %RESTORA_JAVA_OPTS% "-Drestora.home=%DATA%" -Dai.djl.offline=true "-DDJL_CACHE_DIR=%DATA%\djl-cache" "-Djna.tmpdir=%DATA%\tmp\jna" "-Djavafx.cachedir=%DATA%\openjfx" -cp "%JAR%;%LIB%\*" dev.restora.app.Main %*
 exit /b %ERRORLEVEL%

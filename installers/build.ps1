@@ -80,10 +80,10 @@ $Target = Join-Path $Root 'app\target'
 $Lib = Join-Path $Target 'lib'
 if (-not $SkipMaven) {
     if (-not (Get-Command mvn -ErrorAction SilentlyContinue)) { Die 'Maven (mvn) is needed to build the app' }
-    Step 'building the app jars (mvn -B -DskipTests package)'
+    Step 'building the app jars (mvn -B -DskipTests -pl app -am package; not the Spark module)'
     if (Test-Path $Lib) { Remove-Item -Recurse -Force $Lib }
     Push-Location $Root
-    try { & mvn -B -ntp -DskipTests package; if ($LASTEXITCODE -ne 0) { Die 'the Maven build failed' } } finally { Pop-Location }
+    try { & mvn -B -ntp -DskipTests -pl app -am package; if ($LASTEXITCODE -ne 0) { Die 'the Maven build failed' } } finally { Pop-Location }
 }
 $AppJar = Get-ChildItem (Join-Path $Target 'restora-app-*.jar') -ErrorAction SilentlyContinue |
     Where-Object { $_.Name -notmatch '-(tests|sources|javadoc)\.jar$' } | Select-Object -First 1
@@ -165,7 +165,7 @@ $GuiMain = 'dev.restora.app.Main'
 $zip = [System.IO.Compression.ZipFile]::OpenRead($AppJar.FullName)
 try { if ($zip.GetEntry('dev/restora/app/studio/StudioApp.class')) { $GuiMain = 'dev.restora.app.studio.StudioApp' } } finally { $zip.Dispose() }
 # single quotes: jpackage itself expands $APPDIR when the app starts
-$JavaOptions = @('-Dai.djl.offline=true', '-DPYTORCH_LIBRARY_PATH=$APPDIR\native', '-Djna.boot.library.path=$APPDIR\jna', '-XX:MaxDirectMemorySize=8g',
+$JavaOptions = @('-Dai.djl.offline=true', '-DPYTORCH_LIBRARY_PATH=$APPDIR\native', '-Drestora.libtorch.bundled=$APPDIR\native', '-Djna.boot.library.path=$APPDIR\jna', '-XX:MaxDirectMemorySize=8g',
     '-XX:MaxRAMPercentage=50', '-XX:-UsePerfData')
 $Common = @('--name', $Name, '--app-version', $AppVersion, '--vendor', 'Restora Studio',
     '--copyright', 'Copyright the Restora Studio authors; third-party notices in legal\',

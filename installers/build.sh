@@ -68,9 +68,9 @@ TARGET="$ROOT/app/target"
 LIB="$TARGET/lib"
 if [ "$SKIP_MAVEN" = 0 ]; then
     command -v mvn >/dev/null 2>&1 || die "Maven (mvn) is needed to build the app"
-    step "building the app jars (mvn -B -DskipTests package)"
+    step "building the app jars (mvn -B -DskipTests -pl app -am package; not the Spark module)"
     rm -rf "$LIB"   # no stale jars from an earlier dependency set
-    (cd "$ROOT" && mvn -B -ntp -DskipTests package)
+    (cd "$ROOT" && mvn -B -ntp -DskipTests -pl app -am package)
 fi
 APPJAR=""
 for j in "$TARGET"/restora-app-*.jar; do
@@ -179,6 +179,7 @@ fi
 JAVA_OPTIONS=(
     -Dai.djl.offline=true                       # no telemetry, no native download (EngineSetup sets it too)
     '-DPYTORCH_LIBRARY_PATH=$APPDIR/native'     # libtorch in place; jpackage expands $APPDIR at start
+    '-Drestora.libtorch.bundled=$APPDIR/native' # that folder is the bundled runtime: 'restora gpu' may replace it
     '-Djna.boot.library.path=$APPDIR/jna'      # JNA's library in place, not unpacked at start
     -XX:MaxDirectMemorySize=8g                  # the checkpoint reader keeps weights in direct buffers
     -XX:MaxRAMPercentage=50                     # heap: half the RAM (images of several thousand pixels a side)

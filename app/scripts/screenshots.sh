@@ -11,7 +11,7 @@ SPEECH="${DEMO_SPEECH:-$ROOT/test-assets/audio/speech_noisy_pink_16k_mono.wav}"
 
 if ! command -v Xvfb >/dev/null 2>&1 || ! ldconfig -p | grep -q libgtk-3.so.0; then
     echo "installing xvfb and libgtk-3-0" >&2
-    apt-get install -y xvfb libgtk-3-0 >/dev/null
+    apt-get -o DPkg::Lock::Timeout=600 install -y xvfb libgtk-3-0 >/dev/null
 fi
 
 (cd "$ROOT" && mvn -q -B -o -pl app -am package -DskipTests)

@@ -58,7 +58,8 @@ final class BatchCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = {"-p", "--pipeline"}, paramLabel = "ID",
-            description = "Pipeline id; default: classic-image for images, classic-speech for audio.")
+            description = "Pipeline id; default: esrgan (x4, bundled model) for images, classic-speech for audio;"
+                    + " with --param scale=2 (or 3) images go to the weight-free classic-image.")
     String pipeline;
 
     @Option(names = {"-m", "--model"}, paramLabel = "ID", description = "Model of the pipeline (default: its first).")
@@ -234,7 +235,7 @@ final class BatchCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.USAGE, "the inputs mix images and audio; a batch runs one pipeline:"
                     + " choose it with --pipeline");
         }
-        return RestoreCommand.defaultPipeline(registry, kinds.iterator().next());
+        return RestoreCommand.defaultPipeline(registry, kinds.iterator().next(), plan.parameters().keySet());
     }
 
     /** One line per finished item. */

@@ -2,12 +2,14 @@ package dev.restora.app.cli;
 
 import ai.djl.Device;
 import com.google.gson.GsonBuilder;
+import dev.restora.core.pipeline.BenchmarkReference;
 import dev.restora.core.pipeline.PipelineBenchmark;
 import dev.restora.core.plugins.PipelineRegistry;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,6 +35,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A smaller, faster variant of the measurements.")
     boolean quick;
 
+    @Option(names = "--reference", paramLabel = "FILE.json",
+            description = {"The official code's timings from shared/tools/reference-timing/time_reference.py, run just "
+                    + "before on the same machine: adds the ratio ours / official per measurement (below 1: faster)."})
+    Path reference;
+
     @Option(names = "--device", paramLabel = DeviceOption.LABEL, defaultValue = DeviceOption.DEFAULT,
             description = DeviceOption.DESCRIPTION)
     String device;
@@ -48,10 +55,42 @@ final class BenchCommand implements Callable<Integer> {
         if (bench == null) {
             throw new CliException(ExitCodes.USAGE, "pipeline " + pipeline + " has no benchmark");
         }
+        BenchmarkReference ref = null;
+        if (reference != null) {
+            if (quick) {
+                throw new CliException(ExitCodes.USAGE, "--reference compares the released sizes; it cannot be used "
+                        + "with --quick");
+            }
+            if (bench.referenceKeys().isEmpty()) {
+                throw new CliException(ExitCodes.USAGE, "pipeline " + pipeline + " has no official code to compare with");
+            }
+            try {
+                ref = BenchmarkReference.read(reference);
+                ref.requireAnyOf(bench.referenceKeys());
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCodes.USAGE, e.getMessage());
+            }
+        }
         root.prepareEngine();
         Device dev = DeviceOption.parse(device, err);
         PrintStream log = new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8);
         Map<String, Object> result = bench.run(dev, log, quick);
+        if (ref != null) {
+            Map<String, Object> cmp;
+            try {
+                cmp = ref.compare(result, bench.referenceKeys());
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCodes.USAGE, e.getMessage());
+            }
+            result = new java.util.LinkedHashMap<>(result);
+            result.put("reference_comparison", cmp);
+            @SuppressWarnings("unchecked")
+            java.util.List<Map<String, Object>> rows = (java.util.List<Map<String, Object>>) cmp.get("ratios");
+            for (Map<String, Object> row : rows) {
+                log.printf("%-34s ours %9.3f s   official %9.3f s   ratio %.2f%n", row.get("name"),
+                        row.get("ours_seconds"), row.get("official_seconds"), row.get("ratio"));
+            }
+        }
         log.flush();
         out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().disableHtmlEscaping()
                 .create().toJson(result));

@@ -186,7 +186,8 @@ final class ModelsCommand implements Callable<Integer> {
         CommandSpec spec;
         @Parameters(index = "0", paramLabel = "ID", description = "Model file id.")
         String id;
-        @Parameters(index = "1", paramLabel = "FILE", description = "The local file.")
+        @Parameters(index = "1", paramLabel = "FILE", description = "The local file (for a multi-file model such as"
+                + " esrgan-slim-x2: the folder holding its model.json and shards).")
         Path file;
 
         @Override

@@ -54,7 +54,7 @@ public final class RestoraCommand implements Callable<Integer> {
     /** The subcommands, in the order {@code --help} lists them. Add new commands here. */
     static List<Object> subcommands() {
         return List.of(new RestoreCommand(), new BatchCommand(), new PipelinesCommand(), new ModelsCommand(),
-                new InspectCommand(), new BenchCommand());
+                new InspectCommand(), new BenchCommand(), new DevicesCommand(), new GpuCommand());
     }
 
     @Override

@@ -58,7 +58,9 @@ final class RestoreCommand implements Callable<Integer> {
     List<Path> inputs;
 
     @Option(names = {"-p", "--pipeline"}, paramLabel = "ID",
-            description = "Pipeline id (see 'restora pipelines'); default: classic-image for images, classic-speech for audio.")
+            description = "Pipeline id (see 'restora pipelines'); default: esrgan (x4, bundled model) for images,"
+                    + " classic-speech for audio; with --param scale=2 (or 3) images go to the weight-free"
+                    + " classic-image (esrgan's x2/x3 models are downloads: --model esrgan-thick-x2).")
     String pipeline;
 
     @Option(names = {"-m", "--model"}, paramLabel = "ID", description = "Model of the pipeline (default: its first).")
@@ -104,7 +106,8 @@ final class RestoreCommand implements Callable<Integer> {
         int failed = 0;
         for (Path f : files) {
             try {
-                String id = pipeline != null ? pipeline : defaultPipeline(registry, MediaFiles.detect(f));
+                String id = pipeline != null ? pipeline
+                        : defaultPipeline(registry, MediaFiles.detect(f), overrides.keySet());
                 items.add(new Item(f, id));
             } catch (RestoreException e) {
                 err.println("error: " + e.getMessage());
@@ -233,8 +236,8 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     /** The embedded default for this kind of input (core {@link DefaultPipelines}); a usage error where none is. */
-    static String defaultPipeline(PipelineRegistry registry, Modality kind) {
-        return DefaultPipelines.forKind(registry, kind)
+    static String defaultPipeline(PipelineRegistry registry, Modality kind, java.util.Collection<String> params) {
+        return DefaultPipelines.forKind(registry, kind, params)
                 .orElseThrow(() -> new CliException(ExitCodes.USAGE, "no default pipeline for "
                         + kind.name().toLowerCase(Locale.ROOT) + " (" + String.join(", ", DefaultPipelines.preferred(kind))
                         + " not installed); choose one with --pipeline: " + registry.ids()));

@@ -26,6 +26,7 @@ public final class RuntimeSetup {
         } catch (RestoraException e) {
             throw new CliException(ExitCodes.INTERNAL, e.getMessage(), e);
         }
+        printNotices();
         setIfAbsent("javafx.cachedir", AppDirs.current().home().resolve("openjfx").toString());
     }
 
@@ -48,7 +49,17 @@ public final class RuntimeSetup {
             EngineSetup.start();
         } catch (RestoraException e) {
             throw new CliException(ExitCodes.INTERNAL, e.getMessage(), e);
+        } finally {
+            printNotices();
         }
+    }
+
+    /** The engine's notices for the user (a GPU runtime set aside, an environment override), once each. */
+    private static void printNotices() {
+        for (String n : EngineSetup.drainNotices()) {
+            System.err.println("warning: " + n);
+        }
+        System.err.flush();
     }
 
     private static void setIfAbsent(String key, String value) {

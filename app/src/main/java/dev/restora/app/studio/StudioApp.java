@@ -76,6 +76,7 @@ public class StudioApp extends Application {
                 // the launcher may have configured the engine already; DJL reads this when the engine loads, next
                 System.setProperty(EngineSetup.NUM_THREADS, Integer.toString(s.cpuThreads));
             }
+            EngineSetup.start(); // loads the chosen GPU runtime, or falls back to the bundled CPU one with a notice
             return WorkerPool.forMachine();
         };
     }
@@ -91,6 +92,7 @@ public class StudioApp extends Application {
         if (ctx == null) {
             ctx = defaultContext();
         }
+        ctx.threads().uiThread(Platform::isFxApplicationThread);
         model = new StudioModel(ctx);
         window = new MainWindow(model, primary);
         StudioSettings s = ctx.settings().get();

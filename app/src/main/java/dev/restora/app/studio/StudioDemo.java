@@ -105,11 +105,18 @@ final class StudioDemo {
         files.stream().map(f -> f.toAbsolutePath().getParent()).distinct().forEach(batch.model()::addInput);
         later(700, () -> {
             shootWindow("studio-batch.png", "Batch");
-            app.window().openModels();
-            later(700, () -> {
-                shootWindow("studio-models.png", "Models");
-                if (shots != null) {
-                    Platform.exit();
+            var models = app.window().openModels();
+            // the rows arrive once the store has been read on a worker
+            java.util.concurrent.atomic.AtomicBoolean shot = new java.util.concurrent.atomic.AtomicBoolean();
+            models.model().rows().listen(rows -> {
+                boolean ready = !rows.isEmpty() || app.context().catalog().entries().isEmpty();
+                if (ready && shot.compareAndSet(false, true)) {
+                    later(700, () -> {
+                        shootWindow("studio-models.png", "Models");
+                        if (shots != null) {
+                            Platform.exit();
+                        }
+                    });
                 }
             });
         });

@@ -32,16 +32,16 @@ class ClassicRestoreTest {
                 out.toString());
         assertEquals(ExitCodes.OK, r.code(), r::toString);
         try (Stream<Path> s = Files.list(out)) {
-            assertEquals(List.of("landscape_x4_classic-image.png", "speech_noisy_pink_16k_mono_classic-speech.wav",
-                    "sprite-alpha_x4_classic-image.png"), s.map(p -> p.getFileName().toString()).sorted().toList());
+            assertEquals(List.of("landscape_x4_esrgan.png", "speech_noisy_pink_16k_mono_classic-speech.wav",
+                    "sprite-alpha_x4_esrgan.png"), s.map(p -> p.getFileName().toString()).sorted().toList());
         }
         BufferedImage in = ImageIO.read(photo.toFile());
-        BufferedImage up = ImageIO.read(out.resolve("landscape_x4_classic-image.png").toFile());
+        BufferedImage up = ImageIO.read(out.resolve("landscape_x4_esrgan.png").toFile());
         assertEquals(4 * in.getWidth(), up.getWidth());
         assertEquals(4 * in.getHeight(), up.getHeight());
 
         BufferedImage spriteIn = ImageIO.read(sprite.toFile());
-        BufferedImage spriteUp = ImageIO.read(out.resolve("sprite-alpha_x4_classic-image.png").toFile());
+        BufferedImage spriteUp = ImageIO.read(out.resolve("sprite-alpha_x4_esrgan.png").toFile());
         assertTrue(spriteIn.getColorModel().hasAlpha() && spriteUp.getColorModel().hasAlpha(), "alpha kept");
         int transparentIn = 0;
         int transparentUp = 0;
@@ -72,6 +72,16 @@ class ClassicRestoreTest {
             eOut += clean.channels()[0][i] * clean.channels()[0][i];
         }
         assertTrue(eOut < eIn, "the denoiser removed energy (noise)");
+    }
+
+    @Test
+    void aScaleParameterWithoutAPipelineGoesToClassicImage() throws Exception {
+        Path photo = ASSETS.resolve("images/landscape_x4.png");
+        Path out = dir.resolve("x2");
+        CliRun r = CliRun.run(dir, "restore", photo.toString(), "--param", "scale=2", "--out", out.toString(), "-q");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        BufferedImage up = ImageIO.read(out.resolve("landscape_x4_classic-image.png").toFile());
+        assertEquals(2 * ImageIO.read(photo.toFile()).getWidth(), up.getWidth());
     }
 
     @Test

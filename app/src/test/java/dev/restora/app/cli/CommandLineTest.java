@@ -58,6 +58,29 @@ class CommandLineTest {
     }
 
     @Test
+    void benchWithAReferenceFilePrintsTheRatioOfOursToTheOfficialFigure() throws Exception {
+        Path ref = dir.resolve("official.json");
+        Files.writeString(ref, "{\"matmul_official\": {\"median_s\": 0.25, \"runs_s\": [0.25]}, \"torch\": \"1.13.1\"}");
+        CliRun r = CliRun.run(dir, "bench", TestUpscaleProvider.ID, "--reference", ref.toString());
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        JsonObject json = JsonParser.parseString(r.out()).getAsJsonObject();
+        double ours = json.getAsJsonObject("matmul").get("seconds").getAsDouble();
+        JsonObject row = json.getAsJsonObject("reference_comparison").getAsJsonArray("ratios").get(0).getAsJsonObject();
+        assertEquals("matmul", row.get("name").getAsString());
+        assertEquals(0.25, row.get("official_seconds").getAsDouble(), 0);
+        assertEquals(ours / 0.25, row.get("ratio").getAsDouble(), 1e-12);
+        assertTrue(r.err().matches("(?s).*matmul\\s+ours .* official\\s+0\\.250 s\\s+ratio .*"), r::toString);
+
+        Files.writeString(ref, "{\"score_call_256x512\": 9.0}");
+        CliRun other = CliRun.run(dir, "bench", TestUpscaleProvider.ID, "--reference", ref.toString());
+        assertEquals(ExitCodes.USAGE, other.code(), other::toString);
+        assertTrue(other.err().contains("official.json") && other.err().contains("matmul_official"), other::toString);
+        CliRun quick = CliRun.run(dir, "bench", TestUpscaleProvider.ID, "--quick", "--reference", ref.toString());
+        assertEquals(ExitCodes.USAGE, quick.code(), quick::toString);
+        assertTrue(quick.err().contains("--quick"), quick::toString);
+    }
+
+    @Test
     void benchWithoutABenchmarkOrUnknownPipelineIsAUsageError() {
         CliRun none = CliRun.run(dir, "bench", TestSpeechProvider.ID);
         assertEquals(ExitCodes.USAGE, none.code(), none::toString);

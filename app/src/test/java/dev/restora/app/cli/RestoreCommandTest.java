@@ -1,6 +1,7 @@
 package dev.restora.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,9 +85,15 @@ class RestoreCommandTest {
         byte[] head = Files.readAllBytes(result);
         assertEquals(0xFF, head[0] & 0xff);
         assertEquals(0xD8, head[1] & 0xff);
-        Matcher m = Pattern.compile("seed (\\d+)").matcher(r.out());
+        Matcher m = Pattern.compile("seed (-?\\d+)").matcher(r.out());
         assertTrue(m.find(), r::toString);
-        assertTrue(Long.parseLong(m.group(1)) >= 0);
+        // another run without --seed draws another seed, and reports it
+        CliRun again = CliRun.run(models(), "restore", in.toString(), "--pipeline", TestUpscaleProvider.ID,
+                "--out", dir.resolve("again").toString());
+        assertEquals(ExitCodes.OK, again.code(), again::toString);
+        Matcher m2 = Pattern.compile("seed (-?\\d+)").matcher(again.out());
+        assertTrue(m2.find(), again::toString);
+        assertNotEquals(m.group(1), m2.group(1), "two runs without --seed used the same seed");
     }
 
     @Test
@@ -113,7 +120,7 @@ class RestoreCommandTest {
         CliRun r = CliRun.run(models(), "restore", img.toString(), wav.toString(), "--out", out.toString(), "-q");
         assertEquals(ExitCodes.OK, r.code(), r::toString);
         List<String> files = listing(out);
-        assertEquals(List.of("a_classic-image.png", "b_classic-speech.wav"), files);
+        assertEquals(List.of("a_esrgan.png", "b_classic-speech.wav"), files);
     }
 
     @Test

@@ -7,20 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.restora.app.studio.fixtures.SlowModelServer;
 import dev.restora.app.studio.fixtures.SlowStepsProvider;
 import dev.restora.app.studio.model.ModelManagerModel;
 import dev.restora.app.studio.model.StudioContext;
 import dev.restora.app.studio.view.ModelManagerView;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javafx.application.Platform;
 import javafx.scene.control.Button;
 import javafx.stage.Stage;
@@ -38,53 +31,15 @@ import org.testfx.framework.junit5.Start;
  */
 @ExtendWith(ApplicationExtension.class)
 class ModelManagerUiTest {
-    private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
     @TempDir
     static Path dir;
     private StudioApp app;
     private StudioContext ctx;
-    private HttpServer server;
-    private final byte[] content = new byte[300_000];
-    private final AtomicInteger requests = new AtomicInteger();
-    private volatile long chunkDelayMs = 40;
+    private SlowModelServer server;
 
     @Start
     void start(Stage stage) throws Exception {
-        new Random(3).nextBytes(content);
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/models/", ex -> {
-            requests.incrementAndGet();
-            int from = 0;
-            String range = ex.getRequestHeaders().getFirst("Range");
-            Matcher m = range == null ? null : RANGE.matcher(range);
-            ex.getResponseHeaders().add("ETag", "\"v1\"");
-            if (m != null && m.matches()) {
-                from = Integer.parseInt(m.group(1));
-                ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (content.length - 1) + "/"
-                        + content.length);
-                ex.sendResponseHeaders(206, content.length - from);
-            } else {
-                ex.sendResponseHeaders(200, content.length);
-            }
-            try (OutputStream os = ex.getResponseBody()) {
-                for (int i = from; i < content.length; i += 4096) {
-                    os.write(content, i, Math.min(4096, content.length - i));
-                    os.flush();
-                    if (chunkDelayMs > 0) {
-                        Thread.sleep(chunkDelayMs);
-                    }
-                }
-            } catch (java.io.IOException | InterruptedException e) {
-                // the client went away (cancel)
-            }
-        });
-        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "test-model-server");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.start();
-        System.setProperty(SlowStepsProvider.SERVER_PROPERTY, "http://127.0.0.1:" + server.getAddress().getPort());
+        server = new SlowModelServer(300_000, 40);
         ctx = StudioFixtures.context(dir.resolve("home"), Platform::runLater);
         app = new StudioApp(ctx);
         app.start(stage);
@@ -93,8 +48,7 @@ class ModelManagerUiTest {
     @AfterEach
     void tearDown() {
         ctx.close();
-        server.stop(0);
-        System.clearProperty(SlowStepsProvider.SERVER_PROPERTY);
+        server.close();
     }
 
     @Test
@@ -102,6 +56,7 @@ class ModelManagerUiTest {
         String id = SlowStepsProvider.WEIGHTS;
         ModelManagerView v = fx(() -> app.window().openModels());
         ModelManagerModel m = v.model();
+        until(() -> !m.rows().get().isEmpty(), 20, "the store snapshot");
         assertEquals(ctx.store().directory().toString(), fx(() -> m.folder().get().toString()));
         assertEquals(ModelManagerModel.State.MISSING, fx(() -> m.row(id).state()));
         assertFalse(fx(() -> m.row(id).accepted()));
@@ -128,12 +83,13 @@ class ModelManagerUiTest {
         });
         until(() -> m.row(id).state() == ModelManagerModel.State.PARTIAL, 30, "the cancelled download to be partial");
         assertFalse(Files.exists(ctx.store().pathOf(id)), "no file at the final path before it is verified");
-        chunkDelayMs = 0;
-        int before = requests.get();
+        server.chunkDelayMs(0);
+        int before = server.requests();
         robot.clickOn("#model-download-" + id); // now "Resume"
         until(() -> m.row(id).state() == ModelManagerModel.State.VERIFIED, 60, "the verified download");
-        assertTrue(requests.get() > before);
-        assertArrayEquals(content, Files.readAllBytes(ctx.store().pathOf(id)));
+        assertTrue(server.requests() > before);
+        assertArrayEquals(server.content(), Files.readAllBytes(ctx.store().pathOf(id)));
+        assertTrue(ctx.threads().violations().isEmpty(), ctx.threads().violations().toString());
         // the pipeline's weighted model is now available to the workspace
         assertTrue(fx(() -> m.allPresent()));
         robot.clickOn("#model-remove-" + id);

@@ -9,6 +9,8 @@ import dev.restora.core.diffusion.PreviewPolicy;
 import dev.restora.core.diffusion.SeededNoise;
 import dev.restora.core.diffusion.StepListener;
 import dev.restora.core.image.ImageBuffer;
+import dev.restora.core.nn.MacCounter;
+import dev.restora.core.pipeline.AbTimer;
 import dev.restora.core.pipeline.Media;
 import dev.restora.core.pipeline.ParameterValues;
 import dev.restora.core.pipeline.PipelineBenchmark;
@@ -27,11 +29,27 @@ import java.util.Random;
 
 /**
  * {@code restora bench resshift}: the v3 real-world SR model at released size (Swin-UNet 118.6 M, VQ-f4 55.3 M)
- * with random weights: one denoiser call at 64x64 and 128x128 latents and whole 4-step runs 64 -> 256 and
- * 128 -> 512 through the pipeline, each with a load calibration. Peak memory is the process's resident high-water mark
- * (reset before each measurement where Linux allows it).
+ * with random weights: one denoiser call at 64x64 and 128x128 latents, the VQ encode (bicubic x4 included) and
+ * decode of a 128 -> 512 run, and whole 4-step runs 64 -> 256 and 128 -> 512 through the pipeline. Each measurement
+ * reports its multiply-accumulates (counted while it runs), the GFLOP/s achieved and the speed of a 3x3 convolution
+ * measured right before it (the ceiling, and on a shared machine a sign of how busy it was). Peak memory is the
+ * process's resident high-water mark (reset before each measurement where Linux allows it). No reference figure is
+ * held here: {@code restora bench resshift --reference FILE} compares with the official code timed in the same
+ * sitting ({@link #referenceKeys()}).
  */
 final class ResShiftBenchmark implements PipelineBenchmark {
+
+    @Override
+    public Map<String, String> referenceKeys() {
+        Map<String, String> k = new LinkedHashMap<>();
+        k.put("unet_call_64x64", "unet_call_lq64");
+        k.put("unet_call_128x128", "unet_call_lq128");
+        k.put("vq_encode_128_to_512", "vq_encode_incl_bicubic_lq128");
+        k.put("vq_decode_512", "vq_decode_512");
+        k.put("run_v3_64_to_256", "whole_run_lq64_to_256");
+        k.put("run_v3_128_to_512", "whole_run_lq128_to_512");
+        return k;
+    }
 
     @Override
     public Map<String, Object> run(Device device, PrintStream log, boolean quick) {
@@ -49,29 +67,33 @@ final class ResShiftBenchmark implements PipelineBenchmark {
             params.put("vq", model.autoencoder().parameterCount());
             out.put("parameters", params);
             List<Map<String, Object>> ms = new ArrayList<>();
-            calibration(weights);
             int large = Integer.getInteger(LARGE_OUTPUT_PROPERTY, 0);
             if (large > 0) {
                 // only the large tiled run: its peak memory is the figure asked for (a 2048 x 2048 output)
                 int lq = large / v.scale();
                 int tile = Integer.getInteger(LARGE_TILE_PROPERTY, 0);
-                ms.add(measure("run_v3_" + lq + "_to_" + large + "_tiled", 1, log, weights,
+                ms.add(measure("run_v3_" + lq + "_to_" + large + "_tiled", 1, log, device,
                         () -> wholeRun(model, device, weights, lq, tile)));
                 out.put("measurements", ms);
                 return out;
             }
             int[] latents = quick ? new int[] {64} : new int[] {64, 128};
             for (int s : latents) {
-                ms.add(measure("unet_call_" + s + "x" + s, quick || s > 64 ? 1 : 3, log, weights,
+                ms.add(measure("unet_call_" + s + "x" + s, quick || s > 64 ? 1 : 3, log, device,
                         () -> unetCall(model, weights, s)));
             }
+            int vqLq = quick ? 16 : 128;
+            ms.add(measure("vq_encode_" + vqLq + "_to_" + vqLq * 4, 1, log, device,
+                    () -> vqEncode(model, weights, vqLq)));
+            ms.add(measure("vq_decode_" + vqLq * 4, 1, log, device, () -> vqDecode(model, weights, vqLq)));
             int[] sizes = quick ? new int[] {16} : new int[] {64, 128};
             for (int s : sizes) {
-                ms.add(measure("run_v3_" + s + "_to_" + s * 4, 1, log, weights,
+                ms.add(measure("run_v3_" + s + "_to_" + s * 4, 1, log, device,
                         () -> wholeRun(model, device, weights, s, s)));
             }
             out.put("measurements", ms);
         }
+        out.put("peak_memory_bytes", PipelineBenchmark.peakResidentBytes());
         return out;
     }
 
@@ -81,56 +103,58 @@ final class ResShiftBenchmark implements PipelineBenchmark {
      */
     static final String LARGE_OUTPUT_PROPERTY = "restora.bench.resshift.output";
     static final String LARGE_TILE_PROPERTY = "restora.bench.resshift.tile";
-
-    /** DJL's 3x3 conv 128->128 on 1x128x256x256, 2 threads, idle machine (djl-setup.md). */
-    static final double IDLE_CONV_SECONDS = 0.121;
-
-    private static void calibration(NDManager weights) {
-        try (NDManager scope = weights.newSubManager()) {
-            NDArray x = scope.randomNormal(new Shape(1, 128, 256, 256));
-            NDArray w = scope.randomNormal(new Shape(128, 128, 3, 3));
-            new dev.restora.core.nn.Conv2d(w, null, 1, 1, 1, 1, dev.restora.core.nn.PaddingMode.ZEROS).forward(x)
-                    .toFloatArray();
-        }
-    }
+    /** {@code -Drestora.bench.only=name,name}: run only these measurements (the others are listed as skipped). */
+    static final String ONLY_PROPERTY = "restora.bench.only";
+    /** With {@code -Drestora.bench.ab=PROPERTY}: how many A/B pairs per measurement (default 3). */
+    static final String AB_PAIRS_PROPERTY = "restora.bench.ab.pairs";
 
     private interface Work {
         void run();
     }
 
     /**
-     * Times {@code w} (median of {@code repeats}); the machine is shared, so a 3x3 conv 128->128 on 1x128x256x256
-     * (121 ms through DJL on an idle machine, djl-setup.md) is timed right before, and {@code normalized_seconds}
-     * scales the figure to that idle speed.
+     * Times {@code w} (median of {@code repeats}, after a warm-up when repeated), counting its MACs, with the 3x3-conv
+     * ceiling measured right before.
      */
-    private static Map<String, Object> measure(String name, int repeats, PrintStream log, NDManager weights, Work w) {
-        double[] cal = new double[3];
-        for (int i = 0; i < cal.length; i++) {
-            long t0 = System.nanoTime();
-            calibration(weights);
-            cal[i] = (System.nanoTime() - t0) / 1e9;
+    private static Map<String, Object> measure(String name, int repeats, PrintStream log, Device device, Work w) {
+        String only = System.getProperty(ONLY_PROPERTY);
+        if (only != null && !java.util.Arrays.asList(only.split(",")).contains(name)) {
+            return Map.of("name", name, "skipped", ONLY_PROPERTY + "=" + only);
         }
-        Arrays.sort(cal);
-        double load = cal[1] / IDLE_CONV_SECONDS;
+        String ab = AbTimer.requested();
+        if (ab != null) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", name);
+            m.put("ab", AbTimer.compare(ab, Integer.getInteger(AB_PAIRS_PROPERTY, 3), w::run, log, name));
+            return m;
+        }
+        double ceiling = PipelineBenchmark.conv3x3Gflops(device, 256, 256);
         if (repeats > 1) {
             log.println(name + ": warm-up ...");
             w.run();
         }
         resetPeak();
         double[] secs = new double[repeats];
+        long macs = 0;
         for (int i = 0; i < repeats; i++) {
             long t0 = System.nanoTime();
-            w.run();
+            try (MacCounter count = MacCounter.start()) {
+                w.run();
+                macs = count.macs();
+            }
             secs[i] = (System.nanoTime() - t0) / 1e9;
-            log.printf("%s: run %d: %.2f s (load factor %.1f)%n", name, i + 1, secs[i], load);
+            log.printf("%s: run %d: %.2f s (%.1f GFLOP/s; 3x3 conv now %.1f GFLOP/s)%n", name, i + 1, secs[i],
+                    2 * macs / 1e9 / secs[i], ceiling);
         }
         Arrays.sort(secs);
+        double median = secs[repeats / 2];
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", name);
-        m.put("seconds", secs[repeats / 2]);
+        m.put("seconds", median);
         m.put("runs", repeats);
-        m.put("load_factor", load);
-        m.put("normalized_seconds", secs[repeats / 2] / load);
+        m.put("gmacs", macs / 1e9);
+        m.put("achieved_gflops", 2 * macs / 1e9 / median);
+        m.put("conv3x3_128ch_gflops_same_run", ceiling);
         m.put("peak_memory_bytes", PipelineBenchmark.peakResidentBytes());
         return m;
     }
@@ -141,6 +165,22 @@ final class ResShiftBenchmark implements PipelineBenchmark {
             NDArray lq = scope.randomUniform(-1, 1, new Shape(1, 3, s, s));
             NDArray out = model.unet().forward(x, ResShiftSampler.timesteps(scope, 1, 3), lq);
             out.toFloatArray();
+        }
+    }
+
+    /** The official encode_first_stage: bicubic x4 of the LQ, then the VQ encoder. */
+    private static void vqEncode(ResShiftModel model, NDManager weights, int s) {
+        try (NDManager scope = weights.newSubManager()) {
+            NDArray lq = scope.randomUniform(-1, 1, new Shape(1, 3, s, s));
+            model.encode(model.encoderInput(lq)).toFloatArray();
+        }
+    }
+
+    /** The VQ decoder (codebook lookup included) from a latent of the LQ's size to the output. */
+    private static void vqDecode(ResShiftModel model, NDManager weights, int s) {
+        try (NDManager scope = weights.newSubManager()) {
+            NDArray z = scope.randomNormal(new Shape(1, model.autoencoder().config().embedDim(), s, s));
+            model.decode(z).toFloatArray();
         }
     }
 

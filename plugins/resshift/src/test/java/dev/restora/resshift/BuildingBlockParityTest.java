@@ -14,6 +14,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.restora.core.nn.Embeddings;
 import dev.restora.core.nn.Resize;
+import dev.restora.core.parity.ParityCases;
 import dev.restora.core.parity.ParityFixtures;
 import dev.restora.core.parity.Tolerance;
 import dev.restora.resshift.diffusion.EtaSchedule;
@@ -62,8 +63,7 @@ class BuildingBlockParityTest {
                 throw new AssertionError("building block case '" + name + "' has no recognised fields: " + c.keySet());
             }
         }
-        assertFalse(tests.isEmpty(), "no building block cases");
-        return tests.stream();
+        return ParityCases.nonEmpty("resshift building_block case", tests);
     }
 
     private static void schedules(ParityFixtures fx, JsonObject c) throws IOException {

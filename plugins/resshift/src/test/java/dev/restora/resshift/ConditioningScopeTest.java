@@ -1,7 +1,6 @@
 package dev.restora.resshift;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +13,7 @@ import dev.restora.core.diffusion.DiffusionLoop;
 import dev.restora.core.diffusion.PreviewPolicy;
 import dev.restora.core.diffusion.SeededNoise;
 import dev.restora.core.diffusion.Stage;
+import dev.restora.core.parity.ParityCases;
 import dev.restora.core.parity.ParityFixtures;
 import dev.restora.core.pipeline.ParameterValues;
 import dev.restora.core.pipeline.RunContext;
@@ -43,8 +43,7 @@ class ConditioningScopeTest {
                 tests.add(DynamicTest.dynamicTest(ParityFixtures.str(c, "name"), () -> run(fx, c)));
             }
         }
-        assertFalse(tests.isEmpty(), "no pipeline case with a mask channel or an LQ feature extractor");
-        return tests.stream();
+        return ParityCases.nonEmpty("resshift pipeline case with a mask channel or an LQ feature extractor", tests);
     }
 
     /** Arrays owned by {@code m} itself (not by its sub-managers). */

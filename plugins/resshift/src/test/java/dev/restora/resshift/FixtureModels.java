@@ -6,6 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.restora.core.RestoraException;
 import dev.restora.core.models.ModelResolver;
+import dev.restora.core.parity.ParityCases;
 import dev.restora.core.parity.ParityFixtures;
 import dev.restora.resshift.unet.UNetConfig;
 import dev.restora.resshift.vq.VQConfig;
@@ -17,16 +18,27 @@ import java.util.List;
  * Builds a {@link ResShiftVariant} for a parity pipeline case from the manifest alone: its checkpoints (the case's
  * {@code checkpoints}, else the manifest's first UNet and VQ model) with their constructor parameters, and the
  * case's diffusion settings. The task follows the fields: a mask input means inpainting, sf 1 without a mask face
- * restoration, otherwise super-resolution.
+ * restoration, otherwise super-resolution. Public for the app's end-to-end test (the plugin's test-jar).
  */
-final class FixtureModels {
+public final class FixtureModels {
     private FixtureModels() {
     }
 
-    record Setup(ResShiftVariant variant, ModelResolver resolver, JsonObject unetEntry, JsonObject vqEntry) {
+    public record Setup(ResShiftVariant variant, ModelResolver resolver, JsonObject unetEntry, JsonObject vqEntry) {
     }
 
-    static Setup setup(ParityFixtures fx, JsonObject c) {
+    /** The first untiled pipeline case with (or without) a mask; fails (skips when not required) without one. */
+    public static JsonObject firstCase(ParityFixtures fx, boolean withMask) {
+        for (JsonObject c : fx.cases("pipeline")) {
+            if (c.getAsJsonObject("intermediates").has("steps") && c.getAsJsonObject("inputs").has("mask") == withMask) {
+                return c;
+            }
+        }
+        ParityCases.requireSome(0, "resshift pipeline case " + (withMask ? "with" : "without") + " a mask");
+        throw new AssertionError("unreachable");
+    }
+
+    public static Setup setup(ParityFixtures fx, JsonObject c) {
         List<JsonObject> cps = new ArrayList<>();
         if (c.has("checkpoints")) {
             for (JsonElement e : c.getAsJsonArray("checkpoints")) {
@@ -74,7 +86,7 @@ final class FixtureModels {
         return new Setup(v, resolver, unet, vq);
     }
 
-    static ResShiftModel load(Setup s, NDManager weights) {
+    public static ResShiftModel load(Setup s, NDManager weights) {
         return ResShiftModel.load(s.variant(), FixtureWeights.stateDict(s.resolver().require("fixture-unet"), weights),
                 FixtureWeights.stateDict(s.resolver().require("fixture-vq"), weights), weights);
     }

@@ -1,13 +1,13 @@
 package dev.restora.resshift;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import dev.restora.core.checkpoint.StateDict;
+import dev.restora.core.parity.ParityCases;
 import dev.restora.core.parity.ParityFixtures;
 import dev.restora.core.parity.Tolerance;
 import dev.restora.resshift.unet.UNetConfig;
@@ -32,8 +32,12 @@ class NetworkParityTest {
         ParityFixtures fx = ParityFixtures.family("resshift");
         List<DynamicTest> tests = new ArrayList<>();
         for (JsonObject c : fx.cases(null)) {
-            if (!c.has("checkpoint") || "pipeline".equals(ParityFixtures.str(c, "kind"))) {
+            if ("pipeline".equals(ParityFixtures.str(c, "kind")) || !c.has("checkpoint")
+                    && !"single_forward".equals(ParityFixtures.str(c, "kind"))) {
                 continue;
+            }
+            if (!c.has("checkpoint")) {
+                throw ParityCases.unsupported(c, "a network forward names no checkpoint");
             }
             JsonObject cp = fx.checkpoint(ParityFixtures.str(c, "checkpoint"));
             String name = ParityFixtures.str(c, "name");
@@ -49,8 +53,7 @@ class NetworkParityTest {
                 throw new AssertionError(name + ": unknown model class " + cls);
             }
         }
-        assertFalse(tests.isEmpty(), "no network cases");
-        return tests.stream();
+        return ParityCases.nonEmpty("resshift network case (single_forward, or a building_block with a checkpoint)", tests);
     }
 
     static UNetModelSwin loadUNet(ParityFixtures fx, JsonObject cp, NDManager weights) {

@@ -45,22 +45,13 @@ import org.junit.jupiter.api.Test;
  */
 class PipelineFeaturesTest {
 
-    private static JsonObject firstCase(ParityFixtures fx, boolean withMask) {
-        for (JsonObject c : fx.cases("pipeline")) {
-            if (c.getAsJsonObject("intermediates").has("steps") && c.getAsJsonObject("inputs").has("mask") == withMask) {
-                return c;
-            }
-        }
-        throw new AssertionError("no pipeline case " + (withMask ? "with" : "without") + " a mask");
-    }
-
     record Loaded(ResShiftProvider provider, RestorationPipeline pipeline, FixtureModels.Setup setup,
                           JsonObject c, ParityFixtures fx) {
     }
 
     static Loaded load(NDManager weights, boolean withMask) {
         ParityFixtures fx = ParityFixtures.family("resshift");
-        JsonObject c = firstCase(fx, withMask);
+        JsonObject c = FixtureModels.firstCase(fx, withMask);
         FixtureModels.Setup s = FixtureModels.setup(fx, c);
         ResShiftProvider provider = new ResShiftProvider(List.of(s.variant()));
         RestorationPipeline p = provider.create(new PipelineContext(s.variant().option(), Device.cpu(), weights,

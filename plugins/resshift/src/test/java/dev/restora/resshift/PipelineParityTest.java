@@ -1,7 +1,6 @@
 package dev.restora.resshift;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -16,6 +15,7 @@ import dev.restora.core.diffusion.RecordedNoise;
 import dev.restora.core.diffusion.StepListener;
 import dev.restora.core.image.ImageBuffer;
 import dev.restora.core.image.ImageCodec;
+import dev.restora.core.parity.ParityCases;
 import dev.restora.core.parity.ParityFixtures;
 import dev.restora.core.parity.Tolerance;
 import dev.restora.core.pipeline.Media;
@@ -47,8 +47,7 @@ class PipelineParityTest {
         for (JsonObject c : fx.cases("pipeline")) {
             tests.add(DynamicTest.dynamicTest(ParityFixtures.str(c, "name"), () -> run(fx, c)));
         }
-        assertFalse(tests.isEmpty());
-        return tests.stream();
+        return ParityCases.nonEmpty("resshift pipeline case", tests);
     }
 
     static RunContext context(NDManager scope, PipelineDescriptor d, Map<String, Object> params, NoiseSource noise,

@@ -1,7 +1,6 @@
 package dev.restora.resshift;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -12,6 +11,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.restora.core.diffusion.RecordedNoise;
 import dev.restora.core.diffusion.Sampler;
+import dev.restora.core.parity.ParityCases;
 import dev.restora.core.parity.ParityFixtures;
 import dev.restora.core.parity.Tolerance;
 import dev.restora.resshift.diffusion.ResShiftSampler;
@@ -44,8 +44,7 @@ class SamplerParityTest {
                 throw new AssertionError(ParityFixtures.str(c, "name") + ": pipeline case without steps or tiles");
             }
         }
-        assertFalse(tests.isEmpty(), "no pipeline cases");
-        return tests.stream();
+        return ParityCases.nonEmpty("resshift pipeline case", tests);
     }
 
     static double latentTol(JsonObject c) {
@@ -120,8 +119,11 @@ class SamplerParityTest {
             double[] threshold = BuildingBlockParityTest.marginRule(c.getAsJsonObject("tolerance"), marginName);
             if (inter.has("indices") && threshold != null) {
                 NDArray exp = fx.load(run, inter.get("indices"));
-                BuildingBlockParityTest.assertIndices("indices", idx.reshape(exp.getShape()), exp,
+                int n = BuildingBlockParityTest.assertIndices("indices", idx.reshape(exp.getShape()), exp,
                         fx.load(run, inter.get(marginName[0])), threshold[0]);
+                assertTrue(n > 0, "no code index above the margin threshold " + threshold[0]);
+                System.out.printf("%s: %d of %d code indices above the margin compared%n", ParityFixtures.str(c, "name"),
+                        n, exp.size());
             }
             if (inter.has("z_q")) {
                 Tolerance.assertRelToMaxAbs("z_q", model.autoencoder().quantizer().lookup(x, idx),

@@ -12,9 +12,16 @@ import java.util.Locale;
  * @param snr            the corrector's signal-to-noise ratio
  * @param previewAudio   whether previews carry the predicted clean audio as well
  * @param corrector      "ald" (annealed Langevin, the scripts' default), "langevin" or "none"
+ * @param keySteps       null: the exact network; otherwise encoder propagation (approximate) with this key-step
+ *                       schedule ({@link dev.restora.sgmse.nn.EncoderPropagation#schedule})
  */
 public record EnhanceOptions(String sampler, int steps, int correctorSteps, double snr, boolean previewAudio,
-                             String corrector) {
+                             String corrector, String keySteps) {
+    public EnhanceOptions(String sampler, int steps, int correctorSteps, double snr, boolean previewAudio,
+                          String corrector) {
+        this(sampler, steps, correctorSteps, snr, previewAudio, corrector, null);
+    }
+
     public EnhanceOptions {
         sampler = sampler.toLowerCase(Locale.ROOT);
         corrector = corrector.toLowerCase(Locale.ROOT);

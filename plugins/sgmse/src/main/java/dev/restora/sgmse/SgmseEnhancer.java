@@ -1,6 +1,8 @@
 package dev.restora.sgmse;
 
 import ai.djl.ndarray.NDArray;
+import dev.restora.sgmse.nn.EncoderPropagation;
+import dev.restora.sgmse.sampling.ScoreFunction;
 import ai.djl.ndarray.NDManager;
 import dev.restora.core.diffusion.Stage;
 import dev.restora.core.pipeline.RunContext;
@@ -49,10 +51,29 @@ public final class SgmseEnhancer extends Enhancer {
     protected NDArray sample(NDArray y, NDManager run, RunContext context, EnhanceOptions o, Stage stage,
                              SpectrogramPreview preview, SamplerProbe probe) {
         int n = steps(o);
+        if (o.keySteps() != null) {
+            if (o.sampler().equals("ode") && !model.isBridge()) {
+                throw new IllegalArgumentException("encoder propagation needs fixed steps: use the pc sampler, not "
+                        + "the adaptive probability-flow ODE");
+            }
+            try (EncoderPropagation p = new EncoderPropagation(EncoderPropagation.schedule(o.keySteps(), n), run)) {
+                NDArray out = sampleWith(p, y, run, context, o, stage, preview, probe, n);
+                out.attach(run);
+                return out;
+            }
+        }
+        return sampleWith(null, y, run, context, o, stage, preview, probe, n);
+    }
+
+    /** @param propagation null: the exact network */
+    private NDArray sampleWith(EncoderPropagation propagation, NDArray y, NDManager run, RunContext context,
+                               EnhanceOptions o, Stage stage, SpectrogramPreview preview, SamplerProbe probe, int n) {
+        ScoreFunction score = propagation == null ? model : model.withEncoderPropagation(propagation);
         if (model.isBridge()) {
             boolean sde = o.sampler().equals("sde") || (o.sampler().equals("pc") && model.bridgeSamplerType().equals("sde"));
             SchrodingerBridgeSampler s = new SchrodingerBridgeSampler(model.sbve(), y, n, sde, probe);
-            return loop(context, preview).run(s, model, run, stage).output();
+            return loop(context, preview).run(s, propagation == null ? model
+                    : model.estimateWithEncoderPropagation(propagation), run, stage).output();
         }
         if (o.sampler().equals("ode")) {
             ProbabilityFlowSampler s = new ProbabilityFlowSampler(model.ouve(), y, y, T_EPS, probe)
@@ -64,6 +85,6 @@ public final class SgmseEnhancer extends Enhancer {
                 o.snr(), probe);
         s.withCorrector(o.corrector().equals("langevin") ? PredictorCorrectorSampler.Corrector.LANGEVIN
                 : PredictorCorrectorSampler.Corrector.ALD);
-        return loop(context, preview).run(s, model, run, stage).output();
+        return loop(context, preview).run(s, score, run, stage).output();
     }
 }

@@ -9,6 +9,7 @@ import dev.restora.core.checkpoint.StateDict;
 import dev.restora.sgmse.nn.NCSNpp;
 import dev.restora.sgmse.nn.NcsnppConfig;
 import dev.restora.sgmse.sampling.EstimateFunction;
+import dev.restora.sgmse.nn.EncoderPropagation;
 import dev.restora.sgmse.sampling.ScoreFunction;
 import dev.restora.sgmse.sde.OuveSde;
 import dev.restora.sgmse.sde.SbveSde;
@@ -167,11 +168,40 @@ public final class SgmseModel implements ScoreFunction, EstimateFunction {
         return output(x, y, t);
     }
 
+    /**
+     * This model's score with encoder propagation ({@link EncoderPropagation}, approximate): the network's encoder
+     * runs at the key steps of {@code propagation} only.
+     */
+    public ScoreFunction withEncoderPropagation(EncoderPropagation propagation) {
+        return (x, y, t) -> {
+            if (lossType.equals("data_prediction")) {
+                throw new IllegalStateException("this checkpoint predicts clean speech, not a score");
+            }
+            propagation.beforeCall(t[0]);
+            return output(x, y, t, propagation);
+        };
+    }
+
+    /** The bridge's clean-speech estimate with encoder propagation (see {@link #withEncoderPropagation}). */
+    public EstimateFunction estimateWithEncoderPropagation(EncoderPropagation propagation) {
+        return (x, y, t) -> {
+            if (!lossType.equals("data_prediction")) {
+                throw new IllegalStateException("this checkpoint outputs a score, not a clean-speech estimate");
+            }
+            propagation.beforeCall(t[0]);
+            return output(x, y, t, propagation);
+        };
+    }
+
     /** The model output of spec §3 for state-layout x and y and per-item times. */
     public NDArray output(NDArray x, NDArray y, float[] t) {
+        return output(x, y, t, null);
+    }
+
+    private NDArray output(NDArray x, NDArray y, float[] t, EncoderPropagation propagation) {
         NDArray tArr = x.getManager().create(t);
         if (!backbone.equals("ncsnpp_v2")) {
-            return network.forward(NDArrays.concat(new NDList(x, y), 1), tArr).neg();
+            return network.forward(NDArrays.concat(new NDList(x, y), 1), tArr, propagation).neg();
         }
         int b = t.length;
         double[] sigma = new double[b];
@@ -184,7 +214,7 @@ public final class SgmseModel implements ScoreFunction, EstimateFunction {
             default -> throw new CheckpointException("unsupported c_in '" + cIn + "'");
         });
         // [c·x, c·y] as one product of the concatenation: x first, so it lives in the step's scope (y lives all run)
-        NDArray f = network.forward(NDArrays.concat(new NDList(x, y), 1).mul(cin), tArr);
+        NDArray f = network.forward(NDArrays.concat(new NDList(x, y), 1).mul(cin), tArr, propagation);
         if (networkScaling != null) {
             switch (networkScaling) {
                 case "1/sigma" -> f = f.div(perItem(x, sigma, s -> s));

@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.restora.core.diffusion.SeededNoise;
+import dev.restora.core.pipeline.AbTimer;
 import dev.restora.core.pipeline.PipelineBenchmark;
+import dev.restora.sgmse.nn.EncoderPropagation;
 import dev.restora.sgmse.nn.NCSNpp;
 import dev.restora.sgmse.nn.NcsnppConfig;
 import dev.restora.sgmse.nn.NcsnppLayout;
@@ -24,12 +26,13 @@ import java.util.Optional;
  * step (corrector + predictor), and EXTRAPOLATES the default run (SGMSE+ N 30 with one corrector step = 60 calls;
  * StoRM 1 denoiser call + N 50 x 2 score calls) from the measured step. Peak memory is the process's peak resident
  * set (VmHWM), which includes the JVM. MACs are counted from the layout (convolutions, NIN, attention products).
+ * No reference figure is held here: {@code restora bench sgmse|storm --reference FILE} compares with the official
+ * code timed in the same sitting ({@link #referenceKeys()}).
  */
 public final class SpeechBenchmark implements PipelineBenchmark {
-    /** The official code on this machine (design/reference-timings.md), seconds. */
-    private static final Map<String, Double> REFERENCE = Map.of(
-            "sgmse_call", 27.0, "sgmse_run", 1620.0, "storm_denoiser_call", 14.8, "storm_score_call", 14.9,
-            "storm_run", 1510.0);
+
+    /** {@code -Drestora.bench.speech.frames=N}: the spectrogram's frames (default 512, 4.09 s of 16 kHz audio). */
+    static final String FRAMES_PROPERTY = "restora.bench.speech.frames";
 
     private final boolean storm;
 
@@ -38,9 +41,23 @@ public final class SpeechBenchmark implements PipelineBenchmark {
     }
 
     @Override
+    public Map<String, String> referenceKeys() {
+        Map<String, String> k = new LinkedHashMap<>();
+        if (storm) {
+            k.put("denoiser_call_seconds", "denoiser_call_256x512");
+            k.put("score_call_seconds", "score_call_256x512");
+            k.put("default_run_seconds_extrapolated", "enhance_N50_ald1_extrapolated_s");
+        } else {
+            k.put("network_call_seconds", "score_call_256x512");
+            k.put("default_run_seconds_extrapolated", "pc_run_N30_corrector1_extrapolated_s");
+        }
+        return k;
+    }
+
+    @Override
     public Map<String, Object> run(Device device, PrintStream log, boolean quick) {
         int bins = 256;
-        int frames = quick ? 64 : 512;
+        int frames = quick ? 64 : Integer.getInteger(FRAMES_PROPERTY, 512);
         int hop = 128;
         int rate = 16000;
         double audioSeconds = (frames - 1) * hop / (double) rate;
@@ -76,8 +93,7 @@ public final class SpeechBenchmark implements PipelineBenchmark {
                 out.put("pc_step_seconds_measured", step);
                 out.put("default_run_seconds_extrapolated", run);
                 out.put("real_time_factor", run / audioSeconds);
-                out.put("reference_call_seconds", REFERENCE.get("sgmse_call"));
-                out.put("reference_run_seconds", REFERENCE.get("sgmse_run"));
+                out.put("encoder_propagation", encoderPropagation(m, net, y, call, 30, 2, audioSeconds, log));
             } else {
                 NcsnppConfig dc = Backbones.storm(h, "ncsnpp", 2, true);
                 NcsnppConfig sc = Backbones.storm(h, "ncsnpp", 6, false);
@@ -113,14 +129,76 @@ public final class SpeechBenchmark implements PipelineBenchmark {
                 out.put("pc_step_seconds_measured", step);
                 out.put("default_run_seconds_extrapolated", run);
                 out.put("real_time_factor", run / audioSeconds);
-                out.put("reference_denoiser_call_seconds", REFERENCE.get("storm_denoiser_call"));
-                out.put("reference_score_call_seconds", REFERENCE.get("storm_score_call"));
-                out.put("reference_run_seconds", REFERENCE.get("storm_run"));
             }
         }
-        out.put("conv3x3_128ch_gflops_same_run", convCeiling(device, bins, frames, log));
+        String ab = AbTimer.requested();
+        if (ab != null) {
+            out.put("ab_network_call", abCall(device, bins, frames, ab, quick, log));
+        }
+        double ceiling = PipelineBenchmark.conv3x3Gflops(device, bins, frames);
+        log.printf("3x3 conv 128->128 on %d x %d now: %.1f GFLOP/s%n", bins, frames, ceiling);
+        out.put("conv3x3_128ch_gflops_same_run", ceiling);
         out.put("peak_memory_bytes", PipelineBenchmark.peakResidentBytes());
         return out;
+    }
+
+    /**
+     * Encoder propagation (approximate): one score-network call reusing the encoder features of the call before,
+     * and the default run extrapolated with the paper's key steps ({@code callsPerStep} calls per step, every call of
+     * a key step runs the encoder).
+     */
+    private static Map<String, Object> encoderPropagation(NDManager m, NCSNpp net, NDArray y, double fullCall, int n,
+                                                          int callsPerStep, double audioSeconds, PrintStream log) {
+        java.util.Set<Integer> keys = EncoderPropagation.schedule("paper", n);
+        double reused;
+        try (NDManager s = m.newSubManager();
+             EncoderPropagation p = new EncoderPropagation(java.util.Set.of(0), s)) {
+            NDArray x = s.randomNormal(0, 0.3f, new Shape(1, 4, y.getShape().get(2), y.getShape().get(3)),
+                    ai.djl.ndarray.types.DataType.FLOAT32);
+            p.beforeCall(0.5f);
+            net.forward(x, s.create(new float[] {0.5f}), p).toFloatArray();
+            p.beforeCall(0.4f);
+            long t0 = System.nanoTime();
+            net.forward(x, s.create(new float[] {0.4f}), p).toFloatArray();
+            reused = (System.nanoTime() - t0) / 1e9;
+        }
+        log.printf("score network call reusing the encoder features: %.2f s%n", reused);
+        double run = callsPerStep * (keys.size() * fullCall + (n - keys.size()) * reused);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("key_steps", keys.toString());
+        r.put("network_call_encoder_reused_seconds", reused);
+        r.put("default_run_seconds_extrapolated", run);
+        r.put("real_time_factor", run / audioSeconds);
+        r.put("note", "APPROXIMATE mode; run extrapolated from the measured full and reused calls (STFT, sampler "
+                + "arithmetic left out)");
+        return r;
+    }
+
+    /**
+     * The score network's call (StoRM: the score network; its denoiser is the same architecture, smaller) timed
+     * with {@code property} off and on alternately ({@link AbTimer}).
+     */
+    private Map<String, Object> abCall(Device device, int bins, int frames, String property, boolean quick,
+                                       PrintStream log) {
+        try (NDManager m = NDManager.newBaseManager(device)) {
+            Map<String, Object> hp = new HashMap<>();
+            if (quick) {
+                hp.put("nf", 32L);
+            }
+            HyperParameters h = new HyperParameters(hp, "random weights");
+            NcsnppConfig c = storm ? Backbones.storm(h, "ncsnpp", 6, false) : Backbones.sgmse(h);
+            LoadedCheckpoint ck = randomCheckpoint(m, hp, Map.of("net", c));
+            NCSNpp net = new NCSNpp(c, ck.rawWeights(java.util.List.of("net")).sub("net"));
+            NDArray x = m.randomNormal(0, 0.3f, new Shape(1, c.inputChannels(), bins, frames),
+                    ai.djl.ndarray.types.DataType.FLOAT32);
+            NDArray t = m.create(new float[] {0.5f});
+            return AbTimer.compare(property, Integer.getInteger("restora.bench.ab.pairs", 3), () -> {
+                try (NDManager s = m.newSubManager()) {
+                    x.tempAttach(s);
+                    net.forward(x, t).toFloatArray();
+                }
+            }, log, "network call");
+        }
     }
 
     /**
@@ -170,25 +248,6 @@ public final class SpeechBenchmark implements PipelineBenchmark {
             double sec = (System.nanoTime() - t0) / 1e9;
             log.printf("one PC step (corrector + predictor, 2 network calls): %.2f s%n", sec);
             return sec;
-        }
-    }
-
-    /**
-     * The speed of the network's dominant operation measured in the same run (a 3x3 convolution 128 -> 128 channels
-     * on the full-resolution grid), in GFLOP/s: the ceiling the network call is compared with.
-     */
-    private static double convCeiling(Device device, int bins, int frames, PrintStream log) {
-        try (NDManager m = NDManager.newBaseManager(device)) {
-            NDArray x = m.randomNormal(new Shape(1, 128, bins, frames));
-            NDArray w = m.randomNormal(new Shape(128, 128, 3, 3));
-            Shape one = new Shape(1, 1);
-            ai.djl.nn.convolutional.Conv2d.conv2d(x, w, null, one, one, one, 1).singletonOrThrow().toFloatArray();
-            long t0 = System.nanoTime();
-            ai.djl.nn.convolutional.Conv2d.conv2d(x, w, null, one, one, one, 1).singletonOrThrow().toFloatArray();
-            double sec = (System.nanoTime() - t0) / 1e9;
-            double gflops = 2.0 * 128 * 128 * 9 * bins * frames / 1e9 / sec;
-            log.printf("calibration: 3x3 conv 128->128 on %d x %d: %.3f s, %.1f GFLOP/s%n", bins, frames, sec, gflops);
-            return gflops;
         }
     }
 }

@@ -57,6 +57,12 @@ public final class SpeechEnhancementPipeline implements RestorationPipeline {
 
     /** The sampling options from the run parameters. */
     public EnhanceOptions options(ParameterValues p) {
+        if (SpeechParameters.fastPreview(p)) {
+            double snr = p.has(SpeechParameters.SNR) ? p.getDouble(SpeechParameters.SNR) : -1;
+            return new EnhanceOptions("pc", SpeechParameters.FAST_PREVIEW_STEPS, 0, snr >= 0 ? snr : recommended.snr(),
+                    p.has(SpeechParameters.PREVIEW_AUDIO) && p.getBoolean(SpeechParameters.PREVIEW_AUDIO), "none",
+                    SpeechParameters.keySteps(p));
+        }
         int steps = p.has(SpeechParameters.STEPS) ? p.getInt(SpeechParameters.STEPS) : 0;
         double snr = p.has(SpeechParameters.SNR) ? p.getDouble(SpeechParameters.SNR) : -1;
         return new EnhanceOptions(p.has(SpeechParameters.SAMPLER) ? p.getString(SpeechParameters.SAMPLER) : "pc",
@@ -64,7 +70,8 @@ public final class SpeechEnhancementPipeline implements RestorationPipeline {
                 p.has(SpeechParameters.CORRECTOR_STEPS) ? p.getInt(SpeechParameters.CORRECTOR_STEPS) : 1,
                 snr >= 0 ? snr : recommended.snr(),
                 p.has(SpeechParameters.PREVIEW_AUDIO) && p.getBoolean(SpeechParameters.PREVIEW_AUDIO),
-                p.has(SpeechParameters.CORRECTOR) ? p.getString(SpeechParameters.CORRECTOR) : "ald");
+                p.has(SpeechParameters.CORRECTOR) ? p.getString(SpeechParameters.CORRECTOR) : "ald",
+                SpeechParameters.keySteps(p));
     }
 
     @Override

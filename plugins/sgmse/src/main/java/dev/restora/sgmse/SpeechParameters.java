@@ -1,6 +1,7 @@
 package dev.restora.sgmse;
 
 import dev.restora.core.pipeline.ParameterSpec;
+import dev.restora.core.pipeline.ParameterValues;
 import java.util.List;
 
 /** The run parameters shared by the SGMSE+ and StoRM pipelines. */
@@ -14,6 +15,17 @@ public final class SpeechParameters {
     public static final String CHUNK_SECONDS = "chunk_seconds";
     public static final String CHUNK_BATCH = "chunk_batch";
     public static final String PREVIEW_AUDIO = "preview_audio";
+    /** Speed mode: exact (default) or an approximate fast mode. */
+    public static final String FAST_MODE = "fast_mode";
+    public static final String KEY_STEPS = "key_steps";
+    /** A named set of the settings above; "fast-preview" overrides them for a quick approximate listen on a CPU. */
+    public static final String PRESET = "preset";
+    public static final String FAST_PREVIEW = "fast-preview";
+    /** fast-preview: 10 steps, no corrector, encoder propagation with the encoder at every other step. */
+    static final int FAST_PREVIEW_STEPS = 10;
+    static final String FAST_PREVIEW_KEY_STEPS = "every-2";
+    public static final String EXACT = "exact";
+    public static final String ENCODER_PROPAGATION = "encoder-propagation";
 
     private SpeechParameters() {
     }
@@ -38,6 +50,33 @@ public final class SpeechParameters {
                         + "together (same result; not with the probability-flow ODE or the langevin corrector); 0 = as "
                         + "many as a GPU's free memory holds, one at a time on the CPU", 0, 0, 16),
                 new ParameterSpec.BoolSpec(PREVIEW_AUDIO, "Preview audio", "Attach the predicted clean audio to each "
-                        + "preview (costs an inverse STFT per preview)", false));
+                        + "preview (costs an inverse STFT per preview)", false),
+                new ParameterSpec.ChoiceSpec(FAST_MODE, "Speed mode", "exact: the official computation (default); "
+                        + "encoder-propagation: APPROXIMATE, the network's encoder runs at key steps only and its "
+                        + "features are reused in between (Faster Diffusion, Li et al. 2023; predictor-corrector and "
+                        + "bridge samplers)", EXACT, List.of(EXACT, ENCODER_PROPAGATION)),
+                new ParameterSpec.ChoiceSpec(KEY_STEPS, "Key steps", "With encoder-propagation: the steps where the "
+                        + "encoder runs. paper: the paper's schedule (dense early, sparse late) scaled to N; every-K: "
+                        + "every K-th step", "paper", List.of("paper", "every-2", "every-3", "every-5")),
+                new ParameterSpec.ChoiceSpec(PRESET, "Preset", "custom: the settings above; fast-preview: APPROXIMATE "
+                        + "quick listen on a CPU (10 predictor steps without corrector, encoder propagation at every "
+                        + "other step; about 10x fewer network evaluations than the default)", "custom",
+                        List.of("custom", FAST_PREVIEW)));
+    }
+
+    /** Whether the run asks for the fast-preview preset. */
+    public static boolean fastPreview(ParameterValues p) {
+        return p.has(PRESET) && p.getString(PRESET).equals(FAST_PREVIEW);
+    }
+
+    /** The key-step schedule when the run asks for encoder propagation, else null (exact). */
+    public static String keySteps(ParameterValues p) {
+        if (fastPreview(p)) {
+            return FAST_PREVIEW_KEY_STEPS;
+        }
+        if (!p.has(FAST_MODE) || !p.getString(FAST_MODE).equals(ENCODER_PROPAGATION)) {
+            return null;
+        }
+        return p.has(KEY_STEPS) ? p.getString(KEY_STEPS) : "paper";
     }
 }

@@ -1,6 +1,7 @@
 package dev.restora.sgmse;
 
 import ai.djl.ndarray.NDArray;
+import dev.restora.sgmse.nn.EncoderPropagation;
 import ai.djl.ndarray.NDManager;
 import dev.restora.core.diffusion.Stage;
 import dev.restora.core.pipeline.RunContext;
@@ -45,6 +46,13 @@ public final class StormEnhancer extends Enhancer {
                 o.snr(), probe);
         s.withCorrector(o.corrector().equals("langevin") ? PredictorCorrectorSampler.Corrector.LANGEVIN
                 : PredictorCorrectorSampler.Corrector.ALD);
-        return loop(context, preview).run(s, model, run, stage).output();
+        if (o.keySteps() == null) {
+            return loop(context, preview).run(s, model, run, stage).output();
+        }
+        try (EncoderPropagation p = new EncoderPropagation(EncoderPropagation.schedule(o.keySteps(), steps(o)), run)) {
+            NDArray out = loop(context, preview).run(s, model.withEncoderPropagation(p), run, stage).output();
+            out.attach(run);
+            return out;
+        }
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import dev.restora.core.checkpoint.CheckpointException;
 import dev.restora.core.checkpoint.StateDict;
+import dev.restora.sgmse.nn.EncoderPropagation;
 import dev.restora.sgmse.nn.NCSNpp;
 import dev.restora.sgmse.nn.NcsnppConfig;
 import dev.restora.sgmse.sampling.ScoreFunction;
@@ -134,5 +135,17 @@ public final class StormModel implements ScoreFunction {
     public NDArray score(NDArray x, NDArray conditioning, float[] t) {
         NDArray tArr = x.getManager().create(t);
         return scoreNet.forward(NDArrays.concat(new NDList(x, conditioning), 1), tArr).neg();
+    }
+
+    /**
+     * The score with encoder propagation (approximate, {@link EncoderPropagation}): the score network's encoder
+     * runs at the key steps of {@code propagation} only.
+     */
+    public ScoreFunction withEncoderPropagation(EncoderPropagation propagation) {
+        return (x, conditioning, t) -> {
+            propagation.beforeCall(t[0]);
+            NDArray tArr = x.getManager().create(t);
+            return scoreNet.forward(NDArrays.concat(new NDList(x, conditioning), 1), tArr, propagation).neg();
+        };
     }
 }

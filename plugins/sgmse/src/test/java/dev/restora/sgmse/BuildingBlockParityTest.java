@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.restora.core.parity.ParityCases;
 import dev.restora.core.parity.ParityFixtures;
 import dev.restora.core.parity.Tolerance;
 import dev.restora.sgmse.nn.FirDownsample;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * FIR resampling and the SDEs against every {@code building_block} case, dispatched by the arrays a case holds
- * (never by its name). SDE parameters come from the case's settings, else from the manifest's first checkpoint
+ * (never by its name, {@link BlockKind}); a case of no known block fails, one per block is a dynamic test. SDE parameters come from the case's settings, else from the manifest's first checkpoint
  * of that SDE.
  */
 class BuildingBlockParityTest {
@@ -38,23 +39,33 @@ class BuildingBlockParityTest {
     Stream<DynamicTest> buildingBlocks() {
         List<DynamicTest> tests = new ArrayList<>();
         for (String family : new String[] {"sgmse", "storm"}) {
-            tests.add(DynamicTest.dynamicTest(family, () -> {
-                ParityFixtures fx = ParityFixtures.family(family);
+            tests.addAll(ParityCases.family(family, "FIR or SDE building-block case", fx -> {
+                List<DynamicTest> own = new ArrayList<>();
                 for (JsonObject c : fx.cases("building_block")) {
-                    JsonObject out = c.getAsJsonObject("outputs");
-                    try (NDManager m = NDManager.newBaseManager()) {
-                        if (out.has("upsample_2d") || out.has("downsample_2d")) {
-                            fir(fx, c, m);
-                        } else if (out.has("sigma_bar_t")) {
-                            sbve(fx, c, m);
-                        } else if (out.has("mean") && out.has("std")) {
-                            ouve(fx, c, m);
+                    String name = family + "/" + c.get("name").getAsString();
+                    switch (BlockKind.of(c)) {
+                        case FIR -> own.add(DynamicTest.dynamicTest(name, () -> run(fx, c, BuildingBlockParityTest::fir)));
+                        case OUVE_SDE -> own.add(DynamicTest.dynamicTest(name, () -> run(fx, c, BuildingBlockParityTest::ouve)));
+                        case SBVE_SDE -> own.add(DynamicTest.dynamicTest(name, () -> run(fx, c, BuildingBlockParityTest::sbve)));
+                        case STFT, FOURIER_EMBEDDING -> {
+                            // run by SignalParityTest and NetworkParityTest
                         }
                     }
                 }
+                return own;
             }));
         }
         return tests.stream();
+    }
+
+    private interface Block {
+        void check(ParityFixtures fx, JsonObject c, NDManager m);
+    }
+
+    private static void run(ParityFixtures fx, JsonObject c, Block block) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            block.check(fx, c, m);
+        }
     }
 
     private static void fir(ParityFixtures fx, JsonObject c, NDManager m) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.restora.core.parity.ParityCases;
 import dev.restora.core.parity.ParityFixtures;
 import dev.restora.core.parity.Tolerance;
 import dev.restora.sgmse.nn.GaussianFourierProjection;
@@ -14,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -27,26 +30,36 @@ import org.opentest4j.AssertionFailedError;
  */
 class NetworkParityTest {
 
+    /**
+     * Array outputs no forward is compared with, and why; every other array output of a case must be compared, so
+     * that a new reference array cannot be left unchecked unnoticed.
+     */
+    static final Map<String, String> NOT_COMPARED = Map.of(
+            "backbone_out", "the raw NCSNpp_v2 output before network_scaling / c_skip / c_out, which the scaled "
+                    + "output ('score') covers");
+
     @TestFactory
     Stream<DynamicTest> singleForwardCases() {
         List<DynamicTest> tests = new ArrayList<>();
         for (String family : new String[] {"sgmse", "storm"}) {
-            tests.add(DynamicTest.dynamicTest(family, () -> {
-                ParityFixtures fx = ParityFixtures.family(family);
-                int run = 0;
+            tests.addAll(ParityCases.family(family, "single_forward case", fx -> {
+                List<DynamicTest> own = new ArrayList<>();
                 for (JsonObject c : fx.cases("single_forward")) {
-                    check(fx, c);
-                    run++;
+                    own.add(DynamicTest.dynamicTest(family + "/" + c.get("name").getAsString(), () -> check(fx, c)));
                 }
-                for (JsonObject c : fx.cases("building_block")) {
-                    if (c.getAsJsonObject("outputs").has("emb")) {
-                        fourier(fx, c);
-                        run++;
-                    }
-                }
-                assertTrue(run > 0, "no network case in " + family);
+                return own;
             }));
         }
+        // SGMSE's fixtures hold the time embedding on its own; StoRM's cover it through the score network's forwards
+        tests.addAll(ParityCases.family("sgmse", "Fourier embedding case", fx -> {
+            List<DynamicTest> own = new ArrayList<>();
+            for (JsonObject c : fx.cases("building_block")) {
+                if (BlockKind.of(c) == BlockKind.FOURIER_EMBEDDING) {
+                    own.add(DynamicTest.dynamicTest("sgmse/" + c.get("name").getAsString(), () -> fourier(fx, c)));
+                }
+            }
+            return own;
+        }));
         return tests.stream();
     }
 
@@ -60,28 +73,27 @@ class NetworkParityTest {
             LoadedCheckpoint ckpt = Models.read(file, m);
             float[] t = fx.load(m, in.get("t")).toFloatArray();
             NDArray x = Complex.toState(fx.load(m, in.get("x_t")));
-            int checked = 0;
+            Set<String> compared = new TreeSet<>();
             if (StormModel.isStorm(ckpt)) {
                 NDArray y = Complex.toState(fx.load(m, in.get("Y")));
                 StormModel model = StormModel.load(ckpt, false);
                 NDArray den = model.denoise(y);
-                Check.within(name + " denoised", Complex.fromState(den), fx.load(m, out.get("denoised")), tol);
                 NDArray score = model.score(x, model.conditioning(y, den), t);
-                Check.within(name + " score", Complex.fromState(score), fx.load(m, out.get("score")), tol);
-                checked += 2;
+                compare(fx, m, name, out, "denoised", Complex.fromState(den), tol, compared);
+                compare(fx, m, name, out, "score", Complex.fromState(score), tol, compared);
                 for (Map.Entry<String, JsonElement> e : out.entrySet()) {
                     if (e.getKey().contains("raw_weights") && e.getKey().startsWith("denoised")) {
                         StormModel raw = StormModel.load(ckpt, true);
                         decoy(name + " " + e.getKey(), Complex.fromState(raw.denoise(y)),
                                 fx.load(m, e.getValue()), fx.load(m, out.get("denoised")), tol);
+                        compared.add(e.getKey());
                     }
                 }
             } else {
                 NDArray y = Complex.toState(fx.load(m, in.get("y")));
                 SgmseModel model = SgmseModel.load(ckpt, false);
                 NDArray o = model.output(x, y, t);
-                Check.within(name + " output", Complex.fromState(o), fx.load(m, out.get("score")), tol);
-                checked++;
+                compare(fx, m, name, out, "score", Complex.fromState(o), tol, compared);
                 for (Map.Entry<String, JsonElement> e : out.entrySet()) {
                     if (e.getKey().contains("raw_weights") && e.getValue().isJsonObject()) {
                         SgmseModel raw = SgmseModel.load(ckpt, true);
@@ -93,10 +105,34 @@ class NetworkParityTest {
                         Check.within(name + " no-EMA fallback = raw weights",
                                 Complex.fromState(SgmseModel.load(noEma, false).output(x, y, t)),
                                 fx.load(m, e.getValue()), tol);
+                        compared.add(e.getKey());
                     }
                 }
             }
-            assertTrue(checked > 0);
+            Set<String> unchecked = new TreeSet<>();
+            for (Map.Entry<String, JsonElement> e : out.entrySet()) {
+                if (e.getValue().isJsonObject() && !compared.contains(e.getKey())
+                        && !NOT_COMPARED.containsKey(e.getKey())) {
+                    unchecked.add(e.getKey());
+                }
+            }
+            assertTrue(unchecked.isEmpty(), name + ": reference outputs compared with nothing: " + unchecked
+                    + " (compared: " + compared + ")");
+        }
+    }
+
+    /**
+     * Compares {@code mine} with the output {@code key} (which the case must have) and with its float64 reference
+     * {@code key_f64} where present.
+     */
+    private static void compare(ParityFixtures fx, NDManager m, String name, JsonObject out, String key, NDArray mine,
+                                JsonObject tol, Set<String> compared) {
+        assertTrue(out.has(key), name + ": no '" + key + "' output");
+        Check.within(name + " " + key, mine, fx.load(m, out.get(key)), tol);
+        compared.add(key);
+        if (out.has(key + "_f64")) {
+            Check.within(name + " " + key + " vs float64 reference", mine, fx.load(m, out.get(key + "_f64")), tol);
+            compared.add(key + "_f64");
         }
     }
 

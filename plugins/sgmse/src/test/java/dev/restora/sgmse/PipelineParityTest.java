@@ -15,6 +15,7 @@ import dev.restora.core.diffusion.PreviewPolicy;
 import dev.restora.core.diffusion.RecordedNoise;
 import dev.restora.core.diffusion.Stage;
 import dev.restora.core.diffusion.StepListener;
+import dev.restora.core.parity.ParityCases;
 import dev.restora.core.parity.ParityFixtures;
 import dev.restora.core.pipeline.ParameterValues;
 import dev.restora.core.pipeline.RunContext;
@@ -45,16 +46,13 @@ class PipelineParityTest {
     Stream<DynamicTest> pipelineCases() {
         List<DynamicTest> tests = new ArrayList<>();
         for (String family : new String[] {"sgmse", "storm"}) {
-            ParityFixtures fx;
-            try {
-                fx = ParityFixtures.family(family);
-            } catch (org.opentest4j.TestAbortedException e) {
-                tests.add(DynamicTest.dynamicTest(family, () -> ParityFixtures.family(family)));
-                continue;
-            }
-            for (JsonObject c : fx.cases("pipeline")) {
-                tests.add(DynamicTest.dynamicTest(family + "/" + c.get("name").getAsString(), () -> run(fx, c)));
-            }
+            tests.addAll(ParityCases.family(family, "pipeline case", fx -> {
+                List<DynamicTest> own = new ArrayList<>();
+                for (JsonObject c : fx.cases("pipeline")) {
+                    own.add(DynamicTest.dynamicTest(family + "/" + c.get("name").getAsString(), () -> run(fx, c)));
+                }
+                return own;
+            }));
         }
         return tests.stream();
     }

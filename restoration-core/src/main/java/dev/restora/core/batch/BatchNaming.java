@@ -50,12 +50,14 @@ public record BatchNaming(String pipeline, String model, int scale) {
         return AUDIO.contains(ext) ? "wav" : "png";
     }
 
-    static String extension(String fileName) {
+    /** The lower-case extension of a file name without the dot ("" when it has none). */
+    public static String extension(String fileName) {
         int dot = fileName.lastIndexOf('.');
         return dot > 0 ? fileName.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
     }
 
-    static String baseName(String fileName) {
+    /** A file name without its extension. */
+    public static String baseName(String fileName) {
         int dot = fileName.lastIndexOf('.');
         return dot > 0 ? fileName.substring(0, dot) : fileName;
     }

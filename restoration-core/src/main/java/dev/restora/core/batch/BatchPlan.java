@@ -240,8 +240,11 @@ public final class BatchPlan {
         return this;
     }
 
-    /** Identifies what a run produces (pipeline, model, parameters, naming, format) for the resume journal. */
-    String fingerprint() {
+    /**
+     * Identifies what a run produces (pipeline, model, parameters, naming, format), for the resume journal and the
+     * Spark job's commit records: an output made under another fingerprint is not this plan's.
+     */
+    public String fingerprint() {
         return pipeline + "|" + model + "|" + new java.util.TreeMap<>(parameters) + "|" + naming + "|" + format;
     }
 }

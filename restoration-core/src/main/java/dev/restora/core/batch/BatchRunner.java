@@ -202,7 +202,7 @@ public final class BatchRunner {
     }
 
     /** A user-facing message that names the input file. */
-    static String message(BatchItem item, Throwable e) {
+    public static String message(BatchItem item, Throwable e) {
         String m = e.getMessage();
         if (!(e instanceof RestoraException) || m == null) {
             m = e instanceof OutOfMemoryError ? "out of memory" : e instanceof IllegalArgumentException && m != null ? m

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.restora.core.pipeline.RunContext;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * The one reverse-diffusion loop every pipeline uses: per step a sub-{@link NDManager}, the sampler step, the
@@ -15,15 +16,22 @@ public final class DiffusionLoop {
     private final RunContext context;
     private final PreviewRenderer fullPreview;
     private final PreviewRenderer quickPreview;
+    private final LongSupplier clock;
 
     /**
      * @param fullPreview  renders the predicted clean state when the preview policy fires (may be null)
      * @param quickPreview renders a cheap preview at every step when previews are on (may be null)
      */
     public DiffusionLoop(RunContext context, PreviewRenderer fullPreview, PreviewRenderer quickPreview) {
+        this(context, fullPreview, quickPreview, System::nanoTime);
+    }
+
+    /** As above, timing steps and previews (the preview budget and interval) on {@code nanoClock} (tests). */
+    DiffusionLoop(RunContext context, PreviewRenderer fullPreview, PreviewRenderer quickPreview, LongSupplier nanoClock) {
         this.context = context;
         this.fullPreview = fullPreview;
         this.quickPreview = quickPreview;
+        this.clock = nanoClock;
     }
 
     /**
@@ -61,20 +69,20 @@ public final class DiffusionLoop {
                 }
                 try (NDManager stepScope = loopScope.newSubManager()) {
                     state.attach(stepScope);
-                    long t0 = System.nanoTime();
+                    long t0 = clock.getAsLong();
                     Sampler.Step s = sampler.step(network, i, state, stepScope, context.noise());
-                    budget.addStep(System.nanoTime() - t0);
+                    budget.addStep(clock.getAsLong() - t0);
                     PreviewFrame full = null;
                     PreviewFrame quick = null;
                     if (context.previews().enabled() && s.predictedClean() != null) {
                         if (quickPreview != null) {
                             quick = quickPreview.render(s.predictedClean(), i);
                         }
-                        if (fullPreview != null && gate.shouldRender(i, steps, System.nanoTime())
+                        if (fullPreview != null && gate.shouldRender(i, steps, clock.getAsLong())
                                 && (i == steps - 1 || budget.allows())) {
-                            long p0 = System.nanoTime();
+                            long p0 = clock.getAsLong();
                             full = fullPreview.render(s.predictedClean(), i);
-                            budget.addPreview(System.nanoTime() - p0);
+                            budget.addPreview(clock.getAsLong() - p0);
                         }
                     }
                     s.next().attach(loopScope);

@@ -2,10 +2,14 @@ package dev.restora.core.engine;
 
 import ai.djl.engine.Engine;
 import dev.restora.core.RestoraException;
+import dev.restora.core.runtime.NativeRuntime;
+import dev.restora.core.runtime.RuntimeActivation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -24,6 +28,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code PYTORCH_LIBRARY_PATH} (environment or system property) is honoured: it names a folder with
  *       libtorch and {@code <djl-version>-libdjl_torch}; installers set it so nothing is copied at start-up. A folder
  *       without libtorch is a clear error instead of a late native crash.</li>
+ *   <li>The runtime chosen with {@code restora gpu install|use} ({@link RuntimeActivation}): its folder, flavor and
+ *       version go to {@code PYTORCH_LIBRARY_PATH}, {@code PYTORCH_FLAVOR} and {@code PYTORCH_VERSION} as system
+ *       properties (DJL reads the environment first, then these) unless the user set them; {@link #start()} falls back
+ *       to the bundled CPU runtime when it does not load. Telemetry is off ({@code OPT_OUT_TRACKING=true}).</li>
  *   <li>Threads: {@code ai.djl.pytorch.num_threads} (intra-op) follows the machine's hardware threads and
  *       {@code ai.djl.pytorch.num_interop_threads} is 1 (Restora runs no TorchScript forks, the only user of the
  *       inter-op pool) unless configured by {@link Config} or already set as system properties.</li>
@@ -42,9 +50,11 @@ public final class EngineSetup {
     public static final String NUM_THREADS = "ai.djl.pytorch.num_threads";
     public static final String NUM_INTEROP_THREADS = "ai.djl.pytorch.num_interop_threads";
     public static final String ONEDNN_ISA = "ONEDNN_MAX_CPU_ISA";
+    public static final String OPT_OUT_TRACKING = "OPT_OUT_TRACKING";
 
     private static final Logger LOG = LoggerFactory.getLogger(EngineSetup.class);
     private static Report report;
+    private static final List<String> NOTICES = new ArrayList<>();
 
     private EngineSetup() {
     }
@@ -71,9 +81,11 @@ public final class EngineSetup {
      * @param libraryPath   the libtorch folder from {@code PYTORCH_LIBRARY_PATH}, or null when DJL unpacks the natives
      *                      from the class path into {@code cacheDir}
      * @param onednnAdvice  a message when {@code ONEDNN_MAX_CPU_ISA} should be set and is not, else empty
+     * @param runtime       the runtime chosen with {@code restora gpu}, when it is applied, else empty
      */
     public record Report(AppDirs dirs, Path cacheDir, Path jnaTmp, Path libraryPath, int intraOpThreads,
-                         int interOpThreads, String onednnIsa, Optional<String> onednnAdvice) {
+                         int interOpThreads, String onednnIsa, Optional<String> onednnAdvice,
+                         Optional<NativeRuntime> runtime) {
     }
 
     /** {@link #configure(Config)} with the machine's defaults. */
@@ -101,6 +113,12 @@ public final class EngineSetup {
         createDirectories(cache, "the engine cache folder");
         createDirectories(jna, "the temporary folder");
 
+        if (System.getenv(OPT_OUT_TRACKING) == null && System.getProperty(OPT_OUT_TRACKING) == null) {
+            System.setProperty(OPT_OUT_TRACKING, "true");
+        }
+        RuntimeActivation.Result runtime = RuntimeActivation.apply(dirs, System.getenv());
+        runtime.notices().forEach(EngineSetup::notice);
+
         Path lib = null;
         String libText = firstNonBlank(System.getProperty(LIBRARY_PATH), System.getenv(LIBRARY_PATH), null);
         if (libText != null) {
@@ -116,21 +134,64 @@ public final class EngineSetup {
         String isa = System.getenv(ONEDNN_ISA);
         Optional<String> advice = onednnAdvice(isa, cpuFlags());
         advice.ifPresent(LOG::warn);
-        report = new Report(dirs, cache, jna, lib, intra, inter, isa, advice);
+        report = new Report(dirs, cache, jna, lib, intra, inter, isa, advice, runtime.runtime());
         LOG.info("engine setup: offline, cache {}, jna tmp {}, libtorch {}, threads {}/{}", cache, jna,
                 lib == null ? "(from the class path)" : lib, intra, inter);
         return report;
     }
 
-    /** {@link #configure()}, then loads the engine, turning a failure into a message for the user. */
-    public static Engine start() {
+    /**
+     * {@link #configure()}, then loads the engine, turning a failure into a message for the user. When the runtime
+     * chosen with {@code restora gpu} fails to load, it is set aside, a notice says so in one sentence and the bundled
+     * CPU runtime is loaded instead (see {@link RuntimeActivation} for when that is possible in the same process).
+     */
+    public static synchronized Engine start() {
         configure();
         try {
-            return Engine.getInstance();
+            Engine e = Engine.getInstance();
+            RuntimeActivation.loaded();
+            return e;
         } catch (RuntimeException | LinkageError e) {
-            throw new RestoraException("the PyTorch engine could not start: " + e.getMessage()
-                    + (report.libraryPath() != null ? " (" + LIBRARY_PATH + "=" + report.libraryPath() + ")" : ""), e);
+            NativeRuntime rt = report.runtime().orElse(null);
+            if (rt == null) {
+                throw new RestoraException("the PyTorch engine could not start: " + e.getMessage()
+                        + (report.libraryPath() != null ? " (" + LIBRARY_PATH + "=" + report.libraryPath() + ")" : ""),
+                        e);
+            }
+            String sentence = RuntimeActivation.failedToLoad(rt, rootMessage(e));
+            LOG.warn(sentence, e);
+            report = new Report(report.dirs(), report.cacheDir(), report.jnaTmp(), null, report.intraOpThreads(),
+                    report.interOpThreads(), report.onednnIsa(), report.onednnAdvice(), Optional.empty());
+            try {
+                Engine engine = Engine.getInstance();
+                notice(sentence);
+                return engine;
+            } catch (RuntimeException | LinkageError again) {
+                throw new RestoraException(sentence + ", but the bundled CPU runtime could not load in this process"
+                        + " after it (" + rootMessage(again) + "); start Restora again", again);
+            }
         }
+    }
+
+    /** Notices for the user gathered since the last call (one sentence each), e.g. a runtime set aside. */
+    public static synchronized List<String> drainNotices() {
+        List<String> out = List.copyOf(NOTICES);
+        NOTICES.clear();
+        return out;
+    }
+
+    private static synchronized void notice(String sentence) {
+        NOTICES.add(sentence);
+    }
+
+    private static String rootMessage(Throwable t) {
+        String m = t.getMessage();
+        for (Throwable c = t.getCause(); c != null; c = c.getCause()) {
+            if (c.getMessage() != null) {
+                m = c.getMessage();
+            }
+        }
+        return m == null ? t.getClass().getSimpleName() : m;
     }
 
     /** The report of the first {@link #configure} call, or null before it. */

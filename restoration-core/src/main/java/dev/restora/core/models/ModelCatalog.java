@@ -20,6 +20,7 @@ public final class ModelCatalog {
 
     private final Map<String, CatalogEntry> entries = new LinkedHashMap<>();
     private final Map<String, ExpectedStructure> structures = new LinkedHashMap<>();
+    private final Map<String, List<ModelFile>> files = new LinkedHashMap<>();
 
     public ModelCatalog() {
     }
@@ -45,7 +46,15 @@ public final class ModelCatalog {
             }
             for (CatalogEntry e : entries == null ? List.<CatalogEntry>of() : entries) {
                 try {
+                    List<ModelFile> parts = p.modelFiles(e.id());
+                    boolean multi = parts != null && !parts.isEmpty();
+                    if (multi) {
+                        checkFiles(e.id(), parts); // before the entry is added: never taken for one file
+                    }
                     c.add(e, p.expectedStructure(e.id()));
+                    if (multi) {
+                        c.addFiles(e.id(), parts);
+                    }
                 } catch (RuntimeException | LinkageError ex) {
                     LOG.warn("plugin {}: catalog entry {} skipped: {}", p.getClass().getName(), e.id(), ex.toString());
                 }
@@ -80,6 +89,28 @@ public final class ModelCatalog {
             structures.put(entry.id(), structure);
         }
         return this;
+    }
+
+    /**
+     * Makes the entry a multi-file model: its {@link CatalogEntry#fileName()} is then a folder holding these files
+     * (distinct plain names), installed together by the store.
+     */
+    public synchronized ModelCatalog addFiles(String id, List<ModelFile> parts) {
+        require(id);
+        checkFiles(id, parts);
+        files.put(id, List.copyOf(parts));
+        return this;
+    }
+
+    private static void checkFiles(String id, List<ModelFile> parts) {
+        if (parts.isEmpty() || parts.stream().map(ModelFile::name).distinct().count() != parts.size()) {
+            throw new IllegalArgumentException("catalog entry " + id + ": a multi-file model needs distinct files");
+        }
+    }
+
+    /** The files of a multi-file entry, or empty for a single-file one. */
+    public synchronized List<ModelFile> files(String id) {
+        return files.getOrDefault(id, List.of());
     }
 
     public synchronized List<CatalogEntry> entries() {

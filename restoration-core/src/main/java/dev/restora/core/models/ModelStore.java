@@ -1,23 +1,16 @@
 package dev.restora.core.models;
 
-import com.google.gson.Gson;
 import dev.restora.core.RestoraException;
 import dev.restora.core.diffusion.CancellationToken;
 import dev.restora.core.diffusion.CancelledException;
 import dev.restora.core.engine.AppDirs;
 import dev.restora.core.io.AtomicFiles;
+import dev.restora.core.net.HttpTransfer;
+import dev.restora.core.net.TransferException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.ProxySelector;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -36,16 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * The local store of weight files: {@code <app data>/models} by default (system property {@value #DIR_PROPERTY}
  * or the constructor argument override it).
  *
- * <p>A download goes to {@code .partial/<file>.part} inside the store, resumes with an HTTP {@code Range} request
- * after a dropped connection (within one call, up to {@link #setMaxAttempts} attempts, and across calls and
- * restarts), restarts from zero when the server ignores the range or the file changed ({@code If-Range}), and is
+ * <p>A download goes to {@code .partial/<file>.part} inside the store through {@link HttpTransfer} (resumed with an
+ * HTTP {@code Range} request after a dropped connection, within one call up to {@link #setMaxAttempts} attempts and
+ * across calls and restarts; restarted from zero when the server ignores the range or the file changed; Google
+ * Drive's confirmation page followed, any other web page reported with the address to open in a browser), and is
  * verified (size, SHA-256, tensor structure) before it is moved atomically to its final place: the final path only
  * ever holds a complete, verified file. Where the catalog has no SHA-256, the hash of the first download or import
  * is recorded in the store index and a later file that differs is refused.
@@ -70,23 +55,15 @@ public final class ModelStore implements ModelResolver {
     public static final String OFFLINE_PROPERTY = "restora.offline";
     static final String PARTIAL_DIR = ".partial";
     private static final Logger LOG = LoggerFactory.getLogger(ModelStore.class);
-    private static final Gson GSON = new Gson();
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
-    private static final Pattern UNSATISFIED_RANGE = Pattern.compile("bytes\\s+\\*/(\\d+)");
-    /** Fresh rounds of attempts granted for getting further than before, so a flaky line still finishes. */
-    private static final int MAX_ROUNDS = 20;
-    private static final long PROGRESS_INTERVAL_NANOS = 200_000_000L;
 
     private final ModelCatalog catalog;
     private final Path dir;
     private final StoreIndex index;
-    private final Map<String, RunningDownload> running = new ConcurrentHashMap<>();
-    private volatile HttpClient http;
+    private final Map<String, CancellationToken> running = new ConcurrentHashMap<>();
+    private final HttpTransfer transfer;
     private volatile Boolean offline;
-    private volatile int maxAttempts = 4;
-    private volatile Duration retryDelay = Duration.ofSeconds(2);
-    private volatile Duration idleTimeout = Duration.ofSeconds(60);
     private volatile TensorInspector inspector = TensorInspector.CHECKPOINT;
+    private final MultiFileInstaller multiFile = new MultiFileInstaller(this);
 
     /** A store in the default folder ({@link #defaultDirectory()}). */
     public ModelStore(ModelCatalog catalog) {
@@ -95,9 +72,14 @@ public final class ModelStore implements ModelResolver {
 
     /** A store in {@code directory}, or in the default folder when it is null. */
     public ModelStore(ModelCatalog catalog, Path directory) {
+        this(catalog, directory, new HttpTransfer());
+    }
+
+    private ModelStore(ModelCatalog catalog, Path directory, HttpTransfer transfer) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.dir = (directory != null ? directory : defaultDirectory()).toAbsolutePath().normalize();
         this.index = new StoreIndex(dir);
+        this.transfer = transfer;
     }
 
     /** {@value #DIR_PROPERTY} when set, else {@code <app data>/models} ({@link AppDirs}, {@code -Drestora.home}). */
@@ -121,10 +103,7 @@ public final class ModelStore implements ModelResolver {
 
     /** Attempts per download call before giving up (each after the first resumes where the last stopped). */
     public ModelStore setMaxAttempts(int attempts) {
-        if (attempts < 1) {
-            throw new IllegalArgumentException("attempts must be at least 1");
-        }
-        this.maxAttempts = attempts;
+        transfer.setMaxAttempts(attempts);
         return this;
     }
 
@@ -133,21 +112,18 @@ public final class ModelStore implements ModelResolver {
      * resumed with a new request (default 60 s).
      */
     public ModelStore setIdleTimeout(Duration timeout) {
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("idle timeout must be positive");
-        }
-        this.idleTimeout = timeout;
+        transfer.setIdleTimeout(timeout);
         return this;
     }
 
     public ModelStore setRetryDelay(Duration delay) {
-        this.retryDelay = Objects.requireNonNull(delay);
+        transfer.setRetryDelay(delay);
         return this;
     }
 
     /** The HTTP client to use; by default one with the system proxy selector, redirects followed, HTTP/1.1. */
     public ModelStore setHttpClient(HttpClient client) {
-        this.http = client;
+        transfer.setHttpClient(client);
         return this;
     }
 
@@ -168,6 +144,18 @@ public final class ModelStore implements ModelResolver {
         return catalog;
     }
 
+    StoreIndex index() {
+        return index;
+    }
+
+    /** A store over {@code directory} with this one's network settings (for a multi-file entry's staging folder). */
+    ModelStore sibling(ModelCatalog otherCatalog, Path directory) {
+        ModelStore s = new ModelStore(otherCatalog, directory, transfer);
+        s.offline = offline;
+        s.inspector = null;
+        return s;
+    }
+
     // ------------------------------------------------------------------ queries
 
     /** The final location of an entry's file (whether or not it is there). */
@@ -180,11 +168,14 @@ public final class ModelStore implements ModelResolver {
     }
 
     private Path partMetaOf(CatalogEntry e) {
-        return dir.resolve(PARTIAL_DIR).resolve(e.fileName() + ".part.json");
+        return HttpTransfer.metaOf(partOf(e));
     }
 
     public ModelStatus status(String id) {
         CatalogEntry e = catalog.require(id);
+        if (!catalog.files(id).isEmpty()) {
+            return multiFile.status(e, catalog.files(id));
+        }
         Path p = dir.resolve(e.fileName());
         try {
             if (Files.isRegularFile(p)) {
@@ -204,7 +195,8 @@ public final class ModelStore implements ModelResolver {
             Path p = dir.resolve(e.fileName());
             long bytes = 0;
             try {
-                bytes = s == ModelStatus.MISSING ? 0 : s == ModelStatus.PARTIAL ? Files.size(partOf(e)) : Files.size(p);
+                bytes = !catalog.files(e.id()).isEmpty() ? multiFile.localBytes(e)
+                        : s == ModelStatus.MISSING ? 0 : s == ModelStatus.PARTIAL ? Files.size(partOf(e)) : Files.size(p);
             } catch (IOException ignored) {
                 // raced with a removal: report 0
             }
@@ -248,6 +240,9 @@ public final class ModelStore implements ModelResolver {
     @Override
     public Path require(String id) {
         CatalogEntry e = catalog.require(id);
+        if (!catalog.files(id).isEmpty()) {
+            return multiFile.require(e, catalog.files(id), false);
+        }
         Path p = dir.resolve(e.fileName());
         if (!Files.isRegularFile(p)) {
             throw missing(e);
@@ -263,9 +258,17 @@ public final class ModelStore implements ModelResolver {
         return p;
     }
 
-    /** Hashes and checks the entry's file now, whatever was recorded; returns its SHA-256. */
+    /**
+     * Hashes and checks the entry's file now, whatever was recorded; returns its SHA-256 (for a multi-file entry,
+     * every file is checked against its pinned hash and the SHA-256 of the list "hash, two spaces, name" per line,
+     * as sha256sum prints it, is returned).
+     */
     public String verify(String id) {
         CatalogEntry e = catalog.require(id);
+        if (!catalog.files(id).isEmpty()) {
+            multiFile.require(e, catalog.files(id), true);
+            return MultiFileInstaller.manifestSha256(catalog.files(id));
+        }
         Path p = dir.resolve(e.fileName());
         if (!Files.isRegularFile(p)) {
             throw missing(e);
@@ -365,6 +368,9 @@ public final class ModelStore implements ModelResolver {
     /** Copies a local file into the store, verifies it and moves it into place; returns the store path. */
     public Path importFile(String id, Path source) {
         CatalogEntry e = catalog.require(id);
+        if (!catalog.files(id).isEmpty()) {
+            return multiFile.importFolder(e, catalog.files(id), source);
+        }
         if (!Files.isRegularFile(source)) {
             throw new RestoraException(source + ": no such file to import as " + e.fileName());
         }
@@ -391,6 +397,9 @@ public final class ModelStore implements ModelResolver {
      */
     public boolean remove(String id, boolean forgetHash) {
         CatalogEntry e = catalog.require(id);
+        if (!catalog.files(id).isEmpty()) {
+            return multiFile.remove(e, catalog.files(id));
+        }
         if (running.containsKey(id)) {
             throw new RestoraException(e.fileName() + " is downloading; cancel the download first");
         }
@@ -420,24 +429,16 @@ public final class ModelStore implements ModelResolver {
 
     /** True when a download of the entry is running (in this process). */
     public boolean isDownloading(String id) {
-        return running.containsKey(id);
+        return running.containsKey(id) || multiFile.isDownloading(id);
     }
 
     /** Cancels a running download of the entry (from any thread); the partial file is kept for a later resume. */
     public boolean cancel(String id) {
-        RunningDownload rd = running.get(id);
-        if (rd == null) {
-            return false;
+        CancellationToken token = running.get(id);
+        if (token == null) {
+            return multiFile.cancel(id);
         }
-        rd.token.cancel();
-        InputStream in = rd.stream;
-        if (in != null) {
-            try {
-                in.close();
-            } catch (IOException ignored) {
-                // the reader sees the token
-            }
-        }
+        transfer.abort(token);
         return true;
     }
 
@@ -455,10 +456,14 @@ public final class ModelStore implements ModelResolver {
         if (Files.isRegularFile(target)) {
             return require(id);
         }
+        List<ModelFile> files = catalog.files(id);
         if (e.mustAccept() && !isAccepted(id)) {
             throw new RestoraException(e.fileName() + " (" + e.id() + ") is published under a licence that must be"
                     + " accepted before it is downloaded: " + licenceText(e) + "\nAccept it with: restora models accept "
                     + e.id());
+        }
+        if (!files.isEmpty()) {
+            return multiFile.download(e, files, l, token);
         }
         if (e.url() == null || e.url().isBlank()) {
             throw new RestoraException(e.fileName() + " (" + e.id() + ") has no download address; put the file at "
@@ -467,15 +472,12 @@ public final class ModelStore implements ModelResolver {
         if (isOffline()) {
             throw manual(e, "offline mode is on (" + OFFLINE_PROPERTY + "=true)");
         }
-        RunningDownload rd = new RunningDownload(token != null ? token : new CancellationToken());
-        if (running.putIfAbsent(id, rd) != null) {
+        CancellationToken tk = token != null ? token : new CancellationToken();
+        if (running.putIfAbsent(id, tk) != null) {
             throw new RestoraException(e.fileName() + " is already downloading");
         }
         Path part = partOf(e);
         Path lockFile = part.resolveSibling(e.fileName() + ".lock");
-        long idleNanos = idleTimeout.toNanos();
-        ScheduledFuture<?> watch = WATCHDOG.scheduleWithFixedDelay(() -> rd.watch(idleNanos), 100, 100,
-                TimeUnit.MILLISECONDS);
         try {
             Files.createDirectories(part.getParent());
             try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -483,7 +485,7 @@ public final class ModelStore implements ModelResolver {
                 if (lock == null) {
                     throw new RestoraException(e.fileName() + " is being downloaded by another Restora process");
                 }
-                fetch(e, part, l, rd);
+                fetch(e, part, l, tk);
                 String sha;
                 try {
                     sha = check(e, part, e.url(), "the download was deleted");
@@ -503,9 +505,35 @@ public final class ModelStore implements ModelResolver {
         } catch (IOException ex) {
             throw new RestoraException(target + ": cannot write into the model store (" + ex.getMessage() + ")", ex);
         } finally {
-            watch.cancel(false);
-            running.remove(id, rd);
+            running.remove(id, tk);
         }
+    }
+
+    /** Fetches the whole file into {@code part} through {@link HttpTransfer}, turning its failures into advice. */
+    private void fetch(CatalogEntry e, Path part, DownloadListener l, CancellationToken token) throws IOException {
+        try {
+            transfer.fetch(URI.create(e.url()), part, e.sizeBytes(),
+                    (bytes, total, speed) -> l.progress(new DownloadProgress(e.id(), bytes, total, speed)), token);
+        } catch (TransferException t) {
+            Path target = dir.resolve(e.fileName());
+            throw switch (t.kind()) {
+                case NO_NETWORK -> manual(e, t.getMessage());
+                case GAVE_UP -> new RestoraException("download of " + e.fileName() + " from " + e.url() + " "
+                        + t.getMessage() + "; " + t.bytesKept() + " bytes are kept in " + part
+                        + " and the next download resumes from there", t);
+                case HTTP_STATUS -> new RestoraException("download of " + e.fileName() + " failed: the server answered"
+                        + " HTTP " + t.status() + " for " + e.url() + "; fetch it by hand and put it at " + target
+                        + " (or run: restora models import " + e.id() + " FILE)", t);
+                case WEB_PAGE -> new RestoraException(webPage(e, target), t);
+            };
+        }
+    }
+
+    /** The one sentence for a web page that arrived where a weight file was expected. */
+    private static String webPage(CatalogEntry e, Path target) {
+        return e.url() + " answered with a web page instead of " + e.fileName() + "; open that address in a browser,"
+                + " download the file and put it at " + target + " (or run: restora models import " + e.id()
+                + " FILE)";
     }
 
     private static FileLock tryLock(FileChannel ch) throws IOException {
@@ -514,318 +542,6 @@ public final class ModelStore implements ModelResolver {
         } catch (OverlappingFileLockException ex) {
             return null;
         }
-    }
-
-    /** What a partial download was fetched from, so a resume asks for the same version ({@code If-Range}). */
-    private static final class PartMeta {
-        String url;
-        String etag;
-        String lastModified;
-        long total = -1;
-    }
-
-    /** Watches running downloads: a cancelled token or a silent connection closes the body stream. */
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "restora-download-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
-
-    private static final class RunningDownload {
-        final CancellationToken token;
-        volatile InputStream stream;
-        volatile long lastActivity = System.nanoTime();
-        volatile boolean stalled;
-
-        RunningDownload(CancellationToken token) {
-            this.token = token;
-        }
-
-        /** Unblocks a reader stuck on a cancelled or silent connection by closing its stream. */
-        void watch(long idleNanos) {
-            InputStream in = stream;
-            if (in == null) {
-                return;
-            }
-            boolean idle = System.nanoTime() - lastActivity > idleNanos;
-            if (token.isCancelled() || idle) {
-                stalled = idle && !token.isCancelled();
-                try {
-                    in.close();
-                } catch (IOException | RuntimeException ignored) {
-                    // the reader sees the closed stream
-                }
-            }
-        }
-    }
-
-    /** Sends a request, waiting for the answer at most the idle timeout and giving up at once when cancelled. */
-    private HttpResponse<InputStream> send(HttpRequest request, RunningDownload rd) throws IOException {
-        CompletableFuture<HttpResponse<InputStream>> f = http().sendAsync(request,
-                HttpResponse.BodyHandlers.ofInputStream());
-        long deadline = System.nanoTime() + idleTimeout.toNanos();
-        while (true) {
-            try {
-                return f.get(100, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException t) {
-                if (rd.token.isCancelled()) {
-                    f.cancel(true);
-                    throw new CancelledException();
-                }
-                if (System.nanoTime() > deadline) {
-                    f.cancel(true);
-                    throw new IOException("no answer from the server for " + idleTimeout.toSeconds() + " s");
-                }
-            } catch (InterruptedException ex) {
-                f.cancel(true);
-                Thread.currentThread().interrupt();
-                throw new CancelledException();
-            } catch (ExecutionException ex) {
-                Throwable c = ex.getCause();
-                if (c instanceof IOException io) {
-                    throw io;
-                }
-                throw new IOException(describe(c), c);
-            }
-        }
-    }
-
-    private HttpClient http() {
-        HttpClient c = http;
-        if (c == null) {
-            synchronized (this) {
-                c = http;
-                if (c == null) {
-                    ProxySelector proxy = ProxySelector.getDefault();
-                    HttpClient.Builder b = HttpClient.newBuilder()
-                            .proxy(proxy != null ? proxy : HttpClient.Builder.NO_PROXY)
-                            .followRedirects(HttpClient.Redirect.NORMAL)
-                            .version(HttpClient.Version.HTTP_1_1)
-                            .connectTimeout(Duration.ofSeconds(15));
-                    java.net.Authenticator auth = java.net.Authenticator.getDefault();
-                    if (auth != null) {
-                        b.authenticator(auth); // proxy credentials set up by the app
-                    }
-                    c = b.build();
-                    http = c;
-                }
-            }
-        }
-        return c;
-    }
-
-    /** Fetches the whole file into {@code part}, resuming and retrying; returns when the part holds every byte. */
-    private void fetch(CatalogEntry e, Path part, DownloadListener l, RunningDownload rd) throws IOException {
-        Path metaFile = partMetaOf(e);
-        PartMeta meta = readMeta(metaFile);
-        if (meta == null || !e.url().equals(meta.url)) {
-            Files.deleteIfExists(part);
-            meta = new PartMeta();
-            meta.url = e.url();
-        }
-        String lastProblem = null;
-        long best = Files.isRegularFile(part) ? Files.size(part) : 0;
-        int rounds = 0;
-        for (int attempt = 1; ; attempt++) {
-            rd.token.throwIfCancelled();
-            if (attempt > maxAttempts) {
-                long have = Files.isRegularFile(part) ? Files.size(part) : 0;
-                throw new RestoraException("download of " + e.fileName() + " from " + e.url() + " failed after "
-                        + maxAttempts + " attempts (" + lastProblem + "); " + have + " bytes are kept in "
-                        + part + " and the next download resumes from there");
-            }
-            if (attempt > 1) {
-                sleep(retryDelay, rd);
-            }
-            long have = Files.isRegularFile(part) ? Files.size(part) : 0;
-            long expectedTotal = meta.total > 0 ? meta.total : e.sizeBytes();
-            if (have > 0 && expectedTotal > 0 && have == expectedTotal) {
-                return; // complete from an earlier run that stopped before the move
-            }
-            if (have > 0 && expectedTotal > 0 && have > expectedTotal) {
-                Files.delete(part);
-                have = 0;
-            }
-            HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(e.url()))
-                    .header("User-Agent", "RestoraStudio/0.1")
-                    .header("Accept-Encoding", "identity")
-                    .GET();
-            if (have > 0) {
-                rb.header("Range", "bytes=" + have + "-");
-                String validator = meta.etag != null && !meta.etag.startsWith("W/") ? meta.etag : meta.lastModified;
-                if (validator != null) {
-                    rb.header("If-Range", validator);
-                }
-            }
-            HttpResponse<InputStream> resp;
-            try {
-                resp = send(rb.build(), rd);
-            } catch (IOException ex) {
-                if (isNoNetwork(ex)) {
-                    throw manual(e, "no network connection to " + URI.create(e.url()).getHost() + " (" + describe(ex)
-                            + ")");
-                }
-                lastProblem = describe(ex);
-                LOG.warn("download of {} attempt {} failed: {}", e.fileName(), attempt, lastProblem);
-                continue;
-            }
-            int code = resp.statusCode();
-            boolean append;
-            long total;
-            if (code == 206 && have > 0) {
-                Matcher m = CONTENT_RANGE.matcher(resp.headers().firstValue("Content-Range").orElse(""));
-                if (!m.find() || Long.parseLong(m.group(1)) != have) {
-                    closeQuietly(resp.body());
-                    LOG.warn("server sent an unexpected range for {}; starting again from zero", e.fileName());
-                    Files.deleteIfExists(part);
-                    lastProblem = "unexpected Content-Range";
-                    continue;
-                }
-                append = true;
-                total = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
-            } else if (code == 200) {
-                if (have > 0) {
-                    LOG.info("server ignored the range request for {} (or the file changed); restarting from zero",
-                            e.fileName());
-                }
-                append = false;
-                have = 0;
-                total = resp.headers().firstValueAsLong("Content-Length").orElse(-1);
-                meta.etag = resp.headers().firstValue("ETag").orElse(null);
-                meta.lastModified = resp.headers().firstValue("Last-Modified").orElse(null);
-            } else if (code == 416 && have > 0) {
-                closeQuietly(resp.body());
-                Matcher m = UNSATISFIED_RANGE.matcher(resp.headers().firstValue("Content-Range").orElse(""));
-                if (m.find() && Long.parseLong(m.group(1)) == have) {
-                    return; // the part already holds the whole file
-                }
-                Files.deleteIfExists(part);
-                lastProblem = "range not satisfiable";
-                continue;
-            } else {
-                closeQuietly(resp.body());
-                lastProblem = "HTTP " + code;
-                if (code >= 500 || code == 429 || code == 408) {
-                    continue;
-                }
-                throw new RestoraException("download of " + e.fileName() + " failed: the server answered HTTP " + code
-                        + " for " + e.url() + "; fetch it by hand and put it at " + dir.resolve(e.fileName())
-                        + " (or run: restora models import " + e.id() + " FILE)");
-            }
-            meta.total = total;
-            writeMeta(metaFile, meta);
-            try {
-                have = copyBody(e, resp.body(), part, append, have, total, l, rd);
-            } catch (IOException ex) {
-                if (rd.token.isCancelled()) {
-                    throw new CancelledException();
-                }
-                if (rd.stalled) {
-                    rd.stalled = false;
-                    ex = new IOException("no data for " + idleTimeout.toSeconds() + " s", ex);
-                }
-                lastProblem = "connection lost after " + (Files.isRegularFile(part) ? Files.size(part) : 0) + " of "
-                        + (total >= 0 ? total : "?") + " bytes: " + describe(ex);
-                LOG.warn("download of {} attempt {}: {}", e.fileName(), attempt, lastProblem);
-                long now = Files.isRegularFile(part) ? Files.size(part) : 0;
-                if (now > best && maxAttempts > 1 && ++rounds < MAX_ROUNDS) {
-                    best = now;
-                    attempt = 0; // got further than ever: a fresh round of attempts for the rest
-                }
-                continue;
-            }
-            if (total >= 0 && have != total) {
-                lastProblem = "the server closed the connection after " + have + " of " + total + " bytes";
-                if (have > best && maxAttempts > 1 && ++rounds < MAX_ROUNDS) {
-                    best = have;
-                    attempt = 0;
-                }
-                continue;
-            }
-            return;
-        }
-    }
-
-    private long copyBody(CatalogEntry e, InputStream body, Path part, boolean append, long have, long total,
-                          DownloadListener l, RunningDownload rd) throws IOException {
-        rd.lastActivity = System.nanoTime();
-        rd.stream = body;
-        try (InputStream in = body;
-             FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                     append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-            if (rd.token.isCancelled()) {
-                throw new CancelledException();
-            }
-            long start = System.nanoTime();
-            long lastReport = start;
-            long session = 0;
-            l.progress(new DownloadProgress(e.id(), have, total, 0));
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                rd.lastActivity = System.nanoTime();
-                if (rd.token.isCancelled()) {
-                    throw new CancelledException();
-                }
-                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-                while (bb.hasRemaining()) {
-                    out.write(bb);
-                }
-                have += n;
-                session += n;
-                if (total >= 0 && have > total) {
-                    throw new IOException("the server sent more than the announced " + total + " bytes");
-                }
-                long now = System.nanoTime();
-                if (now - lastReport >= PROGRESS_INTERVAL_NANOS) {
-                    lastReport = now;
-                    l.progress(new DownloadProgress(e.id(), have, total, speed(session, now - start)));
-                }
-            }
-            if (rd.token.isCancelled()) {
-                throw new CancelledException();
-            }
-            out.force(false);
-            l.progress(new DownloadProgress(e.id(), have, total, speed(session, System.nanoTime() - start)));
-            return have;
-        } finally {
-            rd.stream = null;
-        }
-    }
-
-    private static double speed(long bytes, long nanos) {
-        return nanos <= 0 ? 0 : bytes * 1e9 / nanos;
-    }
-
-    private static void sleep(Duration d, RunningDownload rd) {
-        long end = System.nanoTime() + d.toNanos();
-        try {
-            while (System.nanoTime() < end) {
-                rd.token.throwIfCancelled();
-                Thread.sleep(Math.max(1, Math.min(50, (end - System.nanoTime()) / 1_000_000)));
-            }
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new CancelledException();
-        }
-    }
-
-    private static boolean isNoNetwork(Throwable ex) {
-        for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof UnknownHostException || t instanceof ConnectException
-                    || t instanceof NoRouteToHostException || t instanceof HttpConnectTimeoutException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String describe(Throwable ex) {
-        String m = ex.getMessage();
-        if (m == null && ex.getCause() != null) {
-            m = ex.getCause().getMessage();
-        }
-        return ex.getClass().getSimpleName() + (m != null ? ": " + m : "");
     }
 
     private RestoraException missing(CatalogEntry e) {
@@ -844,26 +560,6 @@ public final class ModelStore implements ModelResolver {
                 + "  (or run: restora models import " + e.id() + " FILE)");
     }
 
-    private static PartMeta readMeta(Path f) {
-        try {
-            return Files.isRegularFile(f) ? GSON.fromJson(Files.readString(f, StandardCharsets.UTF_8), PartMeta.class) : null;
-        } catch (IOException | RuntimeException ex) {
-            return null;
-        }
-    }
-
-    private static void writeMeta(Path f, PartMeta meta) throws IOException {
-        AtomicFiles.writeString(f, GSON.toJson(meta));
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // nothing to do
-        }
-    }
-
     private static void deleteQuietly(Path p) {
         if (p != null) {
             try {
@@ -877,6 +573,15 @@ public final class ModelStore implements ModelResolver {
     /** SHA-256 of a file, lower-case hex. */
     public static String sha256(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
+            return sha256(in);
+        } catch (IOException ex) {
+            throw new RestoraException(file + ": cannot read (" + ex.getMessage() + ")", ex);
+        }
+    }
+
+    /** SHA-256 of everything left in a stream (not closed), lower-case hex; for files on other file systems. */
+    public static String sha256(InputStream in) throws IOException {
+        try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[1 << 16];
             int n;
@@ -884,8 +589,6 @@ public final class ModelStore implements ModelResolver {
                 md.update(buf, 0, n);
             }
             return HexFormat.of().formatHex(md.digest());
-        } catch (IOException ex) {
-            throw new RestoraException(file + ": cannot read (" + ex.getMessage() + ")", ex);
         } catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException(ex);
         }

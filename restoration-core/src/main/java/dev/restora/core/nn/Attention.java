@@ -19,11 +19,21 @@ public final class Attention {
      * @param bias  added to the logits before the softmax ([..., Nq, Nk], broadcastable), or null
      */
     public static NDArray scaledDotProduct(NDArray q, NDArray k, NDArray v, double scale, NDArray bias) {
+        countProducts(q, k, v);
         NDArray logits = q.mul(scale).matMul(k.swapAxes(-1, -2));
         if (bias != null) {
             logits = logits.add(bias);
         }
         return logits.softmax(-1).matMul(v);
+    }
+
+    /** q k^T and the weighted sum of v: rows(q) x d x Nk + rows(q) x Nk x dv MACs. */
+    private static void countProducts(NDArray q, NDArray k, NDArray v) {
+        long nk = k.getShape().get(k.getShape().dimension() - 2);
+        long d = q.getShape().get(q.getShape().dimension() - 1);
+        long rows = q.size() / d;
+        MacCounter.matMul(rows, d, nk);
+        MacCounter.matMul(rows, nk, v.getShape().get(v.getShape().dimension() - 1));
     }
 
     /**
@@ -36,6 +46,7 @@ public final class Attention {
         if (nq <= chunk) {
             return scaledDotProduct(q, k, v, scale, null);
         }
+        countProducts(q, k, v);
         NDArray kt = k.swapAxes(-1, -2);
         String lead = ":,".repeat(axis);
         NDManager owner = q.getManager();

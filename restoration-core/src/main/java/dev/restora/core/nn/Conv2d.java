@@ -66,13 +66,18 @@ public final class Conv2d {
     }
 
     public NDArray forward(NDArray x) {
-        NDArray in = x;
+        // channels-last input makes the engine's (oneDNN) convolution take its faster NHWC kernels, and its output
+        // stays channels-last for the next layers; a no-op when x already is (see MemoryFormat)
+        NDArray in = MemoryFormat.channelsLast(x);
         int pad = padding;
         if (mode != PaddingMode.ZEROS && padding > 0) {
-            in = Padding.pad(x, mode, padding, padding, padding, padding);
+            in = MemoryFormat.channelsLast(Padding.pad(x, mode, padding, padding, padding, padding));
             pad = 0;
         }
-        return ai.djl.nn.convolutional.Conv2d.conv2d(in, weight, bias, new Shape(stride, stride), new Shape(pad, pad),
-                new Shape(dilation, dilation), groups).singletonOrThrow();
+        NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(in, weight, bias, new Shape(stride, stride),
+                new Shape(pad, pad), new Shape(dilation, dilation), groups).singletonOrThrow();
+        Shape k = weight.getShape();
+        MacCounter.add(y.size() * k.get(1) * k.get(2) * k.get(3));
+        return y;
     }
 }

@@ -17,6 +17,9 @@ public final class GroupNorm {
     /** weight and bias as [C, 1] columns, made once so that forward adds nothing to the weights' manager */
     private final NDArray weightColumn;
     private final NDArray biasColumn;
+    /** the same as [C, 1, 1], broadcasting over N x C x H x W */
+    private final NDArray weightMap;
+    private final NDArray biasMap;
 
     public GroupNorm(int groups, double eps, NDArray weight, NDArray bias) {
         this.groups = groups;
@@ -31,6 +34,8 @@ public final class GroupNorm {
         }
         this.weightColumn = weight == null ? null : weight.reshape(-1, 1);
         this.biasColumn = bias == null ? null : bias.reshape(-1, 1);
+        this.weightMap = weight == null ? null : weight.reshape(-1, 1, 1);
+        this.biasMap = bias == null ? null : bias.reshape(-1, 1, 1);
     }
 
     public static GroupNorm load(StateDict sd, int groups, double eps) {
@@ -41,6 +46,10 @@ public final class GroupNorm {
         DataType type = x.getDataType();
         NDArray f = type == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
         Shape shape = f.getShape();
+        if (shape.dimension() == 4 && MemoryFormat.enabled()) {
+            NDArray normed = forwardPerChannel(f);
+            return type == DataType.FLOAT32 ? normed : normed.toType(type, false);
+        }
         long n = shape.get(0);
         long c = shape.get(1);
         NDArray g = f.reshape(n, groups, -1);
@@ -56,5 +65,44 @@ public final class GroupNorm {
         }
         normed = normed.reshape(shape);
         return type == DataType.FLOAT32 ? normed : normed.toType(type, false);
+    }
+
+    /**
+     * The same statistics computed per channel and combined per group, so that a channels-last input stays
+     * channels-last (the reshape to [N, G, -1] above would copy it to the default layout, and the next convolution
+     * back). Exact two-pass moments as torch: group mean m_g, then the mean of (x - m_g)^2; the normalisation
+     * (x - m_g) / sqrt(var_g + eps) * weight + bias is one fused batch-norm pass with per-channel statistics
+     * (one sample at a time: batch norm's statistics are shared by the batch).
+     */
+    private NDArray forwardPerChannel(NDArray f) {
+        Shape shape = f.getShape();
+        long n = shape.get(0);
+        long c = shape.get(1);
+        long hw = shape.get(2) * shape.get(3);
+        long perGroup = c / groups;
+        NDArray channelMean = f.mean(new int[] {3}, true).mean(new int[] {2}, true);
+        NDArray groupMean = channelMean.reshape(n, groups, perGroup).mean(new int[] {2}, true)
+                .broadcast(n, groups, perGroup).reshape(n, c, 1, 1);
+        NDArray sumSq;
+        try (NDArray centred = f.sub(groupMean)) {
+            // ||x - m_g|| along W, squared and summed along H: sum of squares per channel, one read of the map
+            sumSq = centred.norm(new int[] {3}, true).square().sum(new int[] {2}, true);
+        }
+        NDArray groupVar = sumSq.reshape(n, groups, perGroup).sum(new int[] {2}, true).div(perGroup * hw)
+                .broadcast(n, groups, perGroup).reshape(n, c, 1, 1);
+        if (n == 1) {
+            NDArray w = weight != null ? weight : f.getManager().ones(new Shape(c));
+            NDArray b = bias != null ? bias : f.getManager().zeros(new Shape(c));
+            return ai.djl.nn.norm.BatchNorm.batchNorm(f, groupMean.reshape(c), groupVar.reshape(c), w, b, 1, 0f,
+                    (float) eps, false).singletonOrThrow();
+        }
+        // [N, C, 1, 1] scale and shift (the per-sample statistics first, so results stay in the input's scope)
+        NDArray scale = groupVar.add(eps).pow(-0.5);
+        NDArray shift = groupMean.mul(scale).neg();
+        if (weightMap != null) {
+            scale.muli(weightMap);
+            shift.muli(weightMap).addi(biasMap);
+        }
+        return f.mul(scale).addi(shift);
     }
 }

@@ -26,6 +26,8 @@ public final class Linear {
     }
 
     public NDArray forward(NDArray x) {
-        return ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
+        NDArray y = ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
+        MacCounter.add(y.size() * weight.getShape().get(1));
+        return y;
     }
 }

@@ -34,6 +34,23 @@ public final class Resize {
         return x.matMul(wwT).swapAxes(-1, -2).matMul(whT).swapAxes(-1, -2);
     }
 
+    /**
+     * Nearest-neighbour x2 of an N x C x H x W tensor ({@code F.interpolate(scale_factor=2, mode='nearest')}). With
+     * channels-last on ({@link MemoryFormat}) the copy is made in NHWC order, so the result is channels-last
+     * whatever the input's layout (the next convolution needs no conversion); otherwise row-major.
+     */
+    public static NDArray nearest2x(NDArray x) {
+        long n = x.getShape().get(0);
+        long c = x.getShape().get(1);
+        long h = x.getShape().get(2);
+        long w = x.getShape().get(3);
+        if (MemoryFormat.enabled()) {
+            return x.transpose(0, 2, 3, 1).reshape(n, h, 1, w, 1, c).broadcast(n, h, 2, w, 2, c)
+                    .reshape(n, 2 * h, 2 * w, c).transpose(0, 3, 1, 2);
+        }
+        return x.reshape(n, c, h, 1, w, 1).broadcast(n, c, h, 2, w, 2).reshape(n, c, 2 * h, 2 * w);
+    }
+
     /** Bicubic resize by an integer factor, the scale_factor form of interpolate (same weights as the size form). */
     public static NDArray bicubic(NDArray x, int factor) {
         Shape s = x.getShape();

@@ -23,6 +23,37 @@ public interface PipelineBenchmark {
      */
     Map<String, Object> run(Device device, PrintStream log, boolean quick);
 
+    /**
+     * Which of this benchmark's figures compare with which entry of the official code's timings
+     * ({@code time_reference.py}'s JSON, see {@link BenchmarkReference}): our measurement name -> reference key.
+     * Empty when there is no official code to compare with.
+     */
+    default Map<String, String> referenceKeys() {
+        return Map.of();
+    }
+
+    /**
+     * The speed of the dominant operation of convolutional networks measured now, in the same process: a 3x3
+     * convolution 128 -> 128 channels on a 1 x 128 x h x w input, in GFLOP/s (median of 3 after a warm-up). The
+     * ceiling a network's achieved GFLOP/s is compared with; on a shared machine it also tells how busy it was.
+     */
+    static double conv3x3Gflops(Device device, int h, int w) {
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(device)) {
+            ai.djl.ndarray.NDArray x = m.randomNormal(new ai.djl.ndarray.types.Shape(1, 128, h, w));
+            ai.djl.ndarray.NDArray k = m.randomNormal(new ai.djl.ndarray.types.Shape(128, 128, 3, 3));
+            ai.djl.ndarray.types.Shape one = new ai.djl.ndarray.types.Shape(1, 1);
+            double[] secs = new double[4];
+            for (int i = 0; i < secs.length; i++) {
+                long t0 = System.nanoTime();
+                ai.djl.nn.convolutional.Conv2d.conv2d(x, k, null, one, one, one, 1).singletonOrThrow().toFloatArray();
+                secs[i] = (System.nanoTime() - t0) / 1e9;
+            }
+            double[] timed = java.util.Arrays.copyOfRange(secs, 1, secs.length);
+            java.util.Arrays.sort(timed);
+            return 2.0 * 128 * 128 * 9 * h * w / 1e9 / timed[1];
+        }
+    }
+
     /** The process's peak resident memory so far (Linux {@code VmHWM}), or -1 where the system does not tell. */
     static long peakResidentBytes() {
         try {

@@ -26,6 +26,16 @@ public interface PipelineProvider {
     }
 
     /**
+     * The files of a multi-file catalog entry (a TensorFlow.js model.json and its shards, say), each pinned by
+     * SHA-256: the store installs them together into a folder named after the entry's file name, and
+     * {@link dev.restora.core.models.ModelResolver#require} then gives that folder. Empty (the default) for an
+     * entry that is one file.
+     */
+    default List<dev.restora.core.models.ModelFile> modelFiles(String catalogEntryId) {
+        return List.of();
+    }
+
+    /**
      * Loads the chosen model (weights into {@link PipelineContext#manager()}) and returns a pipeline that can
      * run many inputs, one at a time, on the context's device.
      */

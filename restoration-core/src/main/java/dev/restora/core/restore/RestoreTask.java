@@ -11,6 +11,7 @@ import dev.restora.core.diffusion.StepListener;
 import dev.restora.core.image.ImageBuffer;
 import dev.restora.core.jobs.JobContext;
 import dev.restora.core.jobs.JobTask;
+import dev.restora.core.jobs.PipelineCache;
 import dev.restora.core.models.ModelResolver;
 import dev.restora.core.pipeline.Media;
 import dev.restora.core.pipeline.ModelOption;
@@ -63,23 +64,53 @@ public final class RestoreTask implements JobTask<RestoreResult> {
     /** Runs on a worker lane; the job's device is used (the request's device chooses the lane when submitting). */
     @Override
     public RestoreResult run(JobContext context) {
+        return runCached(context.pipelines(), context.manager(), context.listener(), context.token());
+    }
+
+    /**
+     * Restores the file on the calling thread with the pipeline from {@code pipelines} (loaded there on a miss and
+     * kept for the next file), on the cache's device, every NDArray of the run in a sub-manager of {@code scope}
+     * closed before this returns. The worker lanes and the Spark executors run files this way.
+     */
+    public RestoreResult runCached(PipelineCache pipelines, NDManager scope, StepListener listener,
+                                   CancellationToken token) {
         PipelineRegistry.Registered reg = pipeline();
         PipelineDescriptor d = reg.descriptor();
         parameters(d, 0);
         MediaFiles.Loaded input = readInput(d);
+        token.throwIfCancelled();
+        ModelOption model = model(d);
+        RestorationPipeline p = cached(reg, model, pipelines);
+        return execute(p, d, model, pipelines.device(), scope, input, listener, token);
+    }
+
+    /**
+     * Restores media already decoded (the studio's open item) on a worker lane and returns the result with the
+     * input's alpha, writing nothing: the same checks, lane pipeline cache, seeding, native scope and error messages
+     * as a file restore. The request's input path only names the input in messages; its output is not used.
+     */
+    public Media runOn(Media input, JobContext context) {
+        PipelineRegistry.Registered reg = pipeline();
+        PipelineDescriptor d = reg.descriptor();
+        parameters(d, 0);
+        checkKind(request.input(), input, d);
         context.token().throwIfCancelled();
         ModelOption model = model(d);
+        RestorationPipeline p = cached(reg, model, context.pipelines());
+        return restore(p, d, context.device(), context.manager(), input, context.listener(), context.token(),
+                seed(d));
+    }
+
+    private RestorationPipeline cached(PipelineRegistry.Registered reg, ModelOption model, PipelineCache pipelines) {
         LoadedPipeline.RecordingResolver resolver = new LoadedPipeline.RecordingResolver(models);
         for (String entry : model.catalogEntryIds()) {
             resolver.require(entry);
         }
-        RestorationPipeline p;
         try {
-            p = context.pipelines().get(reg.provider(), model.id(), resolver);
+            return pipelines.get(reg.provider(), model.id(), resolver);
         } catch (RuntimeException | LinkageError e) {
             throw LoadedPipeline.loadFailure(reg, model, resolver, e);
         }
-        return execute(p, d, model, context.device(), context.manager(), input, context.listener(), context.token());
     }
 
     /** Loads the pipeline, restores the file and frees the pipeline, on the calling thread. */
@@ -141,12 +172,16 @@ public final class RestoreTask implements JobTask<RestoreResult> {
     private MediaFiles.Loaded readInput(PipelineDescriptor d) {
         Path in = request.input();
         MediaFiles.Loaded loaded = MediaFiles.read(in);
-        if (loaded.media().modality() != d.modality()) {
-            throw new RestoreException(RestoreException.Reason.INPUT, in + ": is " + describe(loaded.media())
+        checkKind(in, loaded.media(), d);
+        return loaded;
+    }
+
+    private static void checkKind(Path in, Media media, PipelineDescriptor d) {
+        if (media.modality() != d.modality()) {
+            throw new RestoreException(RestoreException.Reason.INPUT, in + ": is " + describe(media)
                     + " but pipeline " + d.id() + " restores " + d.modality().name().toLowerCase(java.util.Locale.ROOT)
                     + "; choose another pipeline with --pipeline");
         }
-        return loaded;
     }
 
     private static String describe(Media m) {
@@ -167,6 +202,17 @@ public final class RestoreTask implements JobTask<RestoreResult> {
             throw new RestoreException(RestoreException.Reason.OUTPUT, out + ": " + e.getMessage(), e);
         }
         long seed = seed(d);
+        long t0 = System.nanoTime();
+        Media result = restore(pipeline, d, device, parentScope, input.media(), listener, token, seed);
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
+        MediaFiles.write(result, input.format(), out);
+        return new RestoreResult(in, out, d.id(), model.id(), seed, elapsed);
+    }
+
+    /** Runs the pipeline in its own scope and returns the result with the input's alpha; failures name the input. */
+    private Media restore(RestorationPipeline pipeline, PipelineDescriptor d, Device device, NDManager parentScope,
+                          Media input, StepListener listener, CancellationToken token, long seed) {
+        Path in = request.input();
         ParameterValues params = parameters(d, seed);
         long t0 = System.nanoTime();
         Media result;
@@ -174,7 +220,7 @@ public final class RestoreTask implements JobTask<RestoreResult> {
                 : NDManager.newBaseManager(device)) {
             RunContext ctx = new RunContext(scope, device, params, new SeededNoise(seed),
                     listener == null ? StepListener.NONE : listener, token, previews, t0);
-            result = pipeline.run(input.media(), ctx);
+            result = pipeline.run(input, ctx);
             if (result == null) {
                 throw new IllegalStateException("the pipeline returned no output");
             }
@@ -190,9 +236,7 @@ public final class RestoreTask implements JobTask<RestoreResult> {
                     + e + ")", e);
         }
         token.throwIfCancelled();
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
-        MediaFiles.write(withAlpha(input.media(), result), input.format(), out);
-        return new RestoreResult(in, out, d.id(), model.id(), seed, elapsed);
+        return withAlpha(input, result);
     }
 
     /** The input's alpha carried to an output that has none, resampled when the size changed. */

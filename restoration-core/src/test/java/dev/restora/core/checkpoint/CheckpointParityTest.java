@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import dev.restora.core.parity.ParityCases;
 import dev.restora.core.parity.ParityFixtures;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,14 +53,18 @@ class CheckpointParityTest {
     }
 
     private Stream<DynamicTest> checkpoints(String family) {
-        ParityFixtures fx = ParityFixtures.family(family);
-        List<DynamicTest> tests = new ArrayList<>();
-        for (JsonElement e : fx.manifest().getAsJsonArray("checkpoints")) {
-            JsonObject cp = e.getAsJsonObject();
-            String file = ParityFixtures.str(cp, "file");
-            tests.add(DynamicTest.dynamicTest(family + "/" + file, () -> check(fx, cp)));
-        }
-        return tests.stream();
+        return ParityCases.family(family, "checkpoints[] entry", fx -> {
+            List<DynamicTest> tests = new ArrayList<>();
+            JsonElement cps = fx.manifest().get("checkpoints");
+            if (cps != null && cps.isJsonArray()) {
+                for (JsonElement e : cps.getAsJsonArray()) {
+                    JsonObject cp = e.getAsJsonObject();
+                    String file = ParityFixtures.str(cp, "file");
+                    tests.add(DynamicTest.dynamicTest(family + "/" + file, () -> check(fx, cp)));
+                }
+            }
+            return tests;
+        }).stream();
     }
 
     static void check(ParityFixtures fx, JsonObject cp) throws Exception {

@@ -12,6 +12,9 @@ import java.net.Socket;
  * parent checks ({@code KEY=value} lines).
  */
 public final class OfflineChild {
+    /** {@code host:port} of a listener to probe (the parent's, on this machine). */
+    static final String PROBE_PROPERTY = "restora.test.probe";
+
     private OfflineChild() {
     }
 
@@ -22,11 +25,17 @@ public final class OfflineChild {
         System.out.println("JNA=" + report.jnaTmp());
         System.out.println("LIBTORCH=" + report.libraryPath());
         System.out.println("THREADS=" + report.intraOpThreads() + "/" + report.interOpThreads());
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("192.0.2.1", 80), 300);
-            System.out.println("NETWORK=reachable");
-        } catch (Exception e) {
-            System.out.println("NETWORK=unreachable (" + e.getClass().getSimpleName() + ")");
+        // the listener the parent opened on this machine: reachable unless the child is isolated from its network
+        String probe = System.getProperty(PROBE_PROPERTY);
+        if (probe != null) {
+            int colon = probe.lastIndexOf(':');
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(probe.substring(0, colon), Integer.parseInt(probe.substring(colon + 1))),
+                        2000);
+                System.out.println("NETWORK=reachable");
+            } catch (Exception e) {
+                System.out.println("NETWORK=unreachable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            }
         }
         Engine engine = EngineSetup.start();
         System.out.println("ENGINE=" + engine.getEngineName() + " " + engine.getVersion());

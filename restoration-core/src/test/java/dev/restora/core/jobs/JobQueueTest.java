@@ -96,24 +96,70 @@ class JobQueueTest {
         assertThrows(IllegalStateException.class, () -> q.add(a));
     }
 
+    /** A thread that takes from {@code q} with {@code accepts}; its result, or its failure, completes the future. */
+    private static Thread taker(JobQueue q, java.util.function.Predicate<Job<?>> accepts,
+                                CompletableFuture<Job<?>> result) {
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(q.take(accepts));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "queue-taker");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /**
+     * Waits (without sleeping: the thread's own state is the event) until {@code t} is parked in the queue's wait
+     * for a change, i.e. it found nothing to take. Fails if it ends or has not parked within 10 s.
+     */
+    static void awaitParkedInQueue(Thread t) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            Thread.State st = t.getState();
+            if (st == Thread.State.TERMINATED) {
+                throw new AssertionError(t.getName() + " ended instead of waiting");
+            }
+            if (st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING) {
+                boolean inQueue = false;
+                boolean inAwait = false;
+                for (StackTraceElement e : t.getStackTrace()) {
+                    inAwait |= e.getMethodName().startsWith("await");
+                    inQueue |= e.getClassName().equals(JobQueue.class.getName()) && e.getMethodName().equals("poll");
+                }
+                if (inQueue && inAwait) {
+                    return;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(t.getName() + " did not wait in the queue: " + st);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     @Test
     void pauseHoldsWorkersAndResumeReleasesThem() throws Exception {
         JobQueue q = new JobQueue();
         q.pause();
         q.add(job("a", JobPriority.BATCH));
-        assertNull(q.poll(x -> true, 50, TimeUnit.MILLISECONDS), "paused: nothing handed out");
+        assertNull(q.poll(x -> true, 0, TimeUnit.MILLISECONDS), "paused: nothing handed out");
         assertEquals(1, q.size());
-        CompletableFuture<Job<?>> taker = CompletableFuture.supplyAsync(() -> {
-            try {
-                return q.take(x -> true);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        Thread.sleep(50);
-        assertFalse(taker.isDone());
+        AtomicInteger looked = new AtomicInteger();
+        CompletableFuture<Job<?>> taken = new CompletableFuture<>();
+        Thread t = taker(q, x -> looked.incrementAndGet() >= 0, taken);
+        awaitParkedInQueue(t);
+        // another job wakes the taker; paused, it looks at nothing and waits again
+        q.add(job("b", JobPriority.BATCH));
+        awaitParkedInQueue(t);
+        assertFalse(taken.isDone(), "paused: the taker waits");
+        assertEquals(0, looked.get(), "paused: no job was even offered");
+        assertEquals(2, q.size());
         q.resume();
-        assertEquals("a", taker.get(5, TimeUnit.SECONDS).description());
+        assertEquals("a", taken.get(10, TimeUnit.SECONDS).description());
+        assertEquals(List.of("b"), names(q.snapshot()));
     }
 
     @Test
@@ -126,18 +172,15 @@ class JobQueueTest {
         assertSame(b, q.poll(j -> j.description().equals("b"), 0, TimeUnit.MILLISECONDS));
         AtomicInteger changes = new AtomicInteger();
         q.addChangeListener(changes::incrementAndGet);
-        CompletableFuture<Job<?>> taker = CompletableFuture.supplyAsync(() -> {
-            try {
-                return q.take(j -> false);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        Thread.sleep(50);
-        assertFalse(taker.isDone());
+        List<String> refused = java.util.Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Job<?>> taken = new CompletableFuture<>();
+        Thread t = taker(q, j -> !refused.add(j.description()), taken);
+        awaitParkedInQueue(t);
+        assertFalse(taken.isDone());
+        assertEquals(List.of("a"), refused, "the taker was offered the queued job and refused it");
         List<Job<?>> left = q.close();
         assertEquals(List.of(a), left);
-        assertNull(taker.get(5, TimeUnit.SECONDS));
+        assertNull(taken.get(10, TimeUnit.SECONDS), "close releases the taker with nothing");
         assertTrue(changes.get() > 0);
         assertThrows(IllegalStateException.class, () -> q.add(job("c", JobPriority.BATCH)));
     }

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,6 +24,8 @@ final class TestModelServer implements AutoCloseable {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
 
     volatile byte[] content;
+    /** Per-name contents ({@code /models/<name>}) served instead of {@link #content} (a multi-file model). */
+    volatile java.util.Map<String, byte[]> byName = java.util.Map.of();
     /** Requests whose number (1-based) is at most this drop the connection after {@link #dropAfter} bytes. */
     volatile int dropRequests;
     volatile int dropAfter;
@@ -36,6 +39,14 @@ final class TestModelServer implements AutoCloseable {
     volatile long stallMillis;
     /** Sleep between 4 KiB chunks. */
     volatile long chunkDelayMillis;
+    /**
+     * Requests whose number is at most this stop after {@link #gateAfter} bytes, count down {@link #gateReached} and
+     * wait for {@link #gate} (released by the test or by {@link #close}) before sending the rest.
+     */
+    volatile int gateRequests;
+    volatile int gateAfter;
+    final CountDownLatch gateReached = new CountDownLatch(1);
+    final CountDownLatch gate = new CountDownLatch(1);
     final List<String> rangeHeaders = new CopyOnWriteArrayList<>();
     final List<String> requestUris = new CopyOnWriteArrayList<>();
     final AtomicInteger requests = new AtomicInteger();
@@ -67,7 +78,8 @@ final class TestModelServer implements AutoCloseable {
         requestUris.add(ex.getRequestURI().toString());
         String range = ex.getRequestHeaders().getFirst("Range");
         rangeHeaders.add(range == null ? "" : range);
-        byte[] data = content;
+        String path = ex.getRequestURI().getPath();
+        byte[] data = byName.getOrDefault(path.substring(path.lastIndexOf('/') + 1), content);
         if (!ex.getRequestURI().getPath().startsWith("/models/")) {
             ex.sendResponseHeaders(404, -1);
             ex.close();
@@ -100,7 +112,13 @@ final class TestModelServer implements AutoCloseable {
         OutputStream out = ex.getResponseBody();
         try {
             boolean stalls = n <= stallRequests;
+            boolean gated = n <= gateRequests;
             for (int i = from; i < stop; i += 4096) {
+                if (gated && i - from >= gateAfter) {
+                    gated = false;
+                    gateReached.countDown();
+                    gate.await();
+                }
                 if (stalls && i - from >= stallAfter) {
                     stalls = false;
                     Thread.sleep(stallMillis);
@@ -125,6 +143,7 @@ final class TestModelServer implements AutoCloseable {
 
     @Override
     public void close() {
+        gate.countDown();
         server.stop(0);
         pool.shutdownNow();
     }

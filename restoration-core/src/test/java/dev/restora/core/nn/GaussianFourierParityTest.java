@@ -1,6 +1,5 @@
 package dev.restora.core.nn;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import ai.djl.ndarray.NDArray;
@@ -9,6 +8,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.restora.core.checkpoint.Checkpoint;
 import dev.restora.core.engine.EngineSetup;
+import dev.restora.core.parity.ParityCases;
 import dev.restora.core.parity.ParityFixtures;
 import dev.restora.core.parity.Tolerance;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * NCSN++'s Gaussian Fourier projection of log(t) against the SGMSE fixture cases whose name contains "fourier",
+ * NCSN++'s Gaussian Fourier projection of log(t) against the SGMSE building-block cases embedding t,
  * with W read from the case's checkpoint (its {@code checkpoint} field, else the manifest's first checkpoint) under
  * the key the description names (default {@code dnn.all_modules.0.W}).
  */
@@ -34,9 +34,8 @@ class GaussianFourierParityTest {
     @Test
     void fourierEmbeddingMatchesTheSgmseFixtures() {
         ParityFixtures fx = ParityFixtures.family("sgmse");
-        List<JsonObject> cases = fx.cases(null).stream()
-                .filter(c -> ParityFixtures.str(c, "name").contains("fourier")).toList();
-        assertFalse(cases.isEmpty(), "no fourier case in " + fx.dir());
+        List<JsonObject> cases = ParityCases.having(fx, "building_block", List.of("t"), List.of("emb"));
+        ParityCases.requireSome(cases.size(), "sgmse Fourier embedding case (building_block t -> emb)");
         try (NDManager m = NDManager.newBaseManager()) {
             for (JsonObject c : cases) {
                 String name = ParityFixtures.str(c, "name");
@@ -57,7 +56,7 @@ class GaussianFourierParityTest {
                 assertNotNull(w, file + " has no " + key);
                 NDArray t = fx.load(m, c.getAsJsonObject("inputs").get("t"));
                 JsonObject out = c.getAsJsonObject("outputs");
-                NDArray ref = fx.load(m, out.get(out.keySet().iterator().next()));
+                NDArray ref = fx.load(m, out.get("emb"));
                 NDArray y = Embeddings.gaussianFourier(t.log(), w);
                 Tolerance.assertWithin(name, y, ref, c.getAsJsonObject("tolerance"));
                 System.out.printf("%s (W = %s of %s): max|diff| = %.3g%n", name, key, ckpt,

@@ -1,12 +1,12 @@
 package dev.restora.core.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import dev.restora.core.engine.EngineSetup;
+import dev.restora.core.parity.ParityCases;
 import dev.restora.core.parity.ParityFixtures;
 import dev.restora.core.parity.Tolerance;
 import java.util.List;
@@ -37,19 +37,18 @@ class ResizeEmbeddingsTest {
         }
     }
 
-    /** Every ResShift building-block case whose name starts with "bicubic": output size from its output shape. */
+    /** Every ResShift building-block case resizing x to y: output size from its output shape. */
     @Test
     void bicubicMatchesTheResShiftFixtures() {
         ParityFixtures fx = ParityFixtures.family("resshift");
-        List<JsonObject> cases = fx.cases("building_block").stream()
-                .filter(c -> ParityFixtures.str(c, "name").startsWith("bicubic")).toList();
-        assertFalse(cases.isEmpty(), "no bicubic case in " + fx.dir());
+        List<JsonObject> cases = ParityCases.having(fx, "building_block", List.of("x"), List.of("y"));
+        ParityCases.requireSome(cases.size(), "resshift bicubic case (building_block x -> y)");
         try (NDManager m = NDManager.newBaseManager()) {
             for (JsonObject c : cases) {
                 JsonObject in = c.getAsJsonObject("inputs");
                 JsonObject out = c.getAsJsonObject("outputs");
-                NDArray x = fx.load(m, in.get(in.keySet().iterator().next()));
-                NDArray ref = fx.load(m, out.get(out.keySet().iterator().next()));
+                NDArray x = fx.load(m, in.get("x"));
+                NDArray ref = fx.load(m, out.get("y"));
                 int d = ref.getShape().dimension();
                 NDArray y = Resize.bicubic(x, (int) ref.getShape().get(d - 2), (int) ref.getShape().get(d - 1));
                 Tolerance.assertWithin(ParityFixtures.str(c, "name"), y, ref, c.getAsJsonObject("tolerance"));
@@ -59,13 +58,12 @@ class ResizeEmbeddingsTest {
         }
     }
 
-    /** Every ResShift case whose name contains "timestep_embedding": dim from the output, max_period from the text. */
+    /** Every ResShift building-block case embedding t: dim from the output, max_period from the text. */
     @Test
     void sinusoidalMatchesTheResShiftFixtures() {
         ParityFixtures fx = ParityFixtures.family("resshift");
-        List<JsonObject> cases = fx.cases(null).stream()
-                .filter(c -> ParityFixtures.str(c, "name").contains("timestep_embedding")).toList();
-        assertFalse(cases.isEmpty(), "no timestep_embedding case in " + fx.dir());
+        List<JsonObject> cases = ParityCases.having(fx, "building_block", List.of("t"), List.of("emb"));
+        ParityCases.requireSome(cases.size(), "resshift timestep embedding case (building_block t -> emb)");
         try (NDManager m = NDManager.newBaseManager()) {
             for (JsonObject c : cases) {
                 NDArray t = fx.load(m, c.getAsJsonObject("inputs").get("t"));

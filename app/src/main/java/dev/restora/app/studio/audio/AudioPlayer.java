@@ -1,19 +1,15 @@
 package dev.restora.app.studio.audio;
 
 import java.util.concurrent.atomic.AtomicLong;
-import javax.sound.sampled.AudioFormat;
-import javax.sound.sampled.AudioSystem;
-import javax.sound.sampled.DataLine;
 import javax.sound.sampled.LineUnavailableException;
-import javax.sound.sampled.SourceDataLine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A/B playback through a Java Sound {@link SourceDataLine} (the audio module never plays sound; the app does). One
- * feeder thread writes 16-bit mono blocks; {@link #switchTo} changes the source between blocks at the same sample
- * position, so input, output and the removed part can be compared seamlessly. Where the machine has no mixer (a
- * headless test machine) {@link #available()} is false and {@link #play} does nothing.
+ * A/B playback to an {@link AudioOutput}, by default Java Sound's mixer (the audio module never plays sound; the app
+ * does). One feeder thread writes 16-bit mono blocks; {@link #switchTo} changes the source between blocks at the same
+ * sample position, so input, output and the removed part can be compared seamlessly. Where the output has no line
+ * (a machine without a mixer) {@link #available()} is false and {@link #play} does nothing.
  */
 public final class AudioPlayer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AudioPlayer.class);
@@ -23,17 +19,22 @@ public final class AudioPlayer implements AutoCloseable {
     private volatile int sampleRate;
     private volatile boolean playing;
     private final AtomicLong position = new AtomicLong();
+    private final AudioOutput output;
     private Thread feeder;
-    private SourceDataLine line;
+    private AudioOutput.Line line;
 
-    /** Whether a line for 16-bit mono playback exists on this machine. */
-    public static boolean available() {
-        try {
-            AudioFormat f = new AudioFormat(16000, 16, 1, true, false);
-            return AudioSystem.isLineSupported(new DataLine.Info(SourceDataLine.class, f));
-        } catch (RuntimeException | LinkageError e) {
-            return false;
-        }
+    /** Plays through Java Sound. */
+    public AudioPlayer() {
+        this(AudioOutput.javaSound());
+    }
+
+    public AudioPlayer(AudioOutput output) {
+        this.output = output;
+    }
+
+    /** Whether the output can play 16-bit mono here. */
+    public boolean available() {
+        return output.available();
     }
 
     public boolean isPlaying() {
@@ -57,11 +58,7 @@ public final class AudioPlayer implements AutoCloseable {
             return false;
         }
         try {
-            AudioFormat f = new AudioFormat(rate, 16, 1, true, false);
-            SourceDataLine l = AudioSystem.getSourceDataLine(f);
-            l.open(f, rate / 5 * 2);
-            l.start();
-            line = l;
+            line = output.open(rate, rate / 5 * 2);
         } catch (LineUnavailableException | RuntimeException e) {
             LOG.info("audio output unavailable: {}", e.toString());
             return false;
@@ -69,7 +66,7 @@ public final class AudioPlayer implements AutoCloseable {
         source = samples;
         sampleRate = rate;
         playing = true;
-        SourceDataLine l = line;
+        AudioOutput.Line l = line;
         feeder = new Thread(() -> feed(l), "studio-audio");
         feeder.setDaemon(true);
         feeder.start();
@@ -81,7 +78,7 @@ public final class AudioPlayer implements AutoCloseable {
         source = samples;
     }
 
-    private void feed(SourceDataLine l) {
+    private void feed(AudioOutput.Line l) {
         byte[] buf = new byte[BLOCK * 2];
         while (playing) {
             float[] s = source;
@@ -97,6 +94,9 @@ public final class AudioPlayer implements AutoCloseable {
                 buf[2 * i + 1] = (byte) (q >> 8);
             }
             l.write(buf, 0, 2 * n);
+            if (!playing) {
+                break; // stopped during the write: the block was discarded, resume from its start
+            }
             position.compareAndSet(p, p + n);
         }
         if (playing) {
@@ -110,10 +110,9 @@ public final class AudioPlayer implements AutoCloseable {
         playing = false;
         Thread t = feeder;
         if (t != null) {
-            SourceDataLine l = line;
+            AudioOutput.Line l = line;
             if (l != null) {
                 l.stop();
-                l.flush();
                 l.close();
             }
             try {

@@ -1,7 +1,8 @@
 package dev.restora.app.studio.model;
 
-import dev.restora.core.batch.BatchItem;
+import dev.restora.core.batch.BatchExpansion;
 import dev.restora.core.batch.BatchListener;
+import dev.restora.core.batch.BatchNaming;
 import dev.restora.core.batch.BatchPlan;
 import dev.restora.core.batch.BatchReport;
 import dev.restora.core.batch.BatchRunner;
@@ -14,14 +15,19 @@ import dev.restora.core.jobs.JobListener;
 import dev.restora.core.jobs.JobPriority;
 import dev.restora.core.jobs.JobState;
 import dev.restora.core.jobs.JobTask;
+import dev.restora.core.jobs.LatestValueHandoff;
+import dev.restora.core.pipeline.Modality;
 import dev.restora.core.pipeline.ModelOption;
 import dev.restora.core.plugins.PipelineRegistry;
+import dev.restora.core.restore.DefaultPipelines;
+import dev.restora.core.restore.RestoreException;
 import dev.restora.core.restore.RestoreRequest;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.Optional;
 
 /**
  * The batch dialog's model: input folders and files, the output folder, the naming template, the existing-file
@@ -33,9 +39,7 @@ public final class BatchModel {
     private final StudioContext ctx;
     private final List<Path> inputs = new ArrayList<>();
     private final Prop<List<Path>> inputList = new Prop<>(List.of());
-    private final Prop<PipelineRegistry.Registered> pipeline = new Prop<>(null);
-    private final Prop<ModelOption> model = new Prop<>(null);
-    private final Prop<ParameterForm> form = new Prop<>(new ParameterForm(List.of()));
+    private final PipelineChoice choice;
     private final Prop<String> progressText = new Prop<>("");
     private final Prop<Double> fraction = new Prop<>(0.0);
     private final Prop<BatchReport> report = new Prop<>(null);
@@ -51,14 +55,17 @@ public final class BatchModel {
 
     public BatchModel(StudioContext ctx) {
         this.ctx = ctx;
-        if (!ctx.registry().all().isEmpty()) {
-            selectPipeline(ctx.registry().all().get(0));
-        }
+        this.choice = new PipelineChoice(ctx.registry().all(), true);
         this.output = ctx.outputFolder();
     }
 
+    /** The pipeline, model and parameters (the chooser the workspace shares); automatic at first. */
+    public PipelineChoice choice() {
+        return choice;
+    }
+
     public List<PipelineRegistry.Registered> pipelines() {
-        return ctx.registry().all();
+        return choice.pipelines();
     }
 
     public void addInput(Path p) {
@@ -77,26 +84,25 @@ public final class BatchModel {
         return inputList;
     }
 
+    /** Chooses a pipeline, or null for automatic (each media kind its default pipeline). */
     public void selectPipeline(PipelineRegistry.Registered r) {
-        pipeline.set(r);
-        model.set(r.descriptor().defaultModel());
-        form.set(new ParameterForm(r.descriptor().parameters()));
+        choice.select(r);
     }
 
     public void selectModel(ModelOption m) {
-        model.set(m);
+        choice.selectModel(m);
     }
 
     public Prop<PipelineRegistry.Registered> pipeline() {
-        return pipeline;
+        return choice.pipeline();
     }
 
     public Prop<ModelOption> model() {
-        return model;
+        return choice.model();
     }
 
     public Prop<ParameterForm> form() {
-        return form;
+        return choice.form();
     }
 
     public Path output() {
@@ -176,13 +182,13 @@ public final class BatchModel {
         BatchPlan p = new BatchPlan().inputs(inputs.stream().map(i -> i.toAbsolutePath().toString()).toList())
                 .recursive(recursive).output(output == null ? null : output.toAbsolutePath().toString())
                 .naming(naming).skipExisting(skipExisting).overwrite(overwrite).continueOnError(continueOnError);
-        if (pipeline.get() != null) {
-            p.pipeline(pipeline.get().descriptor().id());
+        if (choice.pipeline().get() != null) {
+            p.pipeline(choice.pipeline().get().descriptor().id());
         }
-        if (model.get() != null) {
-            p.model(model.get().id());
+        if (choice.model().get() != null) {
+            p.model(choice.model().get().id());
         }
-        p.parameters(form.get().overrides());
+        p.parameters(choice.form().get().overrides());
         return p;
     }
 
@@ -190,8 +196,9 @@ public final class BatchModel {
     public String namingExample() {
         try {
             dev.restora.core.batch.BatchNaming.checkTemplate(naming);
-            ModelOption m = model.get();
-            String pid = pipeline.get() == null ? "pipeline" : pipeline.get().descriptor().id();
+            ModelOption m = choice.model().get();
+            String pid = choice.pipeline().get() != null ? choice.pipeline().get().descriptor().id()
+                    : DefaultPipelines.forKind(ctx.registry(), Modality.IMAGE).orElse("pipeline");
             return new dev.restora.core.batch.BatchNaming(pid, m == null ? "model" : m.id(), m == null ? 1 : m.scale())
                     .apply(naming, "photo.png", null);
         } catch (RuntimeException e) {
@@ -199,34 +206,49 @@ public final class BatchModel {
         }
     }
 
-    /** Validates and queues the batch; false with {@link #error()} set when the plan cannot run. */
-    public boolean start() {
+    /**
+     * Checks the plan and queues the batch. The check walks the input folders, so it runs on the background
+     * executor; a plan that cannot run sets {@link #error()}, else the job is queued (both on the UI executor).
+     */
+    public void start() {
         BatchPlan plan = plan();
-        try {
-            plan.validate();
-            // expand now so a missing input or a bad parameter is reported in the dialog, not in the queue
-            RestoreBatch.prepare(plan, ctx.registry(), ctx.resolver(), null).close();
-        } catch (RuntimeException e) {
-            error.set(e.getMessage());
-            return false;
-        }
         error.set(null);
         report.set(null);
         fraction.set(0.0);
         running.set(true);
-        progressText.set("queued");
-        JobSpec spec = JobSpec.batch("batch · " + plan.pipeline() + " → " + plan.output(), plan.toJson());
-        Consumer<String> onProgress = text -> ctx.ui().execute(() -> progressText.set(text));
-        BatchListener listener = new BatchListener() {
-            @Override
-            public void itemFinished(ItemResult r, int total) {
-                int done = r.item().index() + 1;
+        progressText.set("checking the inputs…");
+        ctx.background().execute(() -> {
+            int total;
+            try {
+                // expand now so a missing input or a bad parameter is reported in the dialog, not in the queue
+                total = count(ctx, plan);
+            } catch (RuntimeException e) {
                 ctx.ui().execute(() -> {
-                    fraction.set(done / (double) total);
-                    progressText.set(done + " of " + total + " · " + r.item().input().getFileName() + ": "
-                            + r.state().name().toLowerCase(java.util.Locale.ROOT)
-                            + (r.error() != null ? " (" + r.error() + ")" : ""));
+                    running.set(false);
+                    progressText.set("");
+                    error.set(e.getMessage());
                 });
+                return;
+            }
+            ctx.ui().execute(() -> submit(plan, total));
+        });
+    }
+
+    private void submit(BatchPlan plan, int total) {
+        progressText.set(total + " items · queued");
+        String what = plan.pipeline() != null ? plan.pipeline() : "default pipelines";
+        JobSpec spec = JobSpec.batch("batch · " + what + " → " + plan.output(), plan.toJson());
+        // item ends are conflated: a fast batch posts at most one pending update to the UI
+        LatestValueHandoff<ItemEnd> itemEnds = new LatestValueHandoff<>(ctx.ui(), v -> {
+            fraction.set(v.fraction());
+            progressText.set(v.text());
+        });
+        Progress listener = new Progress() {
+            @Override
+            public void itemFinished(ItemResult r, int done, int all) {
+                itemEnds.offer(new ItemEnd(done / (double) all, done + " of " + all + " · "
+                        + r.item().input().getFileName() + ": " + r.state().name().toLowerCase(java.util.Locale.ROOT)
+                        + (r.error() != null ? " (" + r.error() + ")" : "")));
             }
 
             @Override
@@ -238,7 +260,7 @@ public final class BatchModel {
             @Override
             public void stateChanged(Job<?> jb, JobState from, JobState to) {
                 if (to == JobState.RUNNING) {
-                    onProgress.accept("running…");
+                    ctx.ui().execute(() -> progressText.set("running…"));
                 }
                 if (to.isTerminal()) {
                     ctx.ui().execute(() -> {
@@ -253,7 +275,6 @@ public final class BatchModel {
             }
         };
         job = ctx.queue().submit(spec, JobPriority.BATCH, task(ctx, plan, listener), states);
-        return true;
     }
 
     public void cancel() {
@@ -262,42 +283,131 @@ public final class BatchModel {
         }
     }
 
-    /** The worker task of a batch job: prepare, load once, run every item; progress as step events per item. */
-    static JobTask<Object> task(StudioContext ctx, BatchPlan plan, BatchListener extra) {
+    private record ItemEnd(double fraction, String text) {
+    }
+
+    /** Batch progress over all of a batch's routes. Called on the worker. */
+    interface Progress {
+        /** @param done items finished so far, @param all items of the batch */
+        default void itemFinished(ItemResult r, int done, int all) {
+        }
+
+        default void finished(BatchReport report) {
+        }
+    }
+
+    /**
+     * The plans a batch runs: the plan itself when it names a pipeline; else one per media kind with that kind's
+     * default pipeline ({@link DefaultPipelines}), each taking the folders (whose files of its kind it picks) and the
+     * files of its kind. A kind whose files are there but that no installed pipeline restores is an error. The one
+     * place to switch once a {@link BatchPlan} carries a pipeline per kind. Walks folders: a worker thread.
+     */
+    static List<BatchPlan> routes(StudioContext ctx, BatchPlan plan) {
+        ctx.threads().offUi("batch folder walk");
+        plan.validate();
+        if (plan.pipeline() != null && !plan.pipeline().isBlank()) {
+            return List.of(plan);
+        }
+        List<BatchPlan> out = new ArrayList<>();
+        for (Modality kind : Modality.values()) {
+            List<String> inputs = plan.inputs().stream().filter(in -> routesTo(Path.of(in), kind)).toList();
+            if (inputs.isEmpty()) {
+                continue;
+            }
+            BatchPlan sub = BatchPlan.fromJson(plan.toJson()).inputs(inputs).model(null)
+                    .parameters(java.util.Map.of());
+            Optional<String> pid = DefaultPipelines.forKind(ctx.registry(), kind);
+            var filter = kind == Modality.SPEECH ? BatchExpansion.AUDIO : BatchExpansion.IMAGES;
+            if (pid.isEmpty()) {
+                if (!BatchExpansion.expand(sub, new BatchNaming("none", "none", 1), filter).isEmpty()) {
+                    throw new RestoreException(RestoreException.Reason.USAGE, "the inputs hold "
+                            + kind.name().toLowerCase(java.util.Locale.ROOT) + " files but no installed pipeline "
+                            + "restores them without downloaded weights; choose a pipeline");
+                }
+                continue;
+            }
+            out.add(sub.pipeline(pid.get()));
+        }
+        return out;
+    }
+
+    /** Folders go to every kind (each picks its files); a file to its kind (an unknown one to images). */
+    private static boolean routesTo(Path in, Modality kind) {
+        if (Files.isDirectory(in)) {
+            return true;
+        }
+        return (in.getFileName() != null && BatchExpansion.AUDIO.test(in) ? Modality.SPEECH : Modality.IMAGE) == kind;
+    }
+
+    /** Checks every route of the plan and counts its items (walks the folders). A worker thread. */
+    static int count(StudioContext ctx, BatchPlan plan) {
+        int n = 0;
+        for (BatchPlan p : routes(ctx, plan)) {
+            try (RestoreBatch b = RestoreBatch.prepare(p, ctx.registry(), ctx.resolver(), null)) {
+                n += b.items().size();
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The worker task of a batch job: for each route prepare, load once, run every item; progress as step events
+     * per item over the whole batch. With several routes each writes its report beside the outputs under its kind's
+     * name, and the job's result is the combined report.
+     */
+    static JobTask<Object> task(StudioContext ctx, BatchPlan plan, Progress extra) {
         return jc -> {
-            try (RestoreBatch b = RestoreBatch.prepare(plan, ctx.registry(), ctx.resolver(), jc.device())) {
-                b.load();
-                List<BatchItem> items = b.items();
+            List<RestoreBatch> batches = new ArrayList<>();
+            try {
+                List<BatchPlan> plans = routes(ctx, plan);
+                for (BatchPlan p : plans) {
+                    batches.add(RestoreBatch.prepare(p, ctx.registry(), ctx.resolver(), jc.device()));
+                }
+                int total = batches.stream().mapToInt(b -> b.items().size()).sum();
                 long t0 = System.nanoTime();
-                BatchListener progress = new BatchListener() {
-                    @Override
-                    public void itemStarted(BatchItem item, int total) {
-                        if (extra != null) {
-                            extra.itemStarted(item, total);
-                        }
+                String startedAt = java.time.Instant.now().toString();
+                List<ItemResult> all = new ArrayList<>();
+                boolean complete = true;
+                BatchReport last = null;
+                for (int i = 0; i < batches.size(); i++) {
+                    RestoreBatch b = batches.get(i);
+                    BatchPlan p = plans.get(i);
+                    if (b.items().isEmpty()) {
+                        continue;
                     }
-
-                    @Override
-                    public void itemFinished(ItemResult r, int total) {
-                        jc.listener().onStep(new StepEvent(r.item().index(), Math.max(1, total), 0, 1,
-                                "item " + (r.item().index() + 1) + "/" + total,
-                                Duration.ofNanos(System.nanoTime() - t0), null, null));
-                        if (extra != null) {
-                            extra.itemFinished(r, total);
+                    b.load();
+                    int offset = all.size();
+                    BatchListener progress = new BatchListener() {
+                        @Override
+                        public void itemFinished(ItemResult r, int size) {
+                            int done = offset + r.item().index() + 1;
+                            jc.listener().onStep(new StepEvent(done - 1, Math.max(1, total), 0, 1,
+                                    "item " + done + "/" + total, Duration.ofNanos(System.nanoTime() - t0), null,
+                                    null));
+                            if (extra != null) {
+                                extra.itemFinished(r, done, total);
+                            }
                         }
+                    };
+                    BatchRunner runner = new BatchRunner(p, b.items(), b.processor(RestoreRequest.RANDOM_SEED,
+                            item -> null)).token(jc.token()).listener(progress);
+                    if (batches.size() > 1) {
+                        runner.reportFile(Path.of(p.output()).resolve("restora-batch-report-"
+                                + b.descriptor().modality().name().toLowerCase(java.util.Locale.ROOT) + ".json"));
                     }
-
-                    @Override
-                    public void finished(BatchReport r) {
-                        if (extra != null) {
-                            extra.finished(r);
-                        }
-                    }
-                };
-                return new BatchRunner(plan, items, b.processor(RestoreRequest.RANDOM_SEED, item -> null))
-                        .token(jc.token()).listener(progress).run();
+                    last = runner.run();
+                    all.addAll(last.results());
+                    complete &= last.complete();
+                }
+                BatchReport report = last != null && all.size() == last.results().size() ? last
+                        : new BatchReport(plan, all, startedAt, java.time.Instant.now().toString(), complete);
+                if (extra != null) {
+                    extra.finished(report);
+                }
+                return report;
+            } finally {
+                batches.forEach(RestoreBatch::close);
             }
         };
     }
-
 }

@@ -7,20 +7,26 @@ import dev.restora.core.jobs.LatestValueHandoff;
 import dev.restora.core.models.CatalogEntry;
 import dev.restora.core.models.DownloadProgress;
 import dev.restora.core.models.ModelInfo;
-import dev.restora.core.models.ModelStatus;
 import dev.restora.core.models.ModelStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The model manager's model: every catalog entry of the installed pipelines with its state in the {@link ModelStore}
  * (missing, partial, downloading with progress and speed, verified, failed with the reason), and the actions:
- * accept the licence, download, cancel, import a local file, remove, verify, change the store folder. Network and
- * disk work runs on the background executor; progress reaches the UI through a conflating hand-off per entry.
+ * accept the licence, download, cancel, import a local file, remove, verify, change the store folder.
+ *
+ * <p>Threads: the store is read and changed only on the background executor; what it found reaches the UI as a
+ * {@link StoreSnapshot}. The rows are the snapshot combined with the running operations (one {@link Op} each), and
+ * both are touched only on the UI executor. A download's progress arrives through a conflating hand-off; its end is
+ * one UI task that publishes the store as read after the download, retires the operation and rebuilds the rows, so a
+ * late progress delivery (it belongs to a retired operation) cannot bring a finished download back, and
+ * {@link #isDownloading} turns false in the same step that shows the final state.
  */
 public final class ModelManagerModel {
 
@@ -63,21 +69,30 @@ public final class ModelManagerModel {
         }
     }
 
+    /** What a running operation (download, import, verify) shows; replaced on the UI executor only. */
     private record Transient(State state, long bytes, long total, double speed, String message) {
+    }
+
+    /** One running operation of an entry; {@code done} once its outcome is shown (UI executor). */
+    private static final class Op {
+        final CancellationToken token = new CancellationToken();
+        boolean done;
     }
 
     private final StudioContext ctx;
     private final Prop<List<Row>> rows = new Prop<>(List.of());
     private final Prop<Path> folder;
-    private final Map<String, Transient> transients = new ConcurrentHashMap<>();
-    private final Map<String, CancellationToken> tokens = new ConcurrentHashMap<>();
-    private final LatestValueHandoff<Boolean> refresh;
+    /** UI executor only. */
+    private final Map<String, Transient> transients = new HashMap<>();
+    /** UI executor only: the running download per entry. */
+    private final Map<String, Op> downloads = new HashMap<>();
+    private final Runnable unsubscribe;
 
     public ModelManagerModel(StudioContext ctx) {
         this.ctx = ctx;
         this.folder = new Prop<>(ctx.store().directory());
-        this.refresh = new LatestValueHandoff<>(ctx.ui(), v -> rebuild());
-        rebuild();
+        this.unsubscribe = ctx.storeSnapshot().listen(s -> publish());
+        ctx.refreshStore();
     }
 
     public Prop<List<Row>> rows() {
@@ -93,11 +108,20 @@ public final class ModelManagerModel {
                 .orElseThrow(() -> new IllegalArgumentException("no catalog entry " + id));
     }
 
-    /** Re-reads the store (UI thread). */
+    /** Re-reads the store (on the background executor; the rows follow on the UI executor). */
     public void rebuild() {
-        ModelStore store = ctx.store();
+        ctx.refreshStore();
+    }
+
+    /** Stops following the store (the window closed). */
+    public void dispose() {
+        unsubscribe.run();
+    }
+
+    /** Combines the last store snapshot with the running operations into the rows. UI executor; no I/O. */
+    private void publish() {
         List<Row> out = new ArrayList<>();
-        for (ModelInfo info : store.list()) {
+        for (ModelInfo info : ctx.storeSnapshot().get().infos().values()) {
             String id = info.entry().id();
             Transient t = transients.get(id);
             long total = info.entry().sizeBytes();
@@ -118,67 +142,91 @@ public final class ModelManagerModel {
         rows.set(List.copyOf(out));
     }
 
-    /** Records the licence acceptance. */
+    /**
+     * Runs {@code work} on the background executor, then on the UI executor shows the store as read after it and
+     * applies {@code outcome} (the failure, or null) in the same step.
+     */
+    private void inBackground(Runnable work, Consumer<RuntimeException> outcome) {
+        ModelStore store = ctx.store();
+        ctx.background().execute(() -> {
+            RuntimeException failure = null;
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            StoreSnapshot after = StoreSnapshot.read(store, ctx.threads());
+            RuntimeException f = failure;
+            ctx.ui().execute(() -> {
+                outcome.accept(f);
+                ctx.showStore(after);
+                publish();
+            });
+        });
+    }
+
+    /** Records the licence acceptance (background); the row follows. */
     public void accept(String id) {
-        ctx.store().accept(id);
-        rebuild();
+        ModelStore store = ctx.store();
+        inBackground(() -> store.accept(id), ex -> {
+            if (ex != null) {
+                transients.put(id, new Transient(State.FAILED, 0, -1, 0, ex.getMessage()));
+            }
+        });
     }
 
-    /** Whether the download needs the licence accepted first. */
+    /** Whether the download needs the licence accepted first (as last read from the store). */
     public boolean needsAcceptance(String id) {
-        return !ctx.store().isAccepted(id);
+        return !ctx.storeSnapshot().get().accepted(id);
     }
 
-    /** Starts a download (resuming a partial one) on the background executor. */
+    /** Starts a download (resuming a partial one) on the background executor. UI executor. */
     public void download(String id) {
-        if (tokens.containsKey(id)) {
+        if (downloads.containsKey(id)) {
             return;
         }
         CatalogEntry e = ctx.catalog().require(id);
         if (needsAcceptance(id)) {
-            transients.put(id, new Transient(State.FAILED, 0, e.sizeBytes(), 0,
-                    "accept the licence first"));
-            rebuild();
+            transients.put(id, new Transient(State.FAILED, 0, e.sizeBytes(), 0, "accept the licence first"));
+            publish();
             return;
         }
-        CancellationToken token = new CancellationToken();
-        tokens.put(id, token);
+        Op op = new Op();
+        downloads.put(id, op);
         ModelStore store = ctx.store();
         transients.put(id, new Transient(State.DOWNLOADING, 0, e.sizeBytes(), 0, null));
-        rebuild();
+        publish();
         LatestValueHandoff<DownloadProgress> progress = new LatestValueHandoff<>(ctx.ui(), p -> {
-            if (tokens.containsKey(id)) {
+            if (!op.done) {
                 transients.put(id, new Transient(State.DOWNLOADING, p.bytes(), p.total(), p.bytesPerSecond(), null));
-                rebuild();
+                publish();
             }
         });
-        ctx.background().execute(() -> {
-            try {
-                store.download(id, progress::offer, token);
+        inBackground(() -> store.download(id, progress::offer, op.token), ex -> {
+            op.done = true;
+            downloads.remove(id);
+            if (ex == null || ex instanceof CancelledException) {
                 transients.remove(id);
-            } catch (CancelledException ex) {
-                transients.remove(id);
-            } catch (RestoraException ex) {
+            } else if (ex instanceof RestoraException) {
                 transients.put(id, new Transient(State.FAILED, 0, e.sizeBytes(), 0, ex.getMessage()));
-            } catch (RuntimeException ex) {
+            } else {
                 transients.put(id, new Transient(State.FAILED, 0, e.sizeBytes(), 0, "download failed: " + ex));
-            } finally {
-                tokens.remove(id);
-                refresh.offer(Boolean.TRUE);
             }
         });
     }
 
+    /** Whether a download of the entry runs; turns false in the UI step that shows its outcome. UI executor. */
     public boolean isDownloading(String id) {
-        return tokens.containsKey(id);
+        return downloads.containsKey(id);
     }
 
     /** Stops a running download; the partial file stays for a later resume. */
     public void cancel(String id) {
-        CancellationToken t = tokens.get(id);
-        if (t != null) {
-            t.cancel();
-            ctx.store().cancel(id);
+        Op op = downloads.get(id);
+        if (op != null) {
+            op.token.cancel();
+            ModelStore store = ctx.store();
+            ctx.background().execute(() -> store.cancel(id));
         }
     }
 
@@ -186,49 +234,51 @@ public final class ModelManagerModel {
     public void importFile(String id, Path source) {
         ModelStore store = ctx.store();
         transients.put(id, new Transient(State.DOWNLOADING, 0, -1, 0, null));
-        rebuild();
-        ctx.background().execute(() -> {
-            try {
-                store.importFile(id, source);
-                transients.remove(id);
-            } catch (RuntimeException ex) {
-                transients.put(id, new Transient(State.FAILED, 0, -1, 0, ex.getMessage()));
-            }
-            refresh.offer(Boolean.TRUE);
-        });
+        publish();
+        inBackground(() -> store.importFile(id, source), ex -> failedOrClear(id, ex));
     }
 
-    /** Deletes the file and any partial download. */
+    /** Deletes the file and any partial download (background). */
     public void remove(String id) {
-        try {
-            ctx.store().remove(id, false);
-            transients.remove(id);
-        } catch (RuntimeException ex) {
-            transients.put(id, new Transient(State.FAILED, 0, -1, 0, ex.getMessage()));
-        }
-        rebuild();
+        ModelStore store = ctx.store();
+        inBackground(() -> store.remove(id, false), ex -> failedOrClear(id, ex));
     }
 
     /** Hashes the file again (background). */
     public void verify(String id) {
         ModelStore store = ctx.store();
-        ctx.background().execute(() -> {
-            try {
-                store.verify(id);
-                transients.remove(id);
-            } catch (RuntimeException ex) {
-                transients.put(id, new Transient(State.FAILED, 0, -1, 0, ex.getMessage()));
-            }
-            refresh.offer(Boolean.TRUE);
-        });
+        inBackground(() -> store.verify(id), ex -> failedOrClear(id, ex));
     }
 
-    /** Uses another store folder from now on (saved in the settings). */
+    private void failedOrClear(String id, RuntimeException ex) {
+        if (ex == null) {
+            transients.remove(id);
+        } else {
+            transients.put(id, new Transient(State.FAILED, 0, -1, 0, ex.getMessage()));
+        }
+    }
+
+    /** Uses another store folder from now on (saved in the settings); the rows follow. */
     public void changeFolder(Path dir) {
-        ctx.setModelsFolder(dir);
-        transients.clear();
-        folder.set(ctx.store().directory());
-        rebuild();
+        ctx.background().execute(() -> {
+            RuntimeException failure = null;
+            try {
+                ctx.setModelsFolder(dir);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            StoreSnapshot after = ctx.readStore();
+            Path now = ctx.store().directory();
+            RuntimeException f = failure;
+            ctx.ui().execute(() -> {
+                if (f == null) {
+                    transients.clear();
+                }
+                folder.set(now);
+                ctx.showStore(after);
+                publish();
+            });
+        });
     }
 
     /** Licence text of an entry. */
@@ -240,9 +290,5 @@ public final class ModelManagerModel {
     /** True when every entry is verified or present. */
     public boolean allPresent() {
         return rows.get().stream().allMatch(r -> r.state() == State.VERIFIED || r.state() == State.PRESENT);
-    }
-
-    static boolean isLocal(ModelStatus s) {
-        return s == ModelStatus.PRESENT || s == ModelStatus.VERIFIED;
     }
 }

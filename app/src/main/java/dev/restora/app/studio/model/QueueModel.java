@@ -13,6 +13,7 @@ import dev.restora.core.jobs.WorkerPool;
 import dev.restora.core.restore.RestoreRequest;
 import dev.restora.core.restore.RestoreTask;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,43 +33,54 @@ public final class QueueModel {
     /** Finished jobs listed (an interactive job holds its result in memory while listed). */
     private static final int MAX_FINISHED = 30;
 
-    /** A job with what it does. */
-    public record Row(Job<?> job, JobSpec spec) {
-        /** "running", "queued", "done"... */
-        public String stateText() {
+    /**
+     * A snapshot of one job as the queue panel shows it, taken on the UI executor when the job changed; the view
+     * reads only these fields and hands {@link #job} back to this model for actions (cancel, move, reorder).
+     *
+     * @param job       the job (an identity for actions)
+     * @param spec      what it does
+     * @param title     its description
+     * @param state     its state when the snapshot was taken
+     * @param stateText "running", "queued", "done", "finished early"...
+     * @param fraction  progress 0..1 (1 when done)
+     * @param stepping  whether steps have been reported (else a running job shows an indeterminate bar)
+     * @param runTime   how long it has run (zero while queued)
+     * @param lane      its device: the requested one ("auto") while queued, the lane running it, "gpu:0 → cpu" after
+     *                  a GPU ran out of memory ({@link Job#notice()} says why)
+     */
+    public record Row(Job<?> job, JobSpec spec, String title, JobState state, String stateText, double fraction,
+                      boolean stepping, Duration runTime, String lane) {
+        static Row of(Job<?> job, JobSpec spec) {
             JobState s = job.state();
-            if (s == JobState.SUCCEEDED && job.finishEarlyRequested()) {
-                return "finished early";
-            }
-            return switch (s) {
+            StepEvent e = job.progress();
+            String text = s == JobState.SUCCEEDED && job.finishEarlyRequested() ? "finished early" : switch (s) {
                 case QUEUED -> "queued";
                 case RUNNING -> "running";
                 case SUCCEEDED -> "done";
                 case FAILED -> "failed";
                 case CANCELLED -> "cancelled";
             };
+            double f = s == JobState.SUCCEEDED ? 1 : e == null ? 0 : e.fraction();
+            return new Row(job, spec, job.description(), s, text, f, e != null, s == JobState.QUEUED ? Duration.ZERO
+                    : job.runTime(), job.deviceLabel());
         }
 
-        /**
-         * The job's device: the requested one ("auto") while queued, the lane running it, "gpu:0 → cpu" after a GPU
-         * ran out of memory ({@link Job#notice()} says why).
-         */
-        public String deviceText() {
-            return job.deviceLabel();
+        /** The run time as the panel shows it ("" while queued). */
+        public String timeText() {
+            return state == JobState.QUEUED ? "" : RunProgress.format(runTime);
         }
+    }
 
-        public double fraction() {
-            JobState s = job.state();
-            if (s == JobState.SUCCEEDED) {
-                return 1;
-            }
-            StepEvent e = job.progress();
-            return e == null ? 0 : e.fraction();
-        }
+    /**
+     * The status bar's engine line, built here once: starting, the error that stopped it, or ready with the lanes
+     * and whether the queue is paused.
+     */
+    public record EngineStatus(String text, boolean error) {
     }
 
     /** The persisted queue. */
     static final class Saved {
+        transient long seq;
         boolean paused;
         List<JobSpec> jobs = new ArrayList<>();
     }
@@ -81,13 +93,23 @@ public final class QueueModel {
     private final Prop<List<Row>> rows = new Prop<>(List.of());
     private final Prop<Boolean> paused = new Prop<>(false);
     private final Prop<String> poolError = new Prop<>(null);
+    private final Prop<EngineStatus> engine = new Prop<>(new EngineStatus("Starting the engine…", false));
+    /** Conflates job changes into one row rebuild per UI turn; TRUE when the saved queue must be written too. */
     private final LatestValueHandoff<Boolean> refresh;
+    private final java.util.concurrent.atomic.AtomicBoolean saveDue = new java.util.concurrent.atomic.AtomicBoolean();
     private final JobListener listener = new JobListener() {
         @Override
         public void stateChanged(Job<?> job, JobState from, JobState to) {
-            refresh.offer(Boolean.TRUE);
+            changed(true);
+        }
+
+        @Override
+        public void progress(Job<?> job, StepEvent event) {
+            changed(false);
         }
     };
+    private final java.util.concurrent.atomic.AtomicLong saves = new java.util.concurrent.atomic.AtomicLong();
+    private long lastWritten;
     private WorkerPool pool;
     private boolean restoring;
     private volatile boolean frozen;
@@ -96,6 +118,19 @@ public final class QueueModel {
         this.ctx = ctx;
         this.file = file;
         this.refresh = new LatestValueHandoff<>(ctx.ui(), v -> rebuild());
+    }
+
+    /** A job or the queue changed (any thread): rows are rebuilt once per UI turn, the file written when due. */
+    private void changed(boolean save) {
+        if (save) {
+            saveDue.set(true);
+        }
+        refresh.offer(Boolean.TRUE);
+    }
+
+    /** The engine line of the status bar. */
+    public Prop<EngineStatus> engine() {
+        return engine;
     }
 
     public Prop<List<Row>> rows() {
@@ -134,7 +169,7 @@ public final class QueueModel {
             p.shutdown(java.time.Duration.ofSeconds(10));
             return;
         }
-        p.queue().addChangeListener(() -> refresh.offer(Boolean.TRUE));
+        p.queue().addChangeListener(() -> changed(true));
         while (true) {
             List<Consumer<WorkerPool>> todo;
             synchronized (this) {
@@ -149,11 +184,14 @@ public final class QueueModel {
                 a.accept(p);
             }
         }
-        refresh.offer(Boolean.TRUE);
+        changed(true);
     }
 
     void poolFailed(String message) {
-        ctx.ui().execute(() -> poolError.set(message));
+        ctx.ui().execute(() -> {
+            poolError.set(message);
+            engine.set(new EngineStatus(message, true));
+        });
     }
 
     /**
@@ -180,7 +218,7 @@ public final class QueueModel {
                 job.cancel();
             }
         });
-        refresh.offer(Boolean.TRUE);
+        changed(true);
         return job;
     }
 
@@ -249,6 +287,9 @@ public final class QueueModel {
 
     public void setPaused(boolean value) {
         paused.set(value);
+        if (poolError.get() == null && pool() != null) {
+            engine.set(new EngineStatus("Ready · " + lanes(pool()) + (value ? " · queue paused" : ""), false));
+        }
         withPool(p -> {
             if (value) {
                 p.queue().pause();
@@ -256,7 +297,7 @@ public final class QueueModel {
                 p.queue().resume();
             }
         });
-        refresh.offer(Boolean.TRUE);
+        changed(true);
     }
 
     /** Drops finished jobs from the list. */
@@ -265,7 +306,7 @@ public final class QueueModel {
             specs.keySet().removeIf(Job::isDone);
             finished.clear();
         }
-        refresh.offer(Boolean.TRUE);
+        changed(true);
     }
 
     /** Re-creates the jobs of the last session, with the queue paused. Returns how many. */
@@ -299,7 +340,7 @@ public final class QueueModel {
         }
     }
 
-    /** Rebuilds the rows (UI thread) and saves the unfinished jobs. */
+    /** Rebuilds the row snapshots and the engine line (UI executor); saves the unfinished jobs when due. */
     private void rebuild() {
         List<Row> out = new ArrayList<>();
         WorkerPool p = pool();
@@ -307,19 +348,19 @@ public final class QueueModel {
         synchronized (this) {
             for (Map.Entry<Job<?>, JobSpec> e : specs.entrySet()) {
                 if (e.getKey().state() == JobState.RUNNING) {
-                    out.add(new Row(e.getKey(), e.getValue()));
+                    out.add(Row.of(e.getKey(), e.getValue()));
                 }
             }
             for (Job<?> j : queued) {
                 JobSpec s = specs.get(j);
                 if (s != null) {
-                    out.add(new Row(j, s));
+                    out.add(Row.of(j, s));
                 }
             }
             for (Map.Entry<Job<?>, JobSpec> e : specs.entrySet()) {
                 Job<?> j = e.getKey();
                 if (j.state() == JobState.QUEUED && !queued.contains(j)) {
-                    out.add(new Row(j, e.getValue())); // waiting for the pool
+                    out.add(Row.of(j, e.getValue())); // waiting for the pool
                 }
                 if (j.isDone() && !finished.contains(j)) {
                     finished.add(0, j);
@@ -329,23 +370,34 @@ public final class QueueModel {
                 specs.remove(finished.remove(finished.size() - 1));
             }
             for (Job<?> j : finished) {
-                out.add(new Row(j, specs.get(j)));
+                out.add(Row.of(j, specs.get(j)));
             }
             if (p != null) {
                 paused.set(p.queue().isPaused());
             }
         }
-        rows.force(List.copyOf(out)); // equal rows may still hold jobs whose state changed
-        if (!restoring) {
-            save();
+        rows.set(List.copyOf(out)); // snapshots: equal rows mean nothing changed
+        if (poolError.get() == null) {
+            engine.set(new EngineStatus(p == null ? "Starting the engine…" : "Ready · " + lanes(p)
+                    + (Boolean.TRUE.equals(paused.get()) ? " · queue paused" : ""), false));
+        }
+        if (!restoring && saveDue.getAndSet(false)) {
+            Saved snapshot = saved();
+            ctx.background().execute(() -> write(snapshot));
         }
     }
 
-    /** Writes the unfinished persistable jobs, running first, then in queue order. */
+    private static String lanes(WorkerPool p) {
+        return String.join(", ", p.lanes().stream().map(l -> l.name() + (l.device().isGpu() ? "" : " (" + l.threads()
+                + " threads)")).toList());
+    }
+
+    /** Writes the unfinished persistable jobs, running first, then in queue order (on the calling thread). */
     public void save() {
-        if (frozen) {
-            return;
-        }
+        write(saved());
+    }
+
+    private Saved saved() {
         Saved s = new Saved();
         s.paused = Boolean.TRUE.equals(paused.get());
         for (Row r : rows.get()) {
@@ -361,10 +413,25 @@ public final class QueueModel {
                 }
             }
         }
-        try {
-            JsonFiles.write(file, s);
-        } catch (RuntimeException e) {
-            LOG.warn("queue not saved: {}", e.getMessage());
+        s.seq = saves.incrementAndGet();
+        return s;
+    }
+
+    /** Writes a snapshot unless a newer one was written already (writes may finish out of order). */
+    private void write(Saved s) {
+        if (frozen) {
+            return;
+        }
+        synchronized (file) {
+            if (s.seq <= lastWritten) {
+                return;
+            }
+            lastWritten = s.seq;
+            try {
+                JsonFiles.write(file, s);
+            } catch (RuntimeException e) {
+                LOG.warn("queue not saved: {}", e.getMessage());
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.restora.app.studio.model;
 
 import ai.djl.Device;
+import dev.restora.app.studio.audio.AudioOutput;
 import dev.restora.core.engine.DeviceChoice;
 import dev.restora.core.engine.Devices;
 import dev.restora.core.jobs.WorkerPool;
@@ -12,7 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +36,9 @@ public final class StudioContext implements AutoCloseable {
     private final Executor ui;
     private final ExecutorService background;
     private final QueueModel queue;
+    private final ThreadRules threads = new ThreadRules();
+    private final Prop<StoreSnapshot> storeSnapshot = new Prop<>(StoreSnapshot.EMPTY);
+    private volatile AudioOutput audioOutput = AudioOutput.javaSound();
     private volatile ModelStore store;
 
     /**
@@ -49,12 +55,15 @@ public final class StudioContext implements AutoCloseable {
                 .toList());
         String folder = settings.get().modelsFolder;
         this.store = new ModelStore(catalog, folder != null ? Path.of(folder) : home.resolve("models"));
-        this.background = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "studio-background");
-            t.setDaemon(true);
-            return t;
-        });
+        // a cached pool that drops work handed to it after close (late UI callbacks at shutdown)
+        this.background = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "studio-background");
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.DiscardPolicy());
         this.queue = new QueueModel(this, home.resolve("studio").resolve("queue.json"));
+        refreshStore();
         Thread starter = new Thread(() -> {
             try {
                 queue.poolReady(poolFactory.get());
@@ -99,8 +108,39 @@ public final class StudioContext implements AutoCloseable {
         return store;
     }
 
-    /** Points the store at another folder (saved in the settings). */
+    /** Where store reads, folder walks and media conversions are checked to stay off the UI thread. */
+    public ThreadRules threads() {
+        return threads;
+    }
+
+    /** The latest store snapshot (set on the UI executor; read it instead of the store on the UI thread). */
+    public Prop<StoreSnapshot> storeSnapshot() {
+        return storeSnapshot;
+    }
+
+    /** Re-reads the store on the background executor and publishes the snapshot. */
+    public void refreshStore() {
+        background.execute(() -> {
+            StoreSnapshot s = readStore();
+            ui.execute(() -> showStore(s));
+        });
+    }
+
+    /** Reads the store on the calling worker thread (publish it with {@link #showStore} on the UI executor). */
+    public StoreSnapshot readStore() {
+        return StoreSnapshot.read(store, threads);
+    }
+
+    /** Publishes a snapshot unless a newer one is shown already. UI executor. */
+    public void showStore(StoreSnapshot s) {
+        if (s.seq() > storeSnapshot.get().seq()) {
+            storeSnapshot.set(s);
+        }
+    }
+
+    /** Points the store at another folder (saved in the settings). A worker thread: the store reads its index. */
     public void setModelsFolder(Path folder) {
+        threads.offUi("model store change");
         store = new ModelStore(catalog, folder);
         settings.get().modelsFolder = folder.toString();
         settings.save();
@@ -109,6 +149,16 @@ public final class StudioContext implements AutoCloseable {
     /** Resolves weights through whichever store is current when a pipeline loads. */
     public ModelResolver resolver() {
         return id -> store.require(id);
+    }
+
+    /** Where the speech view plays sound: Java Sound's mixer unless {@link #setAudioOutput} chose another. */
+    public AudioOutput audioOutput() {
+        return audioOutput;
+    }
+
+    /** Plays through {@code output} from now on (views opened later use it). */
+    public void setAudioOutput(AudioOutput output) {
+        audioOutput = output;
     }
 
     /** The device jobs ask for: null for "auto" (the pool's choice: the first GPU lane, else the CPU). */

@@ -1,21 +1,20 @@
 package dev.restora.app.studio.model;
 
 import dev.restora.core.diffusion.PreviewFrame;
-import dev.restora.core.diffusion.SeededNoise;
 import dev.restora.core.diffusion.StepEvent;
 import dev.restora.core.jobs.Job;
 import dev.restora.core.jobs.JobListener;
 import dev.restora.core.jobs.JobPriority;
 import dev.restora.core.jobs.JobState;
 import dev.restora.core.jobs.LatestValueHandoff;
-import dev.restora.core.models.ModelStatus;
 import dev.restora.core.pipeline.Media;
 import dev.restora.core.pipeline.ModelOption;
 import dev.restora.core.pipeline.ParameterValues;
-import dev.restora.core.pipeline.RestorationPipeline;
 import dev.restora.core.plugins.PipelineRegistry;
+import dev.restora.core.restore.DefaultPipelines;
 import dev.restora.core.restore.MediaFiles;
 import dev.restora.core.restore.RestoreRequest;
+import dev.restora.core.restore.RestoreTask;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
@@ -36,10 +35,7 @@ public final class WorkspaceModel {
 
     private final StudioContext ctx;
     private final OpenedItem item;
-    private final List<PipelineRegistry.Registered> pipelines;
-    private final Prop<PipelineRegistry.Registered> pipeline = new Prop<>(null);
-    private final Prop<ModelOption> model = new Prop<>(null);
-    private final Prop<ParameterForm> form = new Prop<>(new ParameterForm(List.of()));
+    private final PipelineChoice choice;
     private final Prop<RunState> state = new Prop<>(RunState.IDLE);
     private final Prop<RunProgress> progress = new Prop<>(RunProgress.NONE);
     private final Prop<String> status = new Prop<>("");
@@ -47,7 +43,6 @@ public final class WorkspaceModel {
     private final Prop<PreviewFrame> preview = new Prop<>(null);
     private final Prop<Media> result = new Prop<>(null);
     private final Prop<Path> savedTo = new Prop<>(null);
-    private final Map<String, Map<String, Object>> remembered = new LinkedHashMap<>();
     private StepHistory history = new StepHistory(128L << 20);
     private Job<Media> job;
     private long usedSeed = -1;
@@ -57,9 +52,11 @@ public final class WorkspaceModel {
     public WorkspaceModel(StudioContext ctx, OpenedItem item) {
         this.ctx = ctx;
         this.item = item;
-        this.pipelines = ctx.registry().byModality(item.kind());
-        if (!pipelines.isEmpty()) {
-            selectPipeline(pipelines.get(0));
+        this.choice = new PipelineChoice(ctx.registry().byModality(item.kind()), false);
+        if (!choice.pipelines().isEmpty()) {
+            String preferred = DefaultPipelines.forKind(ctx.registry(), item.kind()).orElse(null);
+            choice.pipelines().stream().filter(r -> r.descriptor().id().equals(preferred)).findFirst()
+                    .ifPresent(choice::select);
         } else {
             status.set("no installed pipeline restores " + item.kind().name().toLowerCase(java.util.Locale.ROOT));
         }
@@ -69,21 +66,26 @@ public final class WorkspaceModel {
         return item;
     }
 
+    /** The pipeline, model and parameters chosen (the chooser the batch dialog shares). */
+    public PipelineChoice choice() {
+        return choice;
+    }
+
     /** The pipelines that take this item's kind. */
     public List<PipelineRegistry.Registered> pipelines() {
-        return pipelines;
+        return choice.pipelines();
     }
 
     public Prop<PipelineRegistry.Registered> pipeline() {
-        return pipeline;
+        return choice.pipeline();
     }
 
     public Prop<ModelOption> model() {
-        return model;
+        return choice.model();
     }
 
     public Prop<ParameterForm> form() {
-        return form;
+        return choice.form();
     }
 
     public Prop<RunState> state() {
@@ -138,47 +140,53 @@ public final class WorkspaceModel {
     }
 
     public void selectPipeline(PipelineRegistry.Registered r) {
-        PipelineRegistry.Registered old = pipeline.get();
-        if (old != null) {
-            remembered.put(old.descriptor().id(), form.get().overrides());
-        }
-        pipeline.set(r);
-        ParameterForm f = new ParameterForm(r.descriptor().parameters());
-        f.apply(remembered.getOrDefault(r.descriptor().id(), Map.of()));
-        form.set(f);
-        model.set(r.descriptor().defaultModel());
+        choice.select(r);
     }
 
     public void selectModel(ModelOption m) {
-        model.set(m);
+        choice.selectModel(m);
     }
 
-    /** Whether every weight file of the model is in the store. */
+    /** Whether every weight file of the model is in the store (as last read, off the UI thread). */
     public boolean modelAvailable(ModelOption m) {
-        for (String id : m.catalogEntryIds()) {
+        return ctx.storeSnapshot().get().available(m);
+    }
+
+    /** The store as last read; changes when a download ends (the model note and choices follow it). */
+    public Prop<StoreSnapshot> store() {
+        return ctx.storeSnapshot();
+    }
+
+    /**
+     * Converts media for display (pixels, waveforms: work proportional to the input's size) on the background
+     * executor and hands the result to {@code show} on the UI executor.
+     */
+    public <T> void convert(java.util.function.Supplier<T> work, java.util.function.Consumer<T> show) {
+        ctx.background().execute(() -> {
+            ctx.threads().offUi("media conversion for display");
+            T v;
             try {
-                if (ctx.store().status(id) == ModelStatus.MISSING || ctx.store().status(id) == ModelStatus.PARTIAL) {
-                    return false;
-                }
-            } catch (RuntimeException e) {
-                return false;
+                v = work.get();
+            } catch (RuntimeException | OutOfMemoryError e) {
+                ctx.ui().execute(() -> status.set(item.name() + ": cannot be shown (" + e + ")"));
+                return;
             }
-        }
-        return true;
+            ctx.ui().execute(() -> show.accept(v));
+        });
     }
 
     /** Queues a run with the current choices. */
     public void run() {
-        if (isBusy() || pipeline.get() == null) {
+        if (isBusy() || choice.pipeline().get() == null) {
             return;
         }
-        ParameterForm f = form.get();
+        ParameterForm f = choice.form().get();
         if (f.hasErrors()) {
             status.set("fix the parameters first");
             return;
         }
-        PipelineRegistry.Registered reg = pipeline.get();
-        ModelOption m = model.get();
+        PipelineRegistry.Registered reg = choice.pipeline().get();
+        ModelOption m = choice.model().get();
         Map<String, Object> overrides = new LinkedHashMap<>(f.overrides());
         ParameterForm.Field seedField = f.seedField();
         long seed = seedField == null ? new SecureRandom().nextInt(Integer.MAX_VALUE)
@@ -189,9 +197,8 @@ public final class WorkspaceModel {
         if (seedField != null) {
             overrides.put(seedField.spec().id(), seed);
         }
-        ParameterValues values;
         try {
-            values = ParameterValues.of(reg.descriptor().parameters(), overrides);
+            ParameterValues.of(reg.descriptor().parameters(), overrides); // said here, before queuing
         } catch (IllegalArgumentException e) {
             status.set(e.getMessage());
             return;
@@ -226,10 +233,11 @@ public final class WorkspaceModel {
             }
         };
         state.set(RunState.QUEUED);
-        Job<Media> j = ctx.queue().submit(spec, JobPriority.INTERACTIVE, jc -> {
-            RestorationPipeline p = jc.pipelines().get(reg.provider(), m.id(), ctx.resolver());
-            return p.run(input, jc.runContext(values, new SeededNoise(s), policy));
-        }, listener);
+        // the core restore path on the decoded item: lane pipeline cache, seeding, native scope, error messages
+        RestoreTask task = new RestoreTask(new RestoreRequest(item.path() != null ? item.path() : Path.of(item.name()),
+                reg.descriptor().id(), m.id(), overrides, suggestedOutput(), null, s), ctx.registry(), ctx.resolver())
+                .previews(policy);
+        Job<Media> j = ctx.queue().submit(spec, JobPriority.INTERACTIVE, jc -> task.runOn(input, jc), listener);
         self[0] = j;
         job = j;
         status.set(Boolean.TRUE.equals(ctx.queue().paused().get()) ? "queued (the queue is paused)" : "queued");
@@ -263,7 +271,7 @@ public final class WorkspaceModel {
             case RUNNING -> {
                 state.set(RunState.RUNNING);
                 status.set((j.notice() == null ? "" : j.notice() + " · ") + "loading "
-                        + pipeline.get().descriptor().displayName() + " on " + j.lane() + "…");
+                        + choice.pipeline().get().descriptor().displayName() + " on " + j.lane() + "…");
             }
             case SUCCEEDED -> {
                 historySize.set(history.size());
@@ -319,7 +327,7 @@ public final class WorkspaceModel {
 
     /** The default place for the result: the output folder (or the input's folder) with the pipeline in the name. */
     public Path suggestedOutput() {
-        String pid = pipeline.get() == null ? "restored" : pipeline.get().descriptor().id();
+        String pid = choice.pipeline().get() == null ? "restored" : choice.pipeline().get().descriptor().id();
         if (item.path() != null) {
             return RestoreRequest.defaultOutput(item.path(), ctx.outputFolder(), pid);
         }
@@ -336,8 +344,7 @@ public final class WorkspaceModel {
         ctx.background().execute(() -> {
             try {
                 // the input's alpha goes back on, resampled to the output size, as the command line does
-                MediaFiles.write(dev.restora.core.restore.RestoreTask.withAlpha(item.media(), r), item.format(),
-                        target);
+                MediaFiles.write(r, item.format(), target); // the run put the input's alpha back
                 ctx.ui().execute(() -> {
                     savedTo.set(target);
                     status.set("saved " + target);

@@ -1,5 +1,6 @@
 package dev.restora.app.studio.view;
 
+import dev.restora.app.studio.audio.AudioOutput;
 import dev.restora.app.studio.audio.AudioPlayer;
 import dev.restora.app.studio.model.AudioAnalysis;
 import dev.restora.app.studio.model.Pixels;
@@ -34,7 +35,7 @@ public final class AudioCompareView extends VBox {
     private final Executor background;
     private final Track input = new Track("Input");
     private final Track output = new Track("Output");
-    private final AudioPlayer player = new AudioPlayer();
+    private final AudioPlayer player;
     private final ToggleGroup which = new ToggleGroup();
     private final ToggleButton a = new ToggleButton("A · input");
     private final ToggleButton b = new ToggleButton("B · output");
@@ -53,8 +54,10 @@ public final class AudioCompareView extends VBox {
         }
     };
 
-    public AudioCompareView(Executor background) {
+    /** @param audioOutput where playback goes (Java Sound's mixer in the app) */
+    public AudioCompareView(Executor background, AudioOutput audioOutput) {
         this.background = background;
+        this.player = new AudioPlayer(audioOutput);
         getStyleClass().add("audio-compare");
         setSpacing(8);
         setPadding(new Insets(10, 12, 10, 12));

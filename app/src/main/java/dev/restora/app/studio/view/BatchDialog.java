@@ -118,37 +118,9 @@ public final class BatchDialog {
         cont.setSelected(model.continueOnError());
         cont.selectedProperty().addListener((o, a, b) -> model.continueOnError(b));
 
-        ComboBox<PipelineRegistry.Registered> pipeline = new ComboBox<>();
-        pipeline.setId("batch-pipeline");
-        pipeline.getItems().setAll(model.pipelines());
-        pipeline.setCellFactory(v -> new RegCell());
-        pipeline.setButtonCell(new RegCell());
-        pipeline.setValue(model.pipeline().get());
-        pipeline.setMaxWidth(Double.MAX_VALUE);
-        ComboBox<ModelOption> modelBox = new ComboBox<>();
-        modelBox.setMaxWidth(Double.MAX_VALUE);
-        modelBox.setCellFactory(v -> new ModelCell());
-        modelBox.setButtonCell(new ModelCell());
-        VBox params = new VBox();
-        pipeline.valueProperty().addListener((o, a, b) -> {
-            if (b != null) {
-                model.selectPipeline(b);
-            }
-        });
-        model.pipeline().listen(r -> {
-            if (r != null) {
-                modelBox.getItems().setAll(r.descriptor().models());
-                modelBox.setValue(model.model().get());
-                example.setText("e.g. " + model.namingExample());
-            }
-        });
-        modelBox.valueProperty().addListener((o, a, b) -> {
-            if (b != null) {
-                model.selectModel(b);
-                example.setText("e.g. " + model.namingExample());
-            }
-        });
-        model.form().listen(f -> params.getChildren().setAll(new ParameterFormView(f)));
+        PipelineChooser chooser = new PipelineChooser(model.choice(), ctx.storeSnapshot());
+        Runnable followExample = model.choice().pipeline().onChange(r -> example.setText("e.g. " + model.namingExample()));
+        Runnable followModel = model.choice().model().onChange(m -> example.setText("e.g. " + model.namingExample()));
 
         GridPane g = new GridPane();
         g.setHgap(12);
@@ -162,10 +134,7 @@ public final class BatchDialog {
         g.addRow(r++, new Label("Naming"), new VBox(3, naming, example, tokens));
         g.addRow(r++, new Label("Existing files"), new VBox(6, skip, overwrite));
         g.addRow(r++, new Label("Errors"), cont);
-        g.add(header("Pipeline"), 0, r++, 2, 1);
-        g.addRow(r++, new Label("Pipeline"), pipeline);
-        g.addRow(r++, new Label("Model"), modelBox);
-        g.add(params, 0, r, 2, 1);
+        g.add(chooser, 0, r, 2, 1);
         GridPane.setHgrow(output, Priority.ALWAYS);
         g.getColumnConstraints().addAll(new javafx.scene.layout.ColumnConstraints(110),
                 new javafx.scene.layout.ColumnConstraints());
@@ -239,6 +208,11 @@ public final class BatchDialog {
         VBox root = new VBox(sp, footer);
         root.setId("batch-dialog");
         stage = Dialogs.window(owner, "Batch", root, 640, 860, false);
+        stage.setOnHidden(e -> {
+            chooser.dispose();
+            followExample.run();
+            followModel.run();
+        });
     }
 
     public BatchModel model() {
@@ -257,23 +231,6 @@ public final class BatchDialog {
         Label l = new Label(text.toUpperCase(java.util.Locale.ROOT));
         l.getStyleClass().add("section-header");
         return l;
-    }
-
-    private static final class RegCell extends ListCell<PipelineRegistry.Registered> {
-        @Override
-        protected void updateItem(PipelineRegistry.Registered r, boolean empty) {
-            super.updateItem(r, empty);
-            setText(empty || r == null ? null : r.descriptor().displayName() + " · "
-                    + r.descriptor().modality().name().toLowerCase(java.util.Locale.ROOT));
-        }
-    }
-
-    private static final class ModelCell extends ListCell<ModelOption> {
-        @Override
-        protected void updateItem(ModelOption m, boolean empty) {
-            super.updateItem(m, empty);
-            setText(empty || m == null ? null : m.displayName());
-        }
     }
 
     private static final class ResultCell extends ListCell<ItemResult> {

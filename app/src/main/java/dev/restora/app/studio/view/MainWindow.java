@@ -1,14 +1,10 @@
 package dev.restora.app.studio.view;
 
-import dev.restora.app.studio.model.OpenProblem;
 import dev.restora.app.studio.model.StudioContext;
 import dev.restora.app.studio.model.StudioModel;
 import dev.restora.app.studio.model.StudioSettings;
 import dev.restora.app.studio.model.WorkspaceModel;
-import dev.restora.core.pipeline.Media;
 import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,21 +13,9 @@ import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
-import javafx.scene.control.ListView;
-import javafx.scene.control.Menu;
-import javafx.scene.control.MenuBar;
-import javafx.scene.control.MenuItem;
-import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.SplitPane;
-import javafx.scene.image.Image;
-import javafx.scene.input.Clipboard;
-import javafx.scene.input.DataFormat;
-import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
-import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
@@ -39,22 +23,21 @@ import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 
 /**
- * The studio's main window: menus, the opened items on the left (with the files that could not be opened and why),
- * the selected item's workspace in the middle, the job queue below. Files and folders can be dropped anywhere on it.
+ * The studio's main window, laid out from its regions: the menu bar ({@link StudioMenus}), the opened items on the
+ * left ({@link ItemsPanel}), the selected item's {@link WorkspaceView} (or the welcome) in the middle, the
+ * {@link QueuePanel} below and the {@link StatusBar}. Files and folders can be dropped anywhere on it
+ * ({@link DropAndPaste}). The regions talk to the view models only.
  */
 public final class MainWindow extends BorderPane {
     private final StudioModel model;
     private final StudioContext ctx;
     private final Stage stage;
-    private final ListView<WorkspaceModel> itemList = new ListView<>();
-    private final ListView<OpenProblem> problemList = new ListView<>();
-    private final VBox problemsBox;
     private final StackPane workspaceHolder = new StackPane();
     private final QueuePanel queuePanel;
     private final SplitPane vertical = new SplitPane();
     private final Map<WorkspaceModel, WorkspaceView> views = new HashMap<>();
-    private final Menu recentMenu = new Menu("Open recent");
-    private final Label engineStatus = new Label("Starting the engine…");
+    private final StatusBar statusBar;
+    private final DropAndPaste dropAndPaste;
     private final Node welcome;
 
     public MainWindow(StudioModel model, Stage stage) {
@@ -64,47 +47,10 @@ public final class MainWindow extends BorderPane {
         getStyleClass().add("main-window");
         setId("main-window");
         queuePanel = new QueuePanel(ctx.queue());
+        statusBar = new StatusBar(ctx.queue());
+        dropAndPaste = new DropAndPaste(model);
         welcome = welcome();
-
-        itemList.setId("item-list");
-        itemList.getStyleClass().add("item-list");
-        itemList.setCellFactory(v -> new ItemCell());
-        itemList.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
-            if (b != null && b != model.selected().get()) {
-                model.select(b);
-            }
-        });
-        problemList.setId("problem-list");
-        problemList.getStyleClass().add("problem-list");
-        problemList.setCellFactory(v -> new ProblemCell());
-        problemList.setPrefHeight(150);
-        Button clearProblems = new Button("Clear");
-        clearProblems.getStyleClass().add("link-button");
-        clearProblems.setOnAction(e -> model.clearProblems());
-        Label problemsTitle = new Label("Could not open");
-        problemsTitle.getStyleClass().add("section-header");
-        Region g = new Region();
-        HBox.setHgrow(g, Priority.ALWAYS);
-        HBox problemsBar = new HBox(problemsTitle, g, clearProblems);
-        problemsBar.setAlignment(Pos.CENTER_LEFT);
-        problemsBox = new VBox(6, problemsBar, problemList);
-        problemsBox.getStyleClass().add("problems-box");
-        Label itemsTitle = new Label("Opened");
-        itemsTitle.getStyleClass().add("section-header");
-        Button open = new Button("Open…");
-        open.setGraphic(Icons.of(Icons.OPEN, 14));
-        open.setId("open-button");
-        open.setOnAction(e -> openFiles());
-        Region g2 = new Region();
-        HBox.setHgrow(g2, Priority.ALWAYS);
-        HBox itemsBar = new HBox(itemsTitle, g2, open);
-        itemsBar.setAlignment(Pos.CENTER_LEFT);
-        VBox left = new VBox(8, itemsBar, itemList, problemsBox);
-        VBox.setVgrow(itemList, Priority.ALWAYS);
-        left.getStyleClass().add("left-panel");
-        left.setPrefWidth(250);
-        left.setMinWidth(200);
-
+        ItemsPanel left = new ItemsPanel(model, this::openFiles);
         workspaceHolder.getStyleClass().add("workspace-holder");
         SplitPane horizontal = new SplitPane(left, workspaceHolder);
         horizontal.setDividerPositions(0.18);
@@ -113,14 +59,11 @@ public final class MainWindow extends BorderPane {
         vertical.getItems().addAll(horizontal, queuePanel);
         vertical.setDividerPositions(0.78);
         SplitPane.setResizableWithParent(queuePanel, false);
-
-        setTop(menus());
+        setTop(new StudioMenus(this, model).build(stage));
         setCenter(vertical);
-        HBox statusBar = new HBox(12, engineStatus);
-        statusBar.getStyleClass().add("status-bar");
         setBottom(statusBar);
         bind();
-        installDragAndDrop();
+        dropAndPaste.install(this);
     }
 
     public StudioModel model() {
@@ -163,75 +106,7 @@ public final class MainWindow extends BorderPane {
         return p;
     }
 
-    private MenuBar menus() {
-        Menu file = new Menu("File");
-        file.getItems().addAll(item(Shortcuts.OPEN, this::openFiles), item(Shortcuts.OPEN_FOLDER, this::openFolder),
-                recentMenu, item(Shortcuts.PASTE, this::paste), new SeparatorMenuItem(),
-                item(Shortcuts.SAVE, () -> {
-                    WorkspaceView v = currentView();
-                    if (v != null) {
-                        v.saveQuick();
-                    }
-                }), item(Shortcuts.CLOSE, () -> {
-                    WorkspaceModel w = model.selected().get();
-                    if (w != null) {
-                        model.close(w);
-                    }
-                }), new SeparatorMenuItem(), item(Shortcuts.BATCH, this::openBatch), new SeparatorMenuItem(),
-                item(Shortcuts.QUIT, stage::close));
-        Menu run = new Menu("Run");
-        run.getItems().addAll(item(Shortcuts.RUN, () -> withSelected(WorkspaceModel::run)),
-                item(Shortcuts.CANCEL, () -> withSelected(WorkspaceModel::cancel)),
-                item(Shortcuts.FINISH, () -> withSelected(WorkspaceModel::finishEarly)));
-        Menu view = new Menu("View");
-        view.getItems().addAll(item(Shortcuts.FIT, () -> withImage(ImageCompareView::fit)),
-                item(Shortcuts.ONE, () -> withImage(ImageCompareView::oneToOne)),
-                item(Shortcuts.SPLIT, () -> withImage(v -> v.setMode(v.mode() == ImageCompareView.Mode.SPLIT
-                        ? ImageCompareView.Mode.SIDE_BY_SIDE : ImageCompareView.Mode.SPLIT))),
-                new SeparatorMenuItem(), item(Shortcuts.QUEUE, this::toggleQueue),
-                item(Shortcuts.NEXT, () -> step(1)), item(Shortcuts.PREVIOUS, () -> step(-1)));
-        Menu tools = new Menu("Tools");
-        tools.getItems().addAll(item(Shortcuts.MODELS, this::openModels), item(Shortcuts.SETTINGS, this::openSettings));
-        Menu help = new Menu("Help");
-        MenuItem about = new MenuItem("About Restora Studio");
-        about.setOnAction(e -> new AboutDialog(ctx, stage).show());
-        help.getItems().addAll(item(Shortcuts.HELP, () -> new ShortcutsSheet(stage).show()), about);
-        MenuBar bar = new MenuBar(file, run, view, tools, help);
-        bar.setUseSystemMenuBar(true);
-        return bar;
-    }
-
-    private static MenuItem item(Shortcuts.Shortcut s, Runnable action) {
-        MenuItem m = new MenuItem(s.action());
-        m.setAccelerator(s.keys());
-        m.setOnAction(e -> action.run());
-        return m;
-    }
-
-    private void withSelected(java.util.function.Consumer<WorkspaceModel> a) {
-        WorkspaceModel w = model.selected().get();
-        if (w != null) {
-            a.accept(w);
-        }
-    }
-
-    private void withImage(java.util.function.Consumer<ImageCompareView> a) {
-        WorkspaceView v = currentView();
-        if (v != null && v.imageView() != null) {
-            a.accept(v.imageView());
-        }
-    }
-
-    private void step(int by) {
-        List<WorkspaceModel> all = model.items().get();
-        if (all.isEmpty()) {
-            return;
-        }
-        int i = all.indexOf(model.selected().get());
-        model.select(all.get(Math.floorMod(i + by, all.size())));
-    }
-
-    private void toggleQueue() {
+    void toggleQueue() {
         if (vertical.getItems().contains(queuePanel)) {
             vertical.getItems().remove(queuePanel);
         } else {
@@ -242,7 +117,6 @@ public final class MainWindow extends BorderPane {
 
     private void bind() {
         model.items().listen(items -> {
-            itemList.getItems().setAll(items);
             views.keySet().removeIf(w -> {
                 if (!items.contains(w)) {
                     views.get(w).dispose();
@@ -259,82 +133,10 @@ public final class MainWindow extends BorderPane {
                 workspaceHolder.getChildren().setAll(welcome);
                 return;
             }
-            itemList.getSelectionModel().select(w);
             WorkspaceView v = views.computeIfAbsent(w, k -> new WorkspaceView(k, ctx.background(),
-                    ctx.settings().get(), ctx.settings()::save));
+                    ctx.settings().get(), ctx.settings()::save, ctx.audioOutput()));
             workspaceHolder.getChildren().setAll(v);
             stage.setTitle(w.item().name() + " — Restora Studio");
-        });
-        model.problems().listen(p -> {
-            problemList.getItems().setAll(p);
-            problemsBox.setVisible(!p.isEmpty());
-            problemsBox.setManaged(!p.isEmpty());
-        });
-        model.recent().listen(this::updateRecent);
-        ctx.queue().poolError().listen(err -> {
-            if (err != null) {
-                engineStatus.setText(err);
-                engineStatus.getStyleClass().add("error-text");
-            }
-        });
-        ctx.queue().rows().listen(r -> {
-            if (ctx.queue().poolError().get() == null) {
-                engineStatus.setText(ctx.queue().pool() == null ? "Starting the engine…" : "Ready · "
-                        + deviceText() + (Boolean.TRUE.equals(ctx.queue().paused().get()) ? " · queue paused" : ""));
-            }
-        });
-        ctx.queue().paused().onChange(p -> engineStatus.setText("Ready · " + deviceText()
-                + (Boolean.TRUE.equals(p) ? " · queue paused" : "")));
-    }
-
-    private String deviceText() {
-        var p = ctx.queue().pool();
-        if (p == null) {
-            return "";
-        }
-        return String.join(", ", p.lanes().stream().map(l -> l.name() + (l.device().isGpu() ? "" : " (" + l.threads()
-                + " threads)")).toList());
-    }
-
-    private void updateRecent(List<String> recent) {
-        recentMenu.getItems().clear();
-        for (String r : recent) {
-            MenuItem m = new MenuItem(r);
-            m.setMnemonicParsing(false);
-            m.setOnAction(e -> model.open(List.of(Path.of(r))));
-            recentMenu.getItems().add(m);
-        }
-        if (recent.isEmpty()) {
-            MenuItem none = new MenuItem("No recent files");
-            none.setDisable(true);
-            recentMenu.getItems().add(none);
-        } else {
-            MenuItem clear = new MenuItem("Clear recent files");
-            clear.setOnAction(e -> model.clearRecent());
-            recentMenu.getItems().addAll(new SeparatorMenuItem(), clear);
-        }
-    }
-
-    private void installDragAndDrop() {
-        setOnDragOver(e -> {
-            if (e.getDragboard().hasFiles()) {
-                e.acceptTransferModes(TransferMode.COPY);
-                if (!getStyleClass().contains("drag-over")) {
-                    getStyleClass().add("drag-over");
-                }
-            }
-            e.consume();
-        });
-        setOnDragExited(e -> getStyleClass().remove("drag-over"));
-        setOnDragDropped(e -> {
-            boolean ok = false;
-            if (e.getDragboard().hasFiles()) {
-                model.open(e.getDragboard().getFiles().stream().map(File::toPath).toList());
-                ok = true;
-            }
-            getStyleClass().remove("drag-over");
-            e.setDropCompleted(ok);
-            e.consume();
         });
     }
 
@@ -362,21 +164,7 @@ public final class MainWindow extends BorderPane {
 
     /** Opens the clipboard's image, or the files copied to it. */
     public void paste() {
-        if (getScene() != null && getScene().getFocusOwner() instanceof javafx.scene.control.TextInputControl t) {
-            t.paste(); // the accelerator must not take Ctrl+V away from text fields
-            return;
-        }
-        Clipboard cb = Clipboard.getSystemClipboard();
-        if (cb.hasFiles()) {
-            model.open(cb.getFiles().stream().map(File::toPath).toList());
-        } else if (cb.hasImage()) {
-            Image img = cb.getImage();
-            model.openImage(FxImages.toBuffer(img));
-        } else if (cb.hasString() && Files.exists(Path.of(cb.getString().trim()))) {
-            model.open(List.of(Path.of(cb.getString().trim())));
-        } else if (cb.hasContent(DataFormat.URL)) {
-            model.problems().set(List.of(new OpenProblem(null, "the clipboard holds a link, not an image")));
-        }
+        dropAndPaste.paste(getScene());
     }
 
     public BatchDialog openBatch() {
@@ -395,73 +183,9 @@ public final class MainWindow extends BorderPane {
         new SettingsDialog(ctx, stage, () -> Theme.apply(getScene(), ctx.settings().get().theme)).show();
     }
 
-    /** Item list cell: kind icon, name, summary and run state (followed live). */
-    private static final class ItemCell extends ListCell<WorkspaceModel> {
-        private Runnable unsubscribe = () -> { };
-
-        @Override
-        protected void updateItem(WorkspaceModel w, boolean empty) {
-            super.updateItem(w, empty);
-            unsubscribe.run();
-            unsubscribe = () -> { };
-            if (empty || w == null) {
-                setGraphic(null);
-                setText(null);
-                return;
-            }
-            Label name = new Label(w.item().name());
-            name.getStyleClass().add("item-name");
-            name.setMaxWidth(170);
-            name.setTextOverrun(javafx.scene.control.OverrunStyle.CENTER_ELLIPSIS);
-            Label sub = new Label(w.item().summary());
-            sub.setMaxWidth(170);
-            sub.getStyleClass().add("item-sub");
-            Label state = new Label();
-            state.getStyleClass().add("item-state");
-            state.managedProperty().bind(state.visibleProperty());
-            unsubscribe = w.state().listen(st -> {
-                state.setVisible(st != WorkspaceModel.RunState.IDLE);
-                state.setText(st.name().toLowerCase(java.util.Locale.ROOT));
-                state.getStyleClass().removeIf(c -> c.startsWith("item-state-"));
-                state.getStyleClass().add("item-state-" + st.name().toLowerCase(java.util.Locale.ROOT));
-            });
-            VBox text = new VBox(1, name, sub, state);
-            Node icon = Icons.of(w.item().media() instanceof Media.Image ? Icons.IMAGE : Icons.WAVE, 18);
-            HBox box = new HBox(10, icon, text);
-            box.setAlignment(Pos.CENTER_LEFT);
-            box.setMaxWidth(200);
-            setPrefWidth(0);
-            setGraphic(box);
-            setText(null);
-        }
-    }
-
-    /** Problem cell: the reason. */
-    private static final class ProblemCell extends ListCell<OpenProblem> {
-        @Override
-        protected void updateItem(OpenProblem p, boolean empty) {
-            super.updateItem(p, empty);
-            if (empty || p == null) {
-                setGraphic(null);
-                setText(null);
-                return;
-            }
-            Label l = new Label(p.reason());
-            l.setWrapText(true);
-            l.setMaxWidth(220);
-            l.getStyleClass().add("problem-text");
-            HBox box = new HBox(6, Icons.of(Icons.WARN, 14), l);
-            setGraphic(box);
-            setText(null);
-        }
-    }
-
     /** A one-line notice in the status bar (e.g. the restored queue). */
     public void notice(String text) {
-        Label l = new Label(text);
-        l.getStyleClass().add("notice");
-        l.setId("notice");
-        ((HBox) getBottom()).getChildren().add(l);
+        statusBar.notice(text);
     }
 
     /** Applies the theme setting. */

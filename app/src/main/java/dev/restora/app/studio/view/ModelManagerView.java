@@ -28,6 +28,9 @@ import javafx.stage.Window;
  * the system proxy settings (the store uses the default ProxySelector).
  */
 public final class ModelManagerView {
+    /** The window's default size. */
+    public static final double WIDTH = 760;
+    public static final double HEIGHT = 560;
     private final Stage stage;
     private final ModelManagerModel model;
 
@@ -73,7 +76,8 @@ public final class ModelManagerView {
         VBox root = new VBox(12, title, folderRow, proxy, list, buttons);
         root.setPadding(new Insets(20));
         root.setId("model-manager");
-        stage = Dialogs.window(owner, "Models", root, 760, 560, false);
+        stage = Dialogs.window(owner, "Models", root, WIDTH, HEIGHT, false);
+        stage.setOnHidden(e -> model.dispose());
         close.setOnAction(e -> stage.close());
     }
 
@@ -125,21 +129,29 @@ public final class ModelManagerView {
             state.setId("model-state-" + id);
             Label size = new Label(r.sizeText());
             size.getStyleClass().add("muted");
-            VBox text = new VBox(2, new HBox(8, name, state), desc, size);
+            // the text column takes what the buttons leave and wraps; the buttons keep their full width
+            desc.setWrapText(true);
+            state.setMinWidth(Region.USE_PREF_SIZE);
+            HBox title = new HBox(8, name, state);
+            title.setAlignment(Pos.CENTER_LEFT);
+            VBox text = new VBox(2, title, desc, size);
+            text.setMinWidth(0);
+            text.setMaxWidth(Double.MAX_VALUE);
+            HBox.setHgrow(text, Priority.ALWAYS);
             if (r.message() != null) {
                 Label err = new Label(r.message());
                 err.getStyleClass().add("error-text");
                 err.setWrapText(true);
-                err.setMaxWidth(460);
                 text.getChildren().add(err);
             }
             if (r.state() == ModelManagerModel.State.DOWNLOADING || r.state() == ModelManagerModel.State.PARTIAL) {
                 ProgressBar bar = new ProgressBar(r.fraction() < 0 ? ProgressBar.INDETERMINATE_PROGRESS : r.fraction());
-                bar.setPrefWidth(300);
+                bar.setMaxWidth(Double.MAX_VALUE);
                 text.getChildren().add(bar);
             }
             HBox actions = new HBox(6);
             actions.setAlignment(Pos.CENTER_RIGHT);
+            actions.setMinWidth(Region.USE_PREF_SIZE);
             Button licence = new Button(r.accepted() ? "Licence" : "Licence · accept");
             licence.setId("model-licence-" + id);
             licence.setOnAction(e -> showLicence(r));
@@ -176,11 +188,12 @@ public final class ModelManagerView {
                     actions.getChildren().addAll(verify, rm);
                 }
             }
-            Region grow = new Region();
-            HBox.setHgrow(grow, Priority.ALWAYS);
-            HBox box = new HBox(12, text, grow, actions);
+            HBox box = new HBox(12, text, actions);
             box.setAlignment(Pos.CENTER_LEFT);
+            box.setMinWidth(0);
             box.getStyleClass().add("model-row");
+            // the cell never asks for more than the list's width, so no horizontal scroll bar appears
+            setPrefWidth(0);
             setGraphic(box);
             setText(null);
         }

@@ -1,11 +1,8 @@
 package dev.restora.app.studio.view;
 
 import dev.restora.app.studio.model.QueueModel;
-import dev.restora.app.studio.model.RunProgress;
 import dev.restora.core.jobs.Job;
 import dev.restora.core.jobs.JobState;
-import javafx.animation.KeyFrame;
-import javafx.animation.Timeline;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -24,11 +21,11 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import javafx.util.Duration;
 
 /**
  * Every job of the session with its state, progress and time; move queued jobs up and down (or drag them), pause
- * the queue, cancel one or all. Progress and times are refreshed a few times a second while something runs.
+ * the queue, cancel one or all. Shows the row snapshots the {@link QueueModel} publishes when jobs change (one per UI
+ * turn however many changes came); no polling.
  */
 public final class QueuePanel extends VBox {
     private static final DataFormat JOB_INDEX = new DataFormat("application/x-restora-job-row");
@@ -45,7 +42,7 @@ public final class QueuePanel extends VBox {
         table.setPlaceholder(new Label("No jobs yet. Run a pipeline or start a batch."));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         TableColumn<QueueModel.Row, String> job = new TableColumn<>("Job");
-        job.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().job().description()));
+        job.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().title()));
         job.setPrefWidth(420);
         TableColumn<QueueModel.Row, String> state = new TableColumn<>("State");
         state.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().stateText()));
@@ -56,10 +53,10 @@ public final class QueuePanel extends VBox {
         prog.setCellFactory(c -> new ProgressCell());
         prog.setPrefWidth(180);
         TableColumn<QueueModel.Row, String> time = new TableColumn<>("Time");
-        time.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(timeText(c.getValue().job())));
+        time.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().timeText()));
         time.setPrefWidth(90);
         TableColumn<QueueModel.Row, String> lane = new TableColumn<>("Device");
-        lane.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().deviceText()));
+        lane.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().lane()));
         lane.setPrefWidth(70);
         table.getColumns().add(job);
         table.getColumns().add(state);
@@ -99,8 +96,8 @@ public final class QueuePanel extends VBox {
                 rows.stream().filter(r -> r.job() == sel.job()).findFirst()
                         .ifPresent(r -> table.getSelectionModel().select(r));
             }
-            long running = rows.stream().filter(r -> r.job().state() == JobState.RUNNING).count();
-            long queued = rows.stream().filter(r -> r.job().state() == JobState.QUEUED).count();
+            long running = rows.stream().filter(r -> r.state() == JobState.RUNNING).count();
+            long queued = rows.stream().filter(r -> r.state() == JobState.QUEUED).count();
             summary.setText(running + " running · " + queued + " waiting");
         });
         queue.paused().listen(p -> {
@@ -108,13 +105,6 @@ public final class QueuePanel extends VBox {
             pause.setText(Boolean.TRUE.equals(p) ? "Resume queue" : "Pause queue");
             pause.setGraphic(Icons.of(Boolean.TRUE.equals(p) ? Icons.PLAY : Icons.PAUSE, 12));
         });
-        Timeline tick = new Timeline(new KeyFrame(Duration.millis(400), e -> {
-            if (table.getItems().stream().anyMatch(r -> r.job().state() == JobState.RUNNING)) {
-                table.refresh();
-            }
-        }));
-        tick.setCycleCount(Timeline.INDEFINITE);
-        tick.play();
     }
 
     public TableView<QueueModel.Row> table() {
@@ -137,18 +127,11 @@ public final class QueuePanel extends VBox {
         return b;
     }
 
-    static String timeText(Job<?> j) {
-        if (j.state() == JobState.QUEUED) {
-            return "";
-        }
-        return RunProgress.format(j.runTime());
-    }
-
     /** Rows of queued jobs can be dragged onto another queued row to reorder. */
     private TableRow<QueueModel.Row> dragRow() {
         TableRow<QueueModel.Row> row = new TableRow<>();
         row.setOnDragDetected(e -> {
-            if (row.getItem() != null && row.getItem().job().state() == JobState.QUEUED) {
+            if (row.getItem() != null && row.getItem().state() == JobState.QUEUED) {
                 var db = row.startDragAndDrop(TransferMode.MOVE);
                 ClipboardContent cc = new ClipboardContent();
                 cc.put(JOB_INDEX, row.getIndex());
@@ -166,7 +149,7 @@ public final class QueuePanel extends VBox {
             if (from instanceof Integer i && row.getItem() != null) {
                 java.util.List<Job<?>> order = new java.util.ArrayList<>();
                 for (QueueModel.Row r : table.getItems()) {
-                    if (r.job().state() == JobState.QUEUED) {
+                    if (r.state() == JobState.QUEUED) {
                         order.add(r.job());
                     }
                 }
@@ -209,8 +192,8 @@ public final class QueuePanel extends VBox {
                 setGraphic(null);
                 return;
             }
-            bar.setProgress(r.job().state() == JobState.RUNNING && r.job().progress() == null
-                    ? ProgressBar.INDETERMINATE_PROGRESS : r.fraction());
+            bar.setProgress(r.state() == JobState.RUNNING && !r.stepping() ? ProgressBar.INDETERMINATE_PROGRESS
+                    : r.fraction());
             setGraphic(bar);
         }
     }

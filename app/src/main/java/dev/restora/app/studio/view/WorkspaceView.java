@@ -1,7 +1,7 @@
 package dev.restora.app.studio.view;
 
+import dev.restora.app.studio.audio.AudioOutput;
 import dev.restora.app.studio.model.AudioAnalysis;
-import dev.restora.app.studio.model.ParameterForm;
 import dev.restora.app.studio.model.Pixels;
 import dev.restora.app.studio.model.RunProgress;
 import dev.restora.app.studio.model.StudioSettings;
@@ -11,20 +11,14 @@ import dev.restora.audio.AudioClip;
 import dev.restora.core.diffusion.PreviewFrame;
 import dev.restora.core.image.ImageBuffer;
 import dev.restora.core.pipeline.Media;
-import dev.restora.core.pipeline.ModelOption;
-import dev.restora.core.plugins.PipelineRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import javafx.application.Platform;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
-import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.ToggleButton;
@@ -57,14 +51,10 @@ public final class WorkspaceView extends BorderPane {
     private final Button cancel = new Button("Cancel");
     private final Button finish = new Button("Finish early");
     private final Button save = new Button("Save result…");
-    private final VBox paramsBox = new VBox();
-    private final ComboBox<PipelineRegistry.Registered> pipelineBox = new ComboBox<>();
-    private final ComboBox<ModelOption> modelBox = new ComboBox<>();
-    private final Label modelNote = new Label();
-    private final Label description = new Label();
+    private final PipelineChooser chooser;
 
     public WorkspaceView(WorkspaceModel model, Executor background, StudioSettings settings,
-                         Runnable onPreviewPolicyChanged) {
+                         Runnable onPreviewPolicyChanged, AudioOutput audioOutput) {
         this.model = model;
         this.background = background;
         this.settings = settings;
@@ -72,7 +62,9 @@ public final class WorkspaceView extends BorderPane {
         getStyleClass().add("workspace");
         boolean image = model.item().media() instanceof Media.Image;
         imageView = image ? new ImageCompareView() : null;
-        audioView = image ? null : new AudioCompareView(background);
+        audioView = image ? null : new AudioCompareView(background, audioOutput);
+        chooser = new PipelineChooser(model.choice(), model.store());
+        unsubscribe.add(chooser::dispose);
         setCenter(center());
         setRight(side());
         bind();
@@ -136,14 +128,15 @@ public final class WorkspaceView extends BorderPane {
             seg.setMinWidth(javafx.scene.control.Control.USE_PREF_SIZE);
             toolbar.getChildren().addAll(seg, sep(), fit, one, out, in);
             ImageBuffer in0 = ((Media.Image) model.item().media()).image();
-            imageView.setBefore(FxImages.of(Pixels.of(in0)), "Before");
+            // a large input takes a while to convert: off the UI thread, shown when ready
+            model.convert(() -> FxImages.of(Pixels.of(in0)), img -> imageView.setBefore(img, "Before"));
             unsubscribe.add(model.model().listen(m -> {
                 int s = m == null ? 1 : m.scale();
                 imageView.setContentSize(in0.width() * (double) s, in0.height() * (double) s);
             }));
         } else {
             AudioClip clip = ((Media.Audio) model.item().media()).clip();
-            audioView.setInput(AudioAnalysis.mono(clip), clip.sampleRate());
+            model.convert(() -> AudioAnalysis.mono(clip), mono -> audioView.setInput(mono, clip.sampleRate()));
         }
         CheckBox previews = new CheckBox("Live previews");
         previews.setId("previews-toggle");
@@ -197,33 +190,6 @@ public final class WorkspaceView extends BorderPane {
     }
 
     private BorderPane side() {
-        Label pipeHeader = header("Pipeline");
-        pipelineBox.getItems().setAll(model.pipelines());
-        pipelineBox.setId("pipeline-box");
-        pipelineBox.setMaxWidth(Double.MAX_VALUE);
-        pipelineBox.setCellFactory(v -> new RegisteredCell());
-        pipelineBox.setButtonCell(new RegisteredCell());
-        pipelineBox.setValue(model.pipeline().get());
-        pipelineBox.valueProperty().addListener((o, a, b) -> {
-            if (b != null && b != model.pipeline().get()) {
-                model.selectPipeline(b);
-            }
-        });
-        description.setWrapText(true);
-        description.getStyleClass().add("muted");
-        Label modelHeader = header("Model");
-        modelBox.setId("model-box");
-        modelBox.setMaxWidth(Double.MAX_VALUE);
-        modelBox.setCellFactory(v -> new ModelCell());
-        modelBox.setButtonCell(new ModelCell());
-        modelBox.valueProperty().addListener((o, a, b) -> {
-            if (b != null && b != model.model().get()) {
-                model.selectModel(b);
-            }
-        });
-        modelNote.setWrapText(true);
-        modelNote.getStyleClass().add("muted");
-        Label paramHeader = header("Parameters");
         run.setId("run-button");
         run.getStyleClass().add("accent");
         run.setGraphic(Icons.of(Icons.PLAY, 14));
@@ -246,8 +212,7 @@ public final class WorkspaceView extends BorderPane {
         HBox stopRow = new HBox(6, cancel, finish);
         VBox actions = new VBox(8, run, stopRow, save);
         actions.getStyleClass().add("actions");
-        VBox side = new VBox(8, pipeHeader, pipelineBox, description, modelHeader, modelBox, modelNote, paramHeader,
-                paramsBox);
+        VBox side = new VBox(chooser);
         side.getStyleClass().add("side-panel");
         side.setPadding(new Insets(16));
         ScrollPane sp = new ScrollPane(side);
@@ -262,30 +227,7 @@ public final class WorkspaceView extends BorderPane {
         return panel;
     }
 
-    private static Label header(String text) {
-        Label l = new Label(text.toUpperCase(java.util.Locale.ROOT));
-        l.getStyleClass().add("section-header");
-        return l;
-    }
-
     private void bind() {
-        unsubscribe.add(model.pipeline().listen(r -> {
-            if (r == null) {
-                return;
-            }
-            pipelineBox.setValue(r);
-            description.setText(r.descriptor().description());
-            modelBox.getItems().setAll(r.descriptor().models());
-        }));
-        unsubscribe.add(model.model().listen(m -> {
-            modelBox.setValue(m);
-            if (m == null) {
-                return;
-            }
-            modelNote.setText((m.description() == null ? "" : m.description())
-                    + (model.modelAvailable(m) ? "" : "\nWeights missing: download them in Tools › Models."));
-        }));
-        unsubscribe.add(model.form().listen(this::showForm));
         unsubscribe.add(model.state().listen(s -> updateButtons()));
         unsubscribe.add(model.result().listen(r -> updateButtons()));
         unsubscribe.add(model.status().listen(status::setText));
@@ -299,10 +241,6 @@ public final class WorkspaceView extends BorderPane {
         unsubscribe.add(model.result().listen(this::showResult));
     }
 
-    private void showForm(ParameterForm f) {
-        paramsBox.getChildren().setAll(new ParameterFormView(f));
-    }
-
     private void updateButtons() {
         RunState s = model.state().get();
         boolean busy = s == RunState.QUEUED || s == RunState.RUNNING;
@@ -310,9 +248,7 @@ public final class WorkspaceView extends BorderPane {
         cancel.setDisable(!busy);
         finish.setDisable(s != RunState.RUNNING);
         save.setDisable(model.result().get() == null);
-        pipelineBox.setDisable(busy);
-        modelBox.setDisable(busy);
-        paramsBox.setDisable(busy);
+        chooser.setDisable(busy);
         if (s == RunState.QUEUED) {
             progress.setProgress(ProgressBar.INDETERMINATE_PROGRESS);
         } else if (s == RunState.RUNNING && model.progress().get().steps() == 0) {
@@ -350,17 +286,15 @@ public final class WorkspaceView extends BorderPane {
             return;
         }
         if (r instanceof Media.Image img && imageView != null) {
-            CompletableFuture.supplyAsync(() -> Pixels.of(img.image()), background)
-                    .thenAcceptAsync(a -> {
-                        if (model.result().get() == r) {
-                            imageView.setAfter(FxImages.of(a), "After");
-                        }
-                    }, Platform::runLater);
+            model.convert(() -> FxImages.of(Pixels.of(img.image())), fx -> {
+                if (model.result().get() == r) {
+                    imageView.setAfter(fx, "After");
+                }
+            });
         } else if (r instanceof Media.Audio audio && audioView != null) {
             AudioClip in = ((Media.Audio) model.item().media()).clip();
-            CompletableFuture.supplyAsync(() -> AudioAnalysis.align(AudioAnalysis.mono(audio.clip()),
-                    audio.clip().sampleRate(), in.sampleRate(), in.frames()), background)
-                    .thenAcceptAsync(audioView::setOutput, Platform::runLater);
+            model.convert(() -> AudioAnalysis.align(AudioAnalysis.mono(audio.clip()), audio.clip().sampleRate(),
+                    in.sampleRate(), in.frames()), audioView::setOutput);
         }
     }
 
@@ -392,29 +326,6 @@ public final class WorkspaceView extends BorderPane {
         unsubscribe.forEach(Runnable::run);
         if (audioView != null) {
             audioView.stop();
-        }
-    }
-
-    /** Pipeline combo cell: the display name. */
-    private static final class RegisteredCell extends ListCell<PipelineRegistry.Registered> {
-        @Override
-        protected void updateItem(PipelineRegistry.Registered r, boolean empty) {
-            super.updateItem(r, empty);
-            setText(empty || r == null ? null : r.descriptor().displayName());
-        }
-    }
-
-    /** Model combo cell: the display name and scale. */
-    private final class ModelCell extends ListCell<ModelOption> {
-        @Override
-        protected void updateItem(ModelOption m, boolean empty) {
-            super.updateItem(m, empty);
-            if (empty || m == null) {
-                setText(null);
-                return;
-            }
-            setText(m.displayName() + (m.scale() > 1 ? "  ·  ×" + m.scale() : "")
-                    + (model.modelAvailable(m) ? "" : "  (download needed)"));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.restora.classic.image;
 
 import dev.restora.core.diffusion.CancellationToken;
+import dev.restora.core.image.GaussianBlur;
 
 /**
  * Unsharp masking on luma, gated by the local gradient and clamped to the local range so it does not ring.
@@ -60,40 +61,13 @@ final class EdgeAwareSharpener {
         });
     }
 
-    /** Separable Gaussian blur with edge clamping. */
+    /** Separable Gaussian blur with edge clamping ({@link GaussianBlur}), rows spread over threads. */
     static float[] gaussian(float[] src, int w, int h, float sigma, CancellationToken token) {
-        int r = Math.max(1, (int) Math.ceil(3 * sigma));
-        float[] k = new float[2 * r + 1];
-        float sum = 0;
-        for (int i = -r; i <= r; i++) {
-            k[i + r] = (float) Math.exp(-i * i / (2.0 * sigma * sigma));
-            sum += k[i + r];
-        }
-        for (int i = 0; i < k.length; i++) {
-            k[i] /= sum;
-        }
+        float[] k = GaussianBlur.kernel(sigma);
         float[] tmp = new float[w * h];
         float[] out = new float[w * h];
-        RowBands.forEachRow(h, 32, token, row -> {
-            int off = row * w;
-            for (int x = 0; x < w; x++) {
-                float acc = 0;
-                for (int j = -r; j <= r; j++) {
-                    acc += k[j + r] * src[off + Math.min(w - 1, Math.max(0, x + j))];
-                }
-                tmp[off + x] = acc;
-            }
-        });
-        RowBands.forEachRow(h, 32, token, row -> {
-            int off = row * w;
-            for (int x = 0; x < w; x++) {
-                float acc = 0;
-                for (int j = -r; j <= r; j++) {
-                    acc += k[j + r] * tmp[Math.min(h - 1, Math.max(0, row + j)) * w + x];
-                }
-                out[off + x] = acc;
-            }
-        });
+        RowBands.forEachRow(h, 32, token, row -> GaussianBlur.rowPass(src, tmp, w, row, k));
+        RowBands.forEachRow(h, 32, token, row -> GaussianBlur.columnPass(tmp, out, w, h, row, k));
         return out;
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.restora.core.image.ImageBuffer;
 import dev.restora.core.image.ImageCodec;
+import dev.restora.core.image.ImageMetrics;
 import dev.restora.core.image.ImageOps;
 import dev.restora.core.image.Resampler;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Measures the classic upscaler against the clean references of test-assets/images (NAME_ref.png with its x4
@@ -86,12 +88,11 @@ class ClassicUpscalerQualityTest {
                 "sharpness closer to the reference than bicubic's");
     }
 
-    /** Run with -Drestora.classic.sweep=true to print the parameter sweep used to choose the defaults. */
+    /** A bench, not a check: prints the parameter sweep used to choose the defaults. */
     @Test
+    @EnabledIfSystemProperty(named = "restora.classic.sweep", matches = "true",
+            disabledReason = "a bench: -Drestora.classic.sweep=true prints the sweep used to choose the defaults")
     void parameterSweep() throws IOException {
-        if (!Boolean.getBoolean("restora.classic.sweep")) {
-            return;
-        }
         List<String> names = names();
         List<ImageBuffer[]> pairs = new ArrayList<>();
         for (String name : names) {

@@ -10,6 +10,7 @@ import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Activations;
 import dev.restora.core.nn.Conv2d;
 import dev.restora.core.nn.GroupNorm;
+import dev.restora.core.nn.MemoryFormat;
 
 /**
  * ResShift's Swin block on N x C x H x W maps (spec §3.4): GroupNorm32 over the whole map, cyclic shift by
@@ -80,7 +81,13 @@ final class SwinTransformerBlock {
         NDArray windows = y.reshape(b, c, rows, window, cols, window).transpose(0, 2, 4, 3, 5, 1)
                 .reshape(b * rows * cols, (long) window * window, c);
         NDArray a = attn.forward(windows, mask, b);
-        y = a.reshape(b, rows, cols, window, window, c).transpose(0, 5, 1, 3, 2, 4).reshape(b, c, h, w);
+        if (MemoryFormat.enabled()) {
+            // window reverse copied in NHWC order: the map comes back channels-last, as the convolutions want it
+            y = a.reshape(b, rows, cols, window, window, c).transpose(0, 1, 3, 2, 4, 5).reshape(b, h, w, c)
+                    .transpose(0, 3, 1, 2);
+        } else {
+            y = a.reshape(b, rows, cols, window, window, c).transpose(0, 5, 1, 3, 2, 4).reshape(b, c, h, w);
+        }
         if (shift > 0) {
             y = roll(y, shift);
         }

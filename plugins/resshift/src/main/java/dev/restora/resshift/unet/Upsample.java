@@ -16,17 +16,8 @@ final class Upsample implements TimestepLayer {
         return new Upsample(Conv2d.load(sd.sub("conv"), channels, channels, 3, 1, 1));
     }
 
-    /** Nearest-neighbour x2 of an N x C x H x W tensor (F.interpolate(scale_factor=2, mode='nearest')). */
-    static NDArray nearest2x(NDArray x) {
-        long n = x.getShape().get(0);
-        long c = x.getShape().get(1);
-        long h = x.getShape().get(2);
-        long w = x.getShape().get(3);
-        return x.reshape(n, c, h, 1, w, 1).broadcast(n, c, h, 2, w, 2).reshape(n, c, 2 * h, 2 * w);
-    }
-
     @Override
     public NDArray forward(NDArray x, NDArray emb) {
-        return conv.forward(nearest2x(x));
+        return conv.forward(dev.restora.core.nn.Resize.nearest2x(x));
     }
 }

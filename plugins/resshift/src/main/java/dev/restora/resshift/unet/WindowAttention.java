@@ -85,6 +85,7 @@ final class WindowAttention {
         NDArray k = qkvOut.get(1);
         NDArray v = qkvOut.get(2);
         NDArray attn = q.matMul(k.swapAxes(-1, -2)).add(bias);
+        dev.restora.core.nn.MacCounter.matMul(bw * heads * tokens, 2L * hd, tokens);
         if (mask != null) {
             long nw = bw / batch;
             attn = attn.reshape(batch, nw, heads, tokens, tokens).add(mask).reshape(bw, heads, tokens, tokens);

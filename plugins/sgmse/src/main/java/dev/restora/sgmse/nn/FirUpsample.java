@@ -42,6 +42,11 @@ public final class FirUpsample {
         NDArray weight = x.getManager().create(KERNELS, new Shape(4, 1, 3, 3)).tile(new long[] {c, 1, 1, 1});
         NDArray phases = ai.djl.nn.convolutional.Conv2d.conv2d(x, weight, null, new Shape(1, 1), new Shape(1, 1),
                 new Shape(1, 1), (int) c).singletonOrThrow();
+        if (dev.restora.core.nn.MemoryFormat.enabled()) {
+            // interleave in NHWC order: the doubled map comes out channels-last, as the next convolution wants it
+            return phases.transpose(0, 2, 3, 1).reshape(b, h, w, c, 2, 2).transpose(0, 1, 4, 2, 5, 3)
+                    .reshape(b, 2 * h, 2 * w, c).transpose(0, 3, 1, 2);
+        }
         return phases.reshape(b, c, 2, 2, h, w).transpose(0, 1, 4, 2, 5, 3).reshape(b, c, 2 * h, 2 * w);
     }
 

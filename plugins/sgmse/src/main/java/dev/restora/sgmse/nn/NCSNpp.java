@@ -11,6 +11,7 @@ import dev.restora.core.nn.Activations;
 import dev.restora.core.nn.Conv2d;
 import dev.restora.core.nn.GroupNorm;
 import dev.restora.core.nn.Linear;
+import dev.restora.core.nn.MemoryFormat;
 import dev.restora.core.nn.Scoped;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -173,6 +174,16 @@ public final class NCSNpp {
      * @return {@code [B, 2, F, T]}, owned by the input's manager
      */
     public NDArray forward(NDArray input, NDArray t) {
+        return forward(input, t, null);
+    }
+
+    /**
+     * The same, with encoder propagation (Faster Diffusion, Li et al. 2023): when {@code propagation} says this call
+     * is not at a key step, the encoder (input convolution and down path) is skipped and the skip features of the
+     * last key step are reused; the middle and up path always run with this call's time embedding. Approximate;
+     * {@code null} runs the exact network.
+     */
+    public NDArray forward(NDArray input, NDArray t, EncoderPropagation propagation) {
         Shape s = input.getShape();
         int div = config.divisor();
         if (s.get(1) != config.inputChannels()) {
@@ -187,25 +198,40 @@ public final class NCSNpp {
         }
         // everything made during the pass lives in a child scope closed at the end; only the output survives
         NDManager parent = input.getManager();
-        try (NDManager pass = parent.newSubManager()) {
+        // row-major: channels-last measured slower for this network (MemoryFormat.suspend)
+        try (NDManager pass = parent.newSubManager(); MemoryFormat.Suspension rowMajor = MemoryFormat.suspend()) {
             input.tempAttach(pass);
             if (t != null) {
                 t.tempAttach(pass);
             }
-            NDArray out = run(input, t);
+            NDArray out = run(input, t, propagation);
             out.attach(parent);
             return out;
         }
     }
 
-    private NDArray run(NDArray input, NDArray t) {
-        NDArray x = config.centered() ? input : input.mul(2).sub(1);
+    private NDArray run(NDArray input, NDArray t, EncoderPropagation propagation) {
         NDArray temb = null;
         if (config.conditional()) {
             temb = fourier.forward(t.log());
             temb = temb1.forward(Activations.silu(temb0.forward(temb)));
         }
-        NDArray te = temb;
+        if (propagation == null) {
+            Deque<NDArray> hs = encode(input, temb);
+            NDArray bottom = hs.peek();
+            return decode(hs, bottom, temb, t, true);
+        }
+        Deque<NDArray> hs = new ArrayDeque<>(propagation.computeEncoder() ? propagation.keep(encode(input, temb))
+                : propagation.features());
+        // the middle block's input is this call's own copy, so that nothing of the decoder lands in the kept scope
+        NDArray bottom = hs.peek().duplicate();
+        bottom.attach(input.getManager());
+        return decode(hs, bottom, temb, t, false);
+    }
+
+    /** Input convolution and down path: the skip features, the deepest on top. */
+    private Deque<NDArray> encode(NDArray input, NDArray te) {
+        NDArray x = config.centered() ? input : input.mul(2).sub(1);
         NDArray pyramid = config.inputSkip() ? x : null;
         Deque<NDArray> hs = new ArrayDeque<>();
         hs.push(inputConv.forward(x));
@@ -235,7 +261,16 @@ public final class NCSNpp {
                 hs.push(h);
             }
         }
-        NDArray h = Scoped.apply(hs.peek(), in -> middle.get(0).forward(in, te));
+        return hs;
+    }
+
+    /**
+     * Middle and up path from {@code bottom} (the middle block's input: the deepest features) and the skip features
+     * {@code hs} (consumed, the deepest on top); {@code ownsSkips}: the features are this call's own and are freed
+     * as soon as used (not when they are kept for later calls).
+     */
+    private NDArray decode(Deque<NDArray> hs, NDArray bottom, NDArray te, NDArray t, boolean ownsSkips) {
+        NDArray h = Scoped.apply(bottom, in -> middle.get(0).forward(in, te));
         h = replace(h, Scoped.apply(h, middleAttn::forward));
         h = replace(h, Scoped.apply(h, in -> middle.get(1).forward(in, te)));
         NDArray outPyramid = null;
@@ -243,7 +278,9 @@ public final class NCSNpp {
             if (mod instanceof UpRes r) {
                 NDArray skip = hs.pop();
                 h = replace(h, Scoped.apply(h, in -> r.block().forward(NDArrays.concat(new NDList(in, skip), 1), te)));
-                skip.close();
+                if (ownsSkips) {
+                    skip.close();
+                }
             } else if (mod instanceof UpAttn a) {
                 checkAttention(h, true);
                 h = replace(h, Scoped.apply(h, a.attn()::forward));

@@ -1,16 +1,14 @@
-package dev.restora.classic.image;
-
-import dev.restora.core.image.ImageBuffer;
+package dev.restora.core.image;
 
 /**
  * Full-reference quality measures on the luma channel (BT.601), with a border of {@code crop} pixels left out, as
  * super-resolution papers report them.
  */
-final class ImageMetrics {
+public final class ImageMetrics {
     private ImageMetrics() {
     }
 
-    static float[] luma(ImageBuffer b) {
+    public static float[] luma(ImageBuffer b) {
         int plane = b.width() * b.height();
         float[] rgb = b.rgb();
         float[] y = new float[plane];
@@ -21,7 +19,7 @@ final class ImageMetrics {
     }
 
     /** PSNR in dB of the luma, peak 1. */
-    static double psnr(ImageBuffer ref, ImageBuffer img, int crop) {
+    public static double psnr(ImageBuffer ref, ImageBuffer img, int crop) {
         check(ref, img);
         float[] a = luma(ref);
         float[] b = luma(img);
@@ -39,7 +37,7 @@ final class ImageMetrics {
     }
 
     /** Mean SSIM of the luma (Wang et al. 2004: 11x11 Gaussian window, sigma 1.5, K1 0.01, K2 0.03). */
-    static double ssim(ImageBuffer ref, ImageBuffer img, int crop) {
+    public static double ssim(ImageBuffer ref, ImageBuffer img, int crop) {
         check(ref, img);
         int w = ref.width();
         int h = ref.height();
@@ -53,11 +51,11 @@ final class ImageMetrics {
             bb[i] = b[i] * b[i];
             ab[i] = a[i] * b[i];
         }
-        float[] ma = EdgeAwareSharpener.gaussian(a, w, h, 1.5f, null);
-        float[] mb = EdgeAwareSharpener.gaussian(b, w, h, 1.5f, null);
-        float[] saa = EdgeAwareSharpener.gaussian(aa, w, h, 1.5f, null);
-        float[] sbb = EdgeAwareSharpener.gaussian(bb, w, h, 1.5f, null);
-        float[] sab = EdgeAwareSharpener.gaussian(ab, w, h, 1.5f, null);
+        float[] ma = GaussianBlur.blur(a, w, h, 1.5f);
+        float[] mb = GaussianBlur.blur(b, w, h, 1.5f);
+        float[] saa = GaussianBlur.blur(aa, w, h, 1.5f);
+        float[] sbb = GaussianBlur.blur(bb, w, h, 1.5f);
+        float[] sab = GaussianBlur.blur(ab, w, h, 1.5f);
         double c1 = 0.01 * 0.01;
         double c2 = 0.03 * 0.03;
         double sum = 0;
@@ -78,7 +76,7 @@ final class ImageMetrics {
     }
 
     /** Mean gradient magnitude of the luma (a sharpness measure: higher is crisper). */
-    static double gradientEnergy(ImageBuffer img, int crop) {
+    public static double gradientEnergy(ImageBuffer img, int crop) {
         float[] y = luma(img);
         int w = img.width();
         double sum = 0;

@@ -1,0 +1,67 @@
+package dev.restora.core.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * The tiny TorchScript helper for the few operations DJL lacks ({@code torch-helper.pt}, made by
+ * {@code restoration-core/scripts/make_torch_helper.py}; no weights, no network): memory-format changes and a fused
+ * SiLU. Loaded once; {@link #INSTANCE} is null where the engine is not PyTorch, and callers then fall back to plain
+ * DJL operations.
+ */
+final class TorchHelper {
+    private static final String RESOURCE = "torch-helper.pt";
+    static final TorchHelper INSTANCE = load();
+
+    private final ai.djl.pytorch.engine.PtSymbolBlock module;
+
+    private TorchHelper(ai.djl.pytorch.engine.PtSymbolBlock module) {
+        this.module = module;
+    }
+
+    private static TorchHelper load() {
+        try (InputStream in = TorchHelper.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + RESOURCE + " is missing from the class path");
+            }
+            if (!"PyTorch".equals(ai.djl.engine.Engine.getInstance().getEngineName())) {
+                return null;
+            }
+            // a manager of its own that is never closed: the module lives as long as the process
+            ai.djl.pytorch.engine.PtNDManager owner = (ai.djl.pytorch.engine.PtNDManager)
+                    ai.djl.ndarray.NDManager.newBaseManager();
+            return new TorchHelper(ai.djl.pytorch.jni.JniUtils.loadModule(owner, in, false, false));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the TorchScript helper " + RESOURCE, e);
+        } catch (LinkageError | ai.djl.engine.EngineException e) {
+            return null; // the PyTorch engine is not on the class path
+        }
+    }
+
+    /** {@code forward(x)}: x laid out channels-last; the result belongs to x's manager. */
+    NDArray channelsLast(NDArray x) {
+        NDArray out = ai.djl.pytorch.jni.IValueUtils.forward(module, new NDList(x), false).singletonOrThrow();
+        if (out.getManager() != x.getManager()) {
+            out.attach(x.getManager());
+        }
+        return out;
+    }
+
+    /** {@code silu(x)} in one pass; the result belongs to x's manager. */
+    NDArray silu(NDArray x) {
+        try (ai.djl.pytorch.jni.IValue v = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) x);
+             ai.djl.pytorch.jni.IValue r = ai.djl.pytorch.jni.IValueUtils.runMethod(module, "silu", v)) {
+            return r.toTensor((ai.djl.pytorch.engine.PtNDManager) x.getManager());
+        }
+    }
+
+    boolean isChannelsLast(NDArray x) {
+        try (ai.djl.pytorch.jni.IValue v = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) x);
+             ai.djl.pytorch.jni.IValue r = ai.djl.pytorch.jni.IValueUtils.runMethod(module, "is_channels_last", v)) {
+            return r.toBoolean();
+        }
+    }
+}
