@@ -95,7 +95,8 @@ final class BatchCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "-1", description = "Noise seed for every file; -1 (default) picks one per file.")
     long seed;
 
-    @Option(names = "--device", paramLabel = "cpu|gpu:N", defaultValue = "cpu", description = "Where to run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", paramLabel = DeviceOption.LABEL, defaultValue = DeviceOption.DEFAULT,
+            description = DeviceOption.DESCRIPTION)
     String device;
 
     @Option(names = {"-q", "--quiet"}, description = "No per-step progress display.")
@@ -107,7 +108,7 @@ final class BatchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         BatchPlan plan = plan();
         root.prepareEngine();
-        Device dev = DeviceOption.parse(device);
+        Device dev = DeviceOption.parse(device, err);
         try (RestoreBatch batch = RestoreBatch.prepare(plan, root.registry(), root.models(), dev)) {
             if (batch.items().isEmpty()) {
                 throw new CliException(ExitCodes.USAGE, "no " + (plan.pipeline() == null ? "image or audio"

@@ -40,8 +40,8 @@ final class BenchCommand implements Callable<Integer> {
                     + "before on the same machine: adds the ratio ours / official per measurement (below 1: faster)."})
     Path reference;
 
-    @Option(names = "--device", paramLabel = "cpu|gpu:N", defaultValue = "cpu",
-            description = "Where to run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", paramLabel = DeviceOption.LABEL, defaultValue = DeviceOption.DEFAULT,
+            description = DeviceOption.DESCRIPTION)
     String device;
 
     @Override
@@ -72,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         root.prepareEngine();
-        Device dev = DeviceOption.parse(device);
+        Device dev = DeviceOption.parse(device, err);
         PrintStream log = new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8);
         Map<String, Object> result = bench.run(dev, log, quick);
         if (ref != null) {

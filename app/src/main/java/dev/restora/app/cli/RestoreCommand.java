@@ -55,8 +55,8 @@ final class RestoreCommand implements Callable<Integer> {
             description = "Noise seed; -1 (default) picks one and prints it.")
     long seed;
 
-    @Option(names = "--device", paramLabel = "cpu|gpu:N", defaultValue = "cpu",
-            description = "Where to run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", paramLabel = DeviceOption.LABEL, defaultValue = DeviceOption.DEFAULT,
+            description = DeviceOption.DESCRIPTION)
     String device;
 
     @Option(names = "--param", paramLabel = "K=V", mapFallbackValue = "",
@@ -81,7 +81,7 @@ final class RestoreCommand implements Callable<Integer> {
                 .overwrite(OverwritePolicy.OVERWRITE).continueOnError(true)
                 .pipeline(pipeline).model(model).parameters(overrides);
         root.prepareEngine();
-        Device dev = DeviceOption.parse(device);
+        Device dev = DeviceOption.parse(device, err);
         try (RestoreBatch batch = RestoreBatch.prepare(plan, root.registry(), root.models(), dev)) {
             if (batch.items().isEmpty()) {
                 throw new CliException(ExitCodes.USAGE, "no image or audio file among the inputs");

@@ -10,7 +10,9 @@ import dev.restora.core.diffusion.NoiseSource;
 import dev.restora.core.diffusion.PreviewFrame;
 import dev.restora.core.diffusion.PreviewRenderer;
 import dev.restora.core.diffusion.SeededNoise;
+import dev.restora.core.diffusion.StackedNoise;
 import dev.restora.core.diffusion.Stage;
+import dev.restora.core.engine.OutOfMemory;
 import dev.restora.core.image.ImageBuffer;
 import dev.restora.core.image.ImageCodec;
 import dev.restora.core.image.ImageOps;
@@ -25,14 +27,17 @@ import dev.restora.core.tiling.TileMosaic;
 import dev.restora.core.tiling.TilePlan;
 import dev.restora.core.tiling.Tiler;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A loaded ResShift model running whole images: the official inference per tile (pad, upsample, encode, sample,
  * decode, crop, clamp; spec §5.1), tiles in LQ space blended smoothly (or averaged as the official chop does),
- * the tile side chosen from memory and halved on out-of-memory, per-tile noise forked from the seed, previews,
- * inpainting's mask blend, and the alpha plane resampled on its own.
+ * the tile side chosen from memory and halved on out-of-memory, several tiles at once along the batch axis when a
+ * GPU's memory allows (as the official {@code chop_bs}; fewer at once first on out-of-memory), per-tile noise forked
+ * from the seed, previews, inpainting's mask blend, and the alpha plane resampled on its own.
  */
 final class ResShiftPipeline implements RestorationPipeline {
     /** What a decoded preview costs, in sampler steps (one UNet call each), for the preview budget. */
@@ -83,19 +88,28 @@ final class ResShiftPipeline implements RestorationPipeline {
         boolean decodedPreviews = p.getBoolean(ResShiftProvider.DECODED_PREVIEWS);
         int overlapParam = p.getInt(ResShiftProvider.TILE_OVERLAP);
         int[] lqArgb = ctx.previews().enabled() ? ImageOps.toArgb(img) : null;
+        int requestedBatch = p.getInt(ResShiftProvider.TILE_BATCH);
+        // other noise sources (recorded noise) are one stream in run order: only a seeded run can fork per tile
+        boolean batchable = ctx.noise() instanceof SeededNoise;
         NDArray result = Tiler.withRetry(tile, Math.min(tile, v.paddingOffset()), t -> {
             int overlap = overlapParam >= 0 ? Math.min(overlapParam, t - 1) : t / 8;
+            int tiles = TilePlan.plan(h, w, t, Math.max(1, t - overlap)).size();
             // previews of a multi-tile run show the whole picture filling in
-            TileMosaic mosaic = lqArgb != null && TilePlan.plan(h, w, t, Math.max(1, t - overlap)).size() > 1
-                    ? new TileMosaic(w, h, lqArgb, sf) : null;
-            // each attempt in its own scope, so a failed attempt's canvas is freed before the retry
-            try (NDManager attempt = scope.newSubManager()) {
-                NDArray r = Tiler.run(lq, mask, t, overlap, sf, 3, blend,
-                        (tl, n, lqTile, maskTile, tileScope) -> runTile(tl, n, lqTile, maskTile, tileScope, ctx,
-                                oneStep, decodedPreviews, mosaic), ctx.token(), attempt);
-                r.attach(scope);
-                return r;
-            }
+            TileMosaic mosaic = lqArgb != null && tiles > 1 ? new TileMosaic(w, h, lqArgb, sf) : null;
+            int batch = !batchable ? 1 : Math.min(tiles, requestedBatch > 0 ? requestedBatch
+                    : TileBudget.tilesAtOnce(v, device, t));
+            // out of memory: fewer tiles at once first, then (withRetry) smaller tiles
+            return OutOfMemory.halving(batch, 1, b -> {
+                // each attempt in its own scope, so a failed attempt's canvas is freed before the retry
+                try (NDManager attempt = scope.newSubManager()) {
+                    NDArray r = Tiler.run(lq, mask, t, overlap, sf, 3, blend, b,
+                            (group, n, lqTiles, maskTiles, tileScope) -> runTiles(group, n, b, lqTiles, maskTiles,
+                                    tileScope, ctx, oneStep, decodedPreviews, mosaic), ctx.token(), attempt);
+                    r.attach(scope);
+                    return r;
+                }
+            }, fewer -> LOG.warn("out of memory; retrying with {} tiles at once", fewer),
+                    b -> "out of memory with " + t + " px tiles one at a time");
         }, smaller -> LOG.warn("out of memory; retrying with {} px tiles", smaller));
         NDArray out01 = result.mul(0.5f).add(0.5f);
         if (mask != null) {
@@ -114,35 +128,56 @@ final class ResShiftPipeline implements RestorationPipeline {
     }
 
     /**
-     * One tile through the official sample_func, as a 1 x 3 x h·sf x w·sf array in [-1, 1]; with a {@code mosaic}
-     * its previews are drawn into the whole picture, and so is its result.
+     * Tiles of one size through the official sample_func together along the batch axis (each with its own forked
+     * noise, so the result is each tile's alone), as a B x 3 x h·sf x w·sf array in [-1, 1]; with a {@code mosaic}
+     * their previews are drawn into the whole picture, and so are their results.
+     *
+     * @param batch the tiles per batch of this run (the last batch may hold fewer)
      */
-    NDArray runTile(TilePlan.Tile tile, int count, NDArray lqTile, NDArray maskTile, NDManager scope, RunContext ctx,
-                    boolean oneStep, boolean decodedPreviews, TileMosaic mosaic) {
+    NDArray runTiles(List<TilePlan.Tile> tiles, int count, int batch, NDArray lqTiles, NDArray maskTiles,
+                     NDManager scope, RunContext ctx, boolean oneStep, boolean decodedPreviews, TileMosaic mosaic) {
         ResShiftVariant v = model.variant();
-        int th = (int) lqTile.getShape().get(2);
-        int tw = (int) lqTile.getShape().get(3);
-        NDArray padded = model.pad(lqTile);
-        NDArray maskPadded = maskTile == null ? null : model.pad(maskTile);
+        int b = tiles.size();
+        int th = (int) lqTiles.getShape().get(2);
+        int tw = (int) lqTiles.getShape().get(3);
+        NDArray padded = model.pad(lqTiles);
+        NDArray maskPadded = maskTiles == null ? null : model.pad(maskTiles);
         NDArray zY = model.encode(model.encoderInput(padded));
         ResShiftSampler sampler = model.sampler(zY, padded, maskPadded, oneStep);
-        NoiseSource noise = ctx.noise() instanceof SeededNoise s ? s.fork(tile.index()) : ctx.noise();
-        // same run: the tile's events count elapsed time from the start of the whole run (for the ETA)
-        RunContext tileCtx = ctx.withScope(scope).withNoise(noise);
-        String label = count > 1 ? "tile " + (tile.index() + 1) + "/" + count : "";
+        List<NoiseSource> forks = new ArrayList<>();
+        for (TilePlan.Tile tile : tiles) {
+            forks.add(ctx.noise() instanceof SeededNoise s ? s.fork(tile.index()) : ctx.noise());
+        }
+        // same run: the tiles' events count elapsed time from the start of the whole run (for the ETA)
+        RunContext tileCtx = ctx.withScope(scope).withNoise(StackedNoise.of(forks));
+        int first = tiles.get(0).index();
+        String label = count == 1 ? "" : b == 1 ? "tile " + (first + 1) + "/" + count
+                : "tiles " + (first + 1) + "-" + (first + b) + "/" + count;
+        Stage stage = new Stage(first / batch, (count + batch - 1) / batch, label);
         PreviewRenderer quick = null;
         PreviewRenderer full = null;
         NDArray[] lastDecoded = new NDArray[1];
         int lastStep = sampler.steps() - 1;
         if (ctx.previews().enabled()) {
             int pool = v.latentFactor() / v.scale();
-            LatentPreview lp = LatentPreview.fit(zY, padded.mul(0.5f).add(0.5f), Math.max(1, pool));
+            NDArray padded01 = padded.mul(0.5f).add(0.5f);
+            List<LatentPreview> fits = new ArrayList<>();
+            for (int i = 0; i < b; i++) {
+                fits.add(LatentPreview.fit(element(zY, i, b), element(padded01, i, b), Math.max(1, pool)));
+            }
             int lh = (int) Math.ceil(th * v.scale() / (double) v.latentFactor());
             int lw = (int) Math.ceil(tw * v.scale() / (double) v.latentFactor());
-            PreviewRenderer latent = (x0, step) -> lp.render(x0, label.isEmpty() ? "latent" : "latent, " + label, lh,
-                    lw);
-            quick = mosaic == null ? latent
-                    : (x0, step) -> mosaic.show(tile, (PreviewFrame.Image) latent.render(x0, step));
+            String latentLabel = label.isEmpty() ? "latent" : "latent, " + label;
+            quick = (x0, step) -> {
+                if (mosaic == null) {
+                    return fits.get(0).render(x0, latentLabel, lh, lw);
+                }
+                for (int i = 0; i < b - 1; i++) {
+                    mosaic.keep(tiles.get(i), fits.get(i).render(element(x0, i, b), latentLabel, lh, lw));
+                }
+                return mosaic.show(tiles.get(b - 1), fits.get(b - 1).render(element(x0, b - 1, b), latentLabel, lh,
+                        lw));
+            };
             if (decodedPreviews) {
                 // a decode costs about 6.6 UNet calls at x4 (measured with ResShiftBenchmark): declared so that the
                 // loop's preview budget skips it unless the run can afford it (the last step's decode is reused)
@@ -156,20 +191,32 @@ final class ResShiftPipeline implements RestorationPipeline {
                     }
                     NDArray clean = model.cropClamp(decoded, th, tw);
                     String what = label.isEmpty() ? "predicted clean" : "predicted clean, " + label;
-                    return mosaic == null ? LatentPreview.image(clean, what)
-                            : mosaic.show(tile, forMosaic(mosaic, tile, clean, what));
+                    if (mosaic == null) {
+                        return LatentPreview.image(clean, what);
+                    }
+                    for (int i = 0; i < b - 1; i++) {
+                        mosaic.keep(tiles.get(i), forMosaic(mosaic, tiles.get(i), element(clean, i, b), what));
+                    }
+                    return mosaic.show(tiles.get(b - 1), forMosaic(mosaic, tiles.get(b - 1), element(clean, b - 1, b),
+                            what));
                 });
             }
         }
-        DiffusionLoop.Result r = new DiffusionLoop(tileCtx, full, quick).run(sampler, model.denoiser(), scope,
-                new Stage(tile.index(), count, label));
+        DiffusionLoop.Result r = new DiffusionLoop(tileCtx, full, quick).run(sampler, model.denoiser(), scope, stage);
         boolean reuse = lastDecoded[0] != null && r.stepsDone() == sampler.steps() && !r.finishedEarly();
         NDArray decoded = reuse ? lastDecoded[0] : model.decode(r.output());
         NDArray out = model.cropClamp(decoded, th, tw);
         if (mosaic != null) {
-            mosaic.keep(tile, forMosaic(mosaic, tile, out, "restored"));
+            for (int i = 0; i < b; i++) {
+                mosaic.keep(tiles.get(i), forMosaic(mosaic, tiles.get(i), element(out, i, b), "restored"));
+            }
         }
         return out;
+    }
+
+    /** Element {@code i} of a batch of {@code b} as a batch of one. */
+    private static NDArray element(NDArray x, int i, int b) {
+        return b == 1 ? x : x.get(i + ":" + (i + 1));
     }
 
     /** A 1 x 3 x H x W image in [-1, 1] as a picture for the mosaic, subsampled on the device to the tile's place. */

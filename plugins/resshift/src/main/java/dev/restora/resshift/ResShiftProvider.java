@@ -20,7 +20,8 @@ import java.util.Map;
  *
  * <p>Parameters: {@code seed}; {@code steps} (0 = the model's own; SinSR also takes 1 = one step or 15 = the full
  * loop); {@code tile_size} in input pixels (0 = chosen from free memory, halved on out-of-memory);
- * {@code tile_overlap} in input pixels (-1 = an eighth of the tile); {@code tiling} ({@code smooth}: raised-cosine
+ * {@code tile_overlap} in input pixels (-1 = an eighth of the tile); {@code tile_batch}: tiles run together along
+ * the batch axis (0 = from a GPU's free memory, 1 on the CPU); {@code tiling} ({@code smooth}: raised-cosine
  * blending, {@code official}: the reference's plain average); {@code mask}: for the inpainting models, the path of
  * a grayscale mask image of the input's size, white (255) = region to fill, black = keep (the official
  * {@code --mask_path} file); {@code decoded_previews}: whether previews decode x̂0 (else only the cheap latent
@@ -37,6 +38,7 @@ public final class ResShiftProvider implements PipelineProvider {
     public static final String TILING_OFFICIAL = "official";
     public static final String MASK = "mask";
     public static final String DECODED_PREVIEWS = "decoded_previews";
+    public static final String TILE_BATCH = "tile_batch";
 
     private final List<ResShiftVariant> variants;
 
@@ -64,6 +66,9 @@ public final class ResShiftProvider implements PipelineProvider {
                         List.of(TILING_SMOOTH, TILING_OFFICIAL)),
                 new ParameterSpec.PathSpec(MASK, "Mask (inpainting)", "Grayscale image of the input's size; white = "
                         + "region to fill. Required by the inpainting models, ignored by the others"),
+                new ParameterSpec.IntSpec(TILE_BATCH, "Tiles at once", "Tiles that go through the networks together "
+                        + "(same result); 0 = as many as a GPU's free memory holds, one at a time on the CPU", 0, 0,
+                        16),
                 new ParameterSpec.BoolSpec(DECODED_PREVIEWS, "Decoded previews", "Decode the predicted image for "
                         + "previews (costs one decoder pass each); otherwise only the quick latent preview", true));
     }

@@ -1,22 +1,19 @@
 package dev.restora.resshift;
 
 import ai.djl.Device;
-import ai.djl.util.cuda.CudaUtils;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.restora.core.engine.DeviceMemory;
 
 /**
- * Chooses the tile side (LQ pixels) from the memory available on the device. The peak of a tile is the VQ
- * autoencoder at output resolution (the mid attention is chunked and bounded). Measured with the released f4
- * model on CPU (ResShiftBenchmark, resident peak minus weights and JVM): about 19-25 KB per output pixel, i.e.
- * ~190 bytes per output pixel and autoencoder base channel; the budget takes 200.
+ * Chooses the tile side (LQ pixels) from the memory available on the device (on a GPU its free memory), and how
+ * many tiles run at once. The peak of a tile is the VQ autoencoder at output resolution (the mid attention is
+ * chunked and bounded). Measured with the released f4 model on CPU (ResShiftBenchmark, resident peak minus weights
+ * and JVM): about 19-25 KB per output pixel, i.e. ~190 bytes per output pixel and autoencoder base channel; the
+ * budget takes 200.
  */
 final class TileBudget {
     static final long RESERVE = 1L << 30;
     static final double BYTES_PER_OUT_PIXEL_AND_CHANNEL = 200;
+    static final int MAX_TILES_AT_ONCE = 8;
 
     private TileBudget() {
     }
@@ -29,6 +26,17 @@ final class TileBudget {
         return clampTile(v, (int) lqSide);
     }
 
+    /**
+     * How many tiles of side {@code tile} go through the networks together: on a GPU as many as its free memory holds
+     * (at most {@value #MAX_TILES_AT_ONCE}), else one (the CPU's cores are busy with one tile already; a batch costs
+     * memory and gains nothing there).
+     */
+    static int tilesAtOnce(ResShiftVariant v, Device device, int tile) {
+        double out = (double) tile * v.scale();
+        return DeviceMemory.batchOnGpu(device, BYTES_PER_OUT_PIXEL_AND_CHANNEL * v.vq().ch() * out * out, 0.6, RESERVE,
+                MAX_TILES_AT_ONCE);
+    }
+
     /** Rounds down to a multiple of the padding offset, within [offset, max side]. */
     static int clampTile(ResShiftVariant v, int side) {
         int off = v.paddingOffset();
@@ -37,28 +45,11 @@ final class TileBudget {
         return Math.max(off, t);
     }
 
-    /** Bytes the device can still give: GPU memory not committed, or the OS's available memory on CPU. */
+    /**
+     * Bytes the device can still give (core {@link DeviceMemory}: a GPU's free memory, the OS's available memory for
+     * the CPU; 4 GiB when unknown, as for Apple's MPS device).
+     */
     static long available(Device device) {
-        if (device != null && device.isGpu()) {
-            try {
-                MemoryUsage mu = CudaUtils.getGpuMemory(device);
-                return mu.getMax() - mu.getCommitted();
-            } catch (RuntimeException e) {
-                return 4L << 30;
-            }
-        }
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemAvailable:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: fall through
-        }
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getFreeMemorySize();
-        }
-        return 4L << 30;
+        return DeviceMemory.current().freeBytesOrDefault(device);
     }
 }

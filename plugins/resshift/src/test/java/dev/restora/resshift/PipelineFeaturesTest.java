@@ -45,11 +45,11 @@ import org.junit.jupiter.api.Test;
  */
 class PipelineFeaturesTest {
 
-    private record Loaded(ResShiftProvider provider, RestorationPipeline pipeline, FixtureModels.Setup setup,
+    record Loaded(ResShiftProvider provider, RestorationPipeline pipeline, FixtureModels.Setup setup,
                           JsonObject c, ParityFixtures fx) {
     }
 
-    private static Loaded load(NDManager weights, boolean withMask) {
+    static Loaded load(NDManager weights, boolean withMask) {
         ParityFixtures fx = ParityFixtures.family("resshift");
         JsonObject c = FixtureModels.firstCase(fx, withMask);
         FixtureModels.Setup s = FixtureModels.setup(fx, c);
@@ -59,7 +59,7 @@ class PipelineFeaturesTest {
         return new Loaded(provider, p, s, c, fx);
     }
 
-    private static ImageBuffer input(Loaded l) {
+    static ImageBuffer input(Loaded l) {
         return ImageCodec.read(l.fx().file(l.c().getAsJsonObject("inputs").get("lq_png").getAsString()));
     }
 

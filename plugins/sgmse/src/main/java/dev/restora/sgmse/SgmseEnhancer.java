@@ -41,6 +41,12 @@ public final class SgmseEnhancer extends Enhancer {
         return o.steps() > 0 ? o.steps() : DEFAULT_STEPS;
     }
 
+    /** As {@link Enhancer#batchable}; the OUVE probability-flow ODE (adaptive steps) runs a batch of one. */
+    @Override
+    public boolean batchable(EnhanceOptions o) {
+        return super.batchable(o) && (model.isBridge() || !o.sampler().equals("ode"));
+    }
+
     @Override
     protected NDArray sample(NDArray y, NDManager run, RunContext context, EnhanceOptions o, Stage stage,
                              SpectrogramPreview preview, SamplerProbe probe) {

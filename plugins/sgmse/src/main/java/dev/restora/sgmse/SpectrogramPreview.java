@@ -28,7 +28,9 @@ final class SpectrogramPreview implements PreviewRenderer {
 
     @Override
     public PreviewFrame render(NDArray predictedClean, int step) {
-        ComplexSpectrogram padded = ComplexSpectrogram.fromState(predictedClean);
+        // chunks enhanced together: the first one's
+        NDArray first = predictedClean.getShape().get(0) > 1 ? predictedClean.get("0:1") : predictedClean;
+        ComplexSpectrogram padded = ComplexSpectrogram.fromState(first);
         // the inverse compression is element-wise: with audio, undo it once over all (padded) frames for the
         // iSTFT and show the first frames of that; without, only over the frames shown
         ComplexSpectrogram linPadded = audio ? spectral.transform().inverse(padded) : null;

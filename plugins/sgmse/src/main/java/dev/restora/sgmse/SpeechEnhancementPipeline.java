@@ -4,7 +4,9 @@ import dev.restora.audio.AudioClip;
 import dev.restora.core.RestoraException;
 import dev.restora.core.diffusion.NoiseSource;
 import dev.restora.core.diffusion.SeededNoise;
+import dev.restora.core.diffusion.StackedNoise;
 import dev.restora.core.diffusion.Stage;
+import dev.restora.core.engine.OutOfMemory;
 import dev.restora.core.pipeline.Media;
 import dev.restora.core.pipeline.ParameterValues;
 import dev.restora.core.pipeline.PipelineDescriptor;
@@ -12,14 +14,21 @@ import dev.restora.core.pipeline.RestorationPipeline;
 import dev.restora.core.pipeline.RunContext;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A loaded SGMSE+ or StoRM model applied to real recordings: any sample rate (converted to the model's rate and
  * back, zero delay, trimmed to the exact input length) and any channel count (each channel enhanced on its own
  * with the same noise seed), long files in overlapping chunks joined by crossfades, each chunk normalised by the
- * whole channel's peak and the level restored.
+ * whole channel's peak and the level restored. On a GPU the chunk is at most what its free memory holds
+ * ({@link ChunkBudget}), and chunks of equal length go through the networks several at once along the batch axis
+ * when its memory allows ({@code chunk_batch}); out of memory, a channel runs again with fewer chunks at once, then
+ * with half the chunk, down to one second.
  */
 public final class SpeechEnhancementPipeline implements RestorationPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(SpeechEnhancementPipeline.class);
+
     private final PipelineDescriptor descriptor;
     private final Enhancer enhancer;
     private final RateConverter rates;
@@ -90,29 +99,83 @@ public final class SpeechEnhancementPipeline implements RestorationPipeline {
                     + clip.frames() + " samples at " + clip.sampleRate() + " Hz (at least "
                     + (enhancer.spectral().stft().nFft() + 1) + " samples at " + rate + " Hz are needed)");
         }
-        int length = chunkSeconds > 0 ? (int) Math.round(chunkSeconds * rate) : 0;
-        ChunkPlan plan = ChunkPlan.of(samples, length, length > 0 ? Math.min(rate, length / 4) : 0);
-        int stages = channels * plan.chunks().size();
+        int requested = chunkSeconds > 0 ? (int) Math.round(chunkSeconds * rate) : samples;
+        int cap = ChunkBudget.maxSamples(context.device(), rate);
+        int length = cap > 0 ? Math.min(requested, cap) : requested;
+        if (length < requested) {
+            LOG.info("chunks of {} s on {} (its free memory)", length / (double) rate, context.device());
+        }
+        int requestedBatch = context.parameters().has(SpeechParameters.CHUNK_BATCH)
+                ? context.parameters().getInt(SpeechParameters.CHUNK_BATCH) : 1;
+        // other noise sources (recorded noise) are one stream in run order: only a seeded run can fork per chunk
+        boolean batchable = enhancer.batchable(options) && context.noise() instanceof SeededNoise;
         for (int c = 0; c < channels; c++) {
             float[] x = converted.get(c);
-            float norm = Enhancer.peak(x);
-            List<float[]> parts = new ArrayList<>();
-            for (int k = 0; k < plan.chunks().size(); k++) {
-                ChunkPlan.Chunk ch = plan.chunks().get(k);
-                float[] part = java.util.Arrays.copyOfRange(x, ch.start(), ch.end());
-                Stage stage = new Stage(c * plan.chunks().size() + k, stages, label(c, channels, k, plan.chunks().size()));
-                RunContext ctx = context.withNoise(noiseFor(context.noise(), k));
-                parts.add(enhancer.enhance(part, norm, ctx, options, stage, null));
-            }
-            out[c] = fromModelRate(plan.join(parts), rate, clip.sampleRate(), clip.frames());
+            int channel = c;
+            // out of memory: fewer chunks at once, then half the chunk and the channel again, down to one second
+            out[c] = OutOfMemory.halving(length, Math.min(length, rate), len -> {
+                int batch = !batchable ? 1 : requestedBatch > 0 ? requestedBatch
+                        : ChunkBudget.chunksAtOnce(context.device(), rate, len);
+                float[] y = OutOfMemory.halving(batch, 1,
+                        b -> enhanceChannel(x, channel, channels, len, b, context, options),
+                        fewer -> LOG.warn("out of memory; retrying with {} chunks at once", fewer),
+                        b -> "out of memory with chunks of " + seconds(len, rate) + " s one at a time");
+                return fromModelRate(y, rate, clip.sampleRate(), clip.frames());
+            }, smaller -> LOG.warn("out of memory; retrying with chunks of {} s", seconds(smaller, rate)),
+                    len -> "out of memory even with chunks of " + seconds(len, rate) + " s; close other programs or "
+                            + "run on the CPU");
         }
         return Media.of(new AudioClip(out, clip.sampleRate(), clip.sourceBits()));
     }
 
-    private static String label(int c, int channels, int k, int chunks) {
+    private static String seconds(int samples, int rate) {
+        return String.format(java.util.Locale.ROOT, "%.1f", samples / (double) rate);
+    }
+
+    /**
+     * One channel (at the model's rate) in chunks of {@code length} samples (the whole channel when longer), up to
+     * {@code batch} chunks of equal length at once along the batch axis, each with its own noise.
+     */
+    private float[] enhanceChannel(float[] x, int c, int channels, int length, int batch, RunContext context,
+                                   EnhanceOptions options) {
+        int rate = enhancer.sampleRate();
+        ChunkPlan plan = length >= x.length ? ChunkPlan.of(x.length, 0, 0)
+                : ChunkPlan.of(x.length, length, Math.min(rate, length / 4));
+        List<ChunkPlan.Chunk> chunks = plan.chunks();
+        // groups of consecutive chunks of one length (the last chunk may be longer)
+        List<int[]> groups = new ArrayList<>();
+        for (int k = 0; k < chunks.size(); ) {
+            int end = k + 1;
+            while (end < chunks.size() && end - k < batch && chunks.get(end).length() == chunks.get(k).length()) {
+                end++;
+            }
+            groups.add(new int[] {k, end});
+            k = end;
+        }
+        int stages = channels * groups.size();
+        float norm = Enhancer.peak(x);
+        List<float[]> parts = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            int first = groups.get(g)[0];
+            int end = groups.get(g)[1];
+            List<float[]> signals = new ArrayList<>();
+            List<NoiseSource> noises = new ArrayList<>();
+            for (int k = first; k < end; k++) {
+                signals.add(java.util.Arrays.copyOfRange(x, chunks.get(k).start(), chunks.get(k).end()));
+                noises.add(noiseFor(context.noise(), k));
+            }
+            Stage stage = new Stage(c * groups.size() + g, stages, label(c, channels, first, end, chunks.size()));
+            parts.addAll(enhancer.enhance(signals, norm, context.withNoise(StackedNoise.of(noises)), options, stage,
+                    null));
+        }
+        return plan.join(parts);
+    }
+
+    private static String label(int c, int channels, int first, int end, int chunks) {
         String s = channels > 1 ? "channel " + (c + 1) + "/" + channels : "";
         if (chunks > 1) {
-            s += (s.isEmpty() ? "" : ", ") + "chunk " + (k + 1) + "/" + chunks;
+            s += (s.isEmpty() ? "" : ", ") + (end - first == 1 ? "chunk " + (first + 1)
+                    : "chunks " + (first + 1) + "-" + end) + "/" + chunks;
         }
         return s;
     }

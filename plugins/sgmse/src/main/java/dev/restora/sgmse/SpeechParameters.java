@@ -13,6 +13,7 @@ public final class SpeechParameters {
     public static final String SAMPLER = "sampler";
     public static final String SEED = "seed";
     public static final String CHUNK_SECONDS = "chunk_seconds";
+    public static final String CHUNK_BATCH = "chunk_batch";
     public static final String PREVIEW_AUDIO = "preview_audio";
     /** Speed mode: exact (default) or an approximate fast mode. */
     public static final String FAST_MODE = "fast_mode";
@@ -45,6 +46,9 @@ public final class SpeechParameters {
                 new ParameterSpec.DoubleSpec(CHUNK_SECONDS, "Chunk length (s)", "Long recordings are enhanced in "
                         + "chunks of this length with crossfaded overlaps (a quarter of a chunk, at most 1 s); "
                         + "0 enhances the whole recording at once", 10.0, 0.0, 600.0),
+                new ParameterSpec.IntSpec(CHUNK_BATCH, "Chunks at once", "Chunks that go through the networks "
+                        + "together (same result; not with the probability-flow ODE or the langevin corrector); 0 = as "
+                        + "many as a GPU's free memory holds, one at a time on the CPU", 0, 0, 16),
                 new ParameterSpec.BoolSpec(PREVIEW_AUDIO, "Preview audio", "Attach the predicted clean audio to each "
                         + "preview (costs an inverse STFT per preview)", false),
                 new ParameterSpec.ChoiceSpec(FAST_MODE, "Speed mode", "exact: the official computation (default); "

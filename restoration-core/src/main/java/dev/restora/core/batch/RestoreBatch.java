@@ -2,6 +2,9 @@ package dev.restora.core.batch;
 
 import ai.djl.Device;
 import dev.restora.core.diffusion.StepListener;
+import dev.restora.core.engine.DeviceChoice;
+import dev.restora.core.engine.Devices;
+import dev.restora.core.engine.OutOfMemory;
 import dev.restora.core.models.ModelResolver;
 import dev.restora.core.pipeline.Modality;
 import dev.restora.core.pipeline.ModelOption;
@@ -25,6 +28,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A batch plan bound to its pipelines, ready to run: every pipeline, model and parameter checked, the items
@@ -37,6 +42,9 @@ import java.util.function.Function;
  * with the plan's model and parameters; the defaults chosen are written into the plan's routes (so a saved plan
  * repeats the run). A file of no known kind fails as an item.
  *
+ * <p>An item whose GPU run still runs out of memory after the pipeline's own halving runs again on the CPU (the
+ * kind's pipeline is then loaded there too, once), with a warning.
+ *
  * <pre>{@code
  * try (RestoreBatch b = RestoreBatch.prepare(plan, registry, models, Device.cpu())) {
  *     b.load();                                  // fails fast when a weight file is missing
@@ -45,6 +53,8 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class RestoreBatch implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreBatch.class);
+
     /** One media kind's pipeline, checked against the registry. */
     public record Route(PipelineRegistry.Registered pipeline, ModelOption model, Map<String, Object> parameters) {
         public PipelineDescriptor descriptor() {
@@ -59,6 +69,7 @@ public final class RestoreBatch implements AutoCloseable {
     private final List<BatchItem> items;
     private final Map<Integer, Modality> kinds;
     private final Map<Modality, LoadedPipeline> loaded = new EnumMap<>(Modality.class);
+    private final Map<Modality, LoadedPipeline> onCpu = new EnumMap<>(Modality.class);
 
     private RestoreBatch(PipelineRegistry registry, ModelResolver models, Device device, Map<Modality, Route> routes,
                          List<BatchItem> items, Map<Integer, Modality> kinds) {
@@ -224,21 +235,48 @@ public final class RestoreBatch implements AutoCloseable {
             Modality kind = kinds.get(item.index());
             if (kind == null) {
                 MediaFiles.detect(item.input()); // throws the reason, naming the file
-                throw new RestoreFailedException(RestoreFailedException.Reason.INPUT, item.input() + ": not an image or audio file");
+                throw new RestoreFailedException(RestoreFailedException.Reason.INPUT, item.input()
+                        + ": not an image or audio file");
             }
             Route r = routes.get(kind);
             LoadedPipeline p = loaded(kind);
             RestoreRequest request = new RestoreRequest(item.input(), r.descriptor().id(), r.model().id(),
                     r.parameters(), output, device, seed);
-            results.accept(new RestoreTask(request, registry, models).runWith(p, listeners.apply(item), token));
+            try {
+                results.accept(new RestoreTask(request, registry, models).runWith(p, listeners.apply(item), token));
+            } catch (RuntimeException e) {
+                if (DeviceChoice.isCpu(device) || token.isCancelled() || !OutOfMemory.onDevice(e)) {
+                    throw e;
+                }
+                // the pipeline halved its tiles or chunks on the GPU already: this item runs on the CPU instead
+                LOG.warn("{}: {} ran out of memory ({}); restoring it on the CPU instead", item.input(),
+                        Devices.name(device), OutOfMemory.summary(e));
+                RestoreRequest cpu = new RestoreRequest(item.input(), r.descriptor().id(), r.model().id(),
+                        r.parameters(), output, Device.cpu(), seed);
+                results.accept(new RestoreTask(cpu, registry, models).runWith(cpuPipeline(kind),
+                        listeners.apply(item), token));
+            }
         };
+    }
+
+    /** The kind's pipeline loaded on the CPU, for items the GPU has no memory for (loaded on first need, kept). */
+    private synchronized LoadedPipeline cpuPipeline(Modality kind) {
+        LoadedPipeline p = onCpu.get(kind);
+        if (p == null) {
+            Route r = routes.get(kind);
+            p = LoadedPipeline.load(r.pipeline(), r.model().id(), Device.cpu(), models);
+            onCpu.put(kind, p);
+        }
+        return p;
     }
 
     /** Frees the pipelines' weights. */
     @Override
     public synchronized void close() {
         List<LoadedPipeline> all = new ArrayList<>(loaded.values());
+        all.addAll(onCpu.values());
         loaded.clear();
+        onCpu.clear();
         RuntimeException first = null;
         for (LoadedPipeline p : all) {
             try {

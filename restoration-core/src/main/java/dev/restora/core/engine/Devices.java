@@ -97,8 +97,11 @@ public final class Devices {
                 + String.join(", ", available.stream().map(DeviceInfo::name).toList()));
     }
 
-    /** The user-facing name of a device: {@code cpu} or {@code gpu:N}. */
+    /** The user-facing name of a device: {@code cpu}, {@code gpu:N} or {@code mps}. */
     public static String name(Device d) {
+        if (DeviceChoice.isMps(d)) {
+            return DeviceChoice.MPS;
+        }
         return d.isGpu() ? "gpu:" + d.getDeviceId() : "cpu";
     }
 }

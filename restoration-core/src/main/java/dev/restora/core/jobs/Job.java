@@ -3,6 +3,8 @@ package dev.restora.core.jobs;
 import ai.djl.Device;
 import dev.restora.core.diffusion.CancellationToken;
 import dev.restora.core.diffusion.StepEvent;
+import dev.restora.core.engine.DeviceChoice;
+import dev.restora.core.engine.Devices;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,10 +24,11 @@ import org.slf4j.LoggerFactory;
  * device. Thread-safe.
  *
  * <p>States go QUEUED → RUNNING → SUCCEEDED / FAILED / CANCELLED (or QUEUED → CANCELLED); a terminal state never
- * changes. {@link #cancel()} of a queued job makes it CANCELLED at once; of a running job it sets the token, which
- * the run checks every step, and the job becomes CANCELLED when the task stops. {@link #finishEarly()} asks a
- * running diffusion to stop at the next step and return its latest predicted clean output (the job then
- * SUCCEEDS with it).
+ * changes. A job whose run on a GPU ran out of memory goes RUNNING → QUEUED once, to run again on the CPU
+ * ({@link #runDevice()}, {@link #notice()}). {@link #cancel()} of a queued job makes it CANCELLED at once; of a
+ * running job it sets the token, which the run checks every step, and the job becomes CANCELLED when the task
+ * stops. {@link #finishEarly()} asks a running diffusion to stop at the next step and return its latest predicted
+ * clean output (the job then SUCCEEDS with it).
  *
  * <p>Once the terminal state's notifications have fired, the job lets go of its listeners and its task (and of the
  * previews in its last progress event): a finished job kept in a list (the studio's queue) must not hold the run's
@@ -57,6 +60,9 @@ public final class Job<R> {
     private String lane;
     private volatile StepEvent progress;
     private volatile JobQueue queue;
+    private volatile Device runDevice;
+    private String movedFrom;
+    private String notice;
 
     /**
      * @param description what the job does, for lists and logs ("restore photo.png with resshift")
@@ -90,6 +96,46 @@ public final class Job<R> {
     /** The requested device, or null when any lane may run it. */
     public Device device() {
         return device;
+    }
+
+    /** Where the job must run now: the CPU once a GPU ran out of memory for it, else {@link #device()}. */
+    public Device runDevice() {
+        Device d = runDevice;
+        return d != null ? d : device;
+    }
+
+    /**
+     * The device as the queue shows it: the requested one ({@code auto} when the pool chooses) until the job starts,
+     * then the lane running it, and {@code gpu:0 → cpu} once it moved to the CPU.
+     */
+    public synchronized String deviceLabel() {
+        String now = lane != null ? lane : runDevice != null ? Devices.name(runDevice)
+                : device != null ? Devices.name(device) : DeviceChoice.AUTO;
+        return movedFrom != null ? movedFrom + " \u2192 " + now : now;
+    }
+
+    /** Why the job moved to another device (one sentence for the user), or null. */
+    public synchronized String notice() {
+        return notice;
+    }
+
+    /**
+     * RUNNING → QUEUED for {@code to}'s lane, after the run failed on its lane's device (out of memory); the listeners
+     * see the transition. False when the job is no longer running or was cancelled.
+     */
+    boolean requeue(Device to, String why) {
+        synchronized (this) {
+            if (state != JobState.RUNNING || token.isCancelled()) {
+                return false;
+            }
+            state = JobState.QUEUED;
+            movedFrom = lane;
+            lane = null;
+            runDevice = to;
+            notice = why;
+        }
+        fire(JobState.RUNNING, JobState.QUEUED);
+        return true;
     }
 
     /** The task; null once the job is finished (the worker reads it only after {@link #start}). */

@@ -59,6 +59,32 @@ public final class JobQueue {
     }
 
     /**
+     * Puts a job back at the front of its priority (a job moved to another device after its run failed there: it
+     * has waited its turn already).
+     *
+     * @return false when the queue is closed or the job is no longer QUEUED (cancelled meanwhile)
+     */
+    boolean addFront(Job<?> job) {
+        lock.lock();
+        try {
+            if (closed || job.state() != JobState.QUEUED || jobs.contains(job)) {
+                return false;
+            }
+            int at = 0;
+            while (at < jobs.size() && jobs.get(at).priority().compareTo(job.priority()) < 0) {
+                at++;
+            }
+            jobs.add(at, job);
+            job.enqueued(this);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        fireChanged();
+        return true;
+    }
+
+    /**
      * Removes and returns the first job that {@code accepts} allows, waiting while none does or the queue is
      * paused.
      *

@@ -5,9 +5,11 @@ import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDManager;
 import dev.restora.core.RestoraException;
 import dev.restora.core.diffusion.CancelledException;
+import dev.restora.core.engine.DeviceChoice;
 import dev.restora.core.engine.DeviceInfo;
 import dev.restora.core.engine.Devices;
 import dev.restora.core.engine.EngineSetup;
+import dev.restora.core.engine.OutOfMemory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +26,15 @@ import org.slf4j.LoggerFactory;
  * {@link PipelineCache} of loaded pipelines.
  *
  * <p>Jobs without a device go to the GPU lanes when there are any, else to the CPU lane; a job that names a device
- * runs on that device's lane. Every job gets its own NDManager on the lane's device, closed when the task ends
- * whatever happens, before the job reaches its terminal state. {@link #shutdown} cancels queued and running jobs and
- * closes the cached pipelines.
+ * runs on that device's lane (Apple's MPS device only gets jobs that name it). Every job gets its own NDManager on
+ * the lane's device, closed when the task ends whatever happens, before the job reaches its terminal state.
+ * {@link #shutdown} cancels queued and running jobs and closes the cached pipelines.
+ *
+ * <p>A GPU (or MPS) out of memory: the pipelines halve their tile or chunk and retry on the device first; when the
+ * run still fails with the device out of memory ({@link OutOfMemory#onDevice}), the job goes back to the queue, at
+ * the front of its priority, for the CPU lane (RUNNING → QUEUED, {@link Job#notice()} says why, a warning is logged)
+ * and runs again there from the start: tasks must leave no partial effect behind (restores write their outputs
+ * atomically). So that this is always possible, a pool with GPU lanes and no CPU lane gets one.
  */
 public final class WorkerPool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
@@ -53,7 +61,7 @@ public final class WorkerPool implements AutoCloseable {
     private volatile boolean shutdown;
 
     /**
-     * A pool with one lane per device of {@code laneDevices} (each at most once).
+     * A pool with one lane per device of {@code laneDevices} (each at most once), plus a CPU lane if they hold none.
      *
      * @param cacheCapacity pipelines each lane keeps loaded
      */
@@ -67,10 +75,14 @@ public final class WorkerPool implements AutoCloseable {
         // idempotent: the app and the command line have normally done it already, before any DJL use
         EngineSetup.Report setup = EngineSetup.configure();
         int cpuThreads = setup.intraOpThreads();
+        List<Device> devices = new ArrayList<>(laneDevices);
+        if (devices.stream().noneMatch(DeviceChoice::isCpu)) {
+            devices.add(Device.cpu()); // where a job goes when its GPU runs out of memory
+        }
         boolean gpu = false;
-        for (Device d : laneDevices) {
+        for (Device d : devices) {
             gpu |= d.isGpu();
-            lanes.add(new Lane(d, d.isGpu() ? 1 : cpuThreads, cacheCapacity));
+            lanes.add(new Lane(d, DeviceChoice.isCpu(d) ? cpuThreads : 1, cacheCapacity));
         }
         hasGpuLane = gpu;
         for (Lane lane : lanes) {
@@ -78,7 +90,7 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    /** One lane per GPU the engine reports, then the CPU lane. */
+    /** One lane per GPU the engine reports, the MPS lane on Apple silicon, then the CPU lane. */
     public static WorkerPool forMachine() {
         return forMachine(DEFAULT_CACHE_CAPACITY);
     }
@@ -89,6 +101,9 @@ public final class WorkerPool implements AutoCloseable {
             if (info.isGpu()) {
                 devices.add(info.device());
             }
+        }
+        if (DeviceChoice.mpsPossible()) {
+            devices.add(DeviceChoice.mps()); // opt-in: only jobs that name it
         }
         devices.add(Device.cpu());
         return new WorkerPool(devices, cacheCapacity);
@@ -274,10 +289,11 @@ public final class WorkerPool implements AutoCloseable {
         }
 
         boolean accepts(Job<?> job) {
-            if (job.device() != null) {
-                return job.device().equals(device);
+            Device wanted = job.runDevice();
+            if (wanted != null) {
+                return wanted.equals(device);
             }
-            return device.isGpu() || !hasGpuLane;
+            return device.isGpu() || !hasGpuLane && DeviceChoice.isCpu(device);
         }
 
         @Override
@@ -320,6 +336,10 @@ public final class WorkerPool implements AutoCloseable {
                 current = null;
                 Thread.interrupted(); // an interrupt meant for this job must not reach the next one
             }
+            if (failure != null && !DeviceChoice.isCpu(device) && OutOfMemory.onDevice(failure)
+                    && moveToCpu(job, failure)) {
+                return;
+            }
             if (job.token().isCancelled() || failure instanceof CancelledException
                     || failure instanceof InterruptedException) {
                 job.cancelled();
@@ -336,6 +356,20 @@ public final class WorkerPool implements AutoCloseable {
             } else {
                 job.succeed(value);
             }
+        }
+
+        /** Puts a job whose run ran out of this device's memory back in the queue for the CPU lane. */
+        private boolean moveToCpu(Job<?> job, Throwable failure) {
+            String why = name + " ran out of memory (" + OutOfMemory.summary(failure) + "); running on the CPU instead";
+            if (!job.requeue(Device.cpu(), why)) {
+                return false; // cancelled meanwhile: reported as such below
+            }
+            LOG.warn("job {}: {}", job.id(), why);
+            LOG.debug("job {} failure on {}", job.id(), name, failure);
+            if (!queue.addFront(job)) {
+                job.cancel(); // the pool is shutting down
+            }
+            return true;
         }
 
         void release() {

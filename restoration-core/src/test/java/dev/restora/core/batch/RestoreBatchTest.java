@@ -106,6 +106,72 @@ class RestoreBatchTest {
         assertTrue(Math.abs((255 - s) * 0.5 - d) <= 1, s + " -> " + d);
     }
 
+    /** Inverts images; on a GPU its run fails as libtorch does when CUDA runs out of memory. */
+    static final class OutOfGpuMemoryProvider implements PipelineProvider {
+        static final List<Device> LOADED_ON = new java.util.concurrent.CopyOnWriteArrayList<>();
+        static final PipelineDescriptor D = new PipelineDescriptor("big", "Big", Modality.IMAGE, "test",
+                List.of(new ModelOption("plain", "Plain", List.of(), 1, "")), List.of());
+
+        @Override
+        public PipelineDescriptor descriptor() {
+            return D;
+        }
+
+        @Override
+        public List<CatalogEntry> catalog() {
+            return List.of();
+        }
+
+        @Override
+        public RestorationPipeline create(PipelineContext context) {
+            LOADED_ON.add(context.device());
+            return new RestorationPipeline() {
+                @Override
+                public PipelineDescriptor descriptor() {
+                    return D;
+                }
+
+                @Override
+                public Media run(Media input, RunContext ctx) {
+                    if (ctx.device().isGpu()) {
+                        throw new ai.djl.engine.EngineException("CUDA out of memory. Tried to allocate 9.00 GiB "
+                                + "(GPU 0; 7.79 GiB total capacity)");
+                    }
+                    ImageBuffer img = ((Media.Image) input).image();
+                    float[] rgb = img.rgb().clone();
+                    for (int i = 0; i < rgb.length; i++) {
+                        rgb[i] = 1f - rgb[i];
+                    }
+                    return Media.of(img.withPixels(img.width(), img.height(), rgb, img.alpha()));
+                }
+            };
+        }
+    }
+
+    @Test
+    void anItemTheGpuHasNoMemoryForRunsOnTheCpu() throws IOException {
+        Path in = tmp.resolve("in");
+        TestImages.png(in.resolve("a.png"), 5, 4, 1);
+        TestImages.png(in.resolve("b.png"), 4, 4, 2);
+        PipelineRegistry registry = PipelineRegistry.of(List.of(new OutOfGpuMemoryProvider()));
+        ModelStore store = new ModelStore(ModelCatalog.fromProviders(List.of(new OutOfGpuMemoryProvider())),
+                tmp.resolve("models"));
+        BatchPlan plan = new BatchPlan().inputs(List.of(in.toString())).output(tmp.resolve("out").toString())
+                .pipeline("big");
+        OutOfGpuMemoryProvider.LOADED_ON.clear();
+        BatchReport report;
+        // an injected GPU: the pipeline loaded "on gpu:0" allocates nothing there, its run fails with CUDA's text
+        try (RestoreBatch batch = RestoreBatch.prepare(plan, registry, store, Device.gpu(0))) {
+            report = new BatchRunner(plan, batch.items(), batch.processor(3, item -> null)).run();
+        }
+        assertEquals(2, report.count(ItemState.DONE), report.toJson());
+        assertEquals(List.of(Device.gpu(0), Device.cpu()), OutOfGpuMemoryProvider.LOADED_ON,
+                "loaded on the CPU once, for both items");
+        BufferedImage src = ImageIO.read(in.resolve("b.png").toFile());
+        BufferedImage dst = ImageIO.read(tmp.resolve("out/b_big.png").toFile());
+        assertEquals(255 - (src.getRGB(1, 1) & 0xff), dst.getRGB(1, 1) & 0xff, 1.0, "restored on the CPU");
+    }
+
     @Test
     void badPlansAndMissingWeightsAreClear() throws IOException {
         Path in = tmp.resolve("in");

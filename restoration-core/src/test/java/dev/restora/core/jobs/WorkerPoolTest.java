@@ -300,8 +300,9 @@ class WorkerPoolTest {
                     new RestoraException("out.png: the folder is read-only")));
         });
         Job<String> good = p.submit("fine", JobPriority.BATCH, ctx -> "ok");
-        assertTrue(good.await(Duration.ofSeconds(30)));
-        assertTrue(bad.await(Duration.ofSeconds(1)));
+        for (Job<?> j : List.of(bad, bug, wrapped, good)) {
+            assertTrue(j.await(Duration.ofSeconds(30)), j + " ends"); // every state read below is a terminal one
+        }
         assertEquals(JobState.FAILED, bad.state());
         assertEquals("broken.png: not a PNG file (bad signature)", bad.errorMessage());
         assertInstanceOf(RestoraException.class, bad.error());

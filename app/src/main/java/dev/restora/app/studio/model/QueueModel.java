@@ -45,7 +45,8 @@ public final class QueueModel {
      * @param fraction  progress 0..1 (1 when done)
      * @param stepping  whether steps have been reported (else a running job shows an indeterminate bar)
      * @param runTime   how long it has run (zero while queued)
-     * @param lane      the lane that runs or ran it, or ""
+     * @param lane      its device: the requested one ("auto") while queued, the lane running it, "gpu:0 → cpu" after
+     *                  a GPU ran out of memory ({@link Job#notice()} says why)
      */
     public record Row(Job<?> job, JobSpec spec, String title, JobState state, String stateText, double fraction,
                       boolean stepping, Duration runTime, String lane) {
@@ -61,7 +62,7 @@ public final class QueueModel {
             };
             double f = s == JobState.SUCCEEDED ? 1 : e == null ? 0 : e.fraction();
             return new Row(job, spec, job.description(), s, text, f, e != null, s == JobState.QUEUED ? Duration.ZERO
-                    : job.runTime(), job.lane() == null ? "" : job.lane());
+                    : job.runTime(), job.deviceLabel());
         }
 
         /** The run time as the panel shows it ("" while queued). */

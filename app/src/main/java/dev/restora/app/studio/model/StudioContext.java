@@ -2,6 +2,7 @@ package dev.restora.app.studio.model;
 
 import ai.djl.Device;
 import dev.restora.app.studio.audio.AudioOutput;
+import dev.restora.core.engine.DeviceChoice;
 import dev.restora.core.engine.Devices;
 import dev.restora.core.jobs.WorkerPool;
 import dev.restora.core.models.ModelCatalog;
@@ -160,11 +161,14 @@ public final class StudioContext implements AutoCloseable {
         audioOutput = output;
     }
 
-    /** The device jobs ask for: null for "auto" (the pool's choice). */
+    /** The device jobs ask for: null for "auto" (the pool's choice: the first GPU lane, else the CPU). */
     public Device jobDevice() {
         String d = settings.get().device;
-        if (d == null || d.equals("auto")) {
+        if (d == null || d.equals(DeviceChoice.AUTO)) {
             return null;
+        }
+        if (d.equals(DeviceChoice.MPS)) {
+            return DeviceChoice.mps(); // the pool has an MPS lane on Apple silicon only: elsewhere the job is refused
         }
         try {
             return Devices.parse(d);

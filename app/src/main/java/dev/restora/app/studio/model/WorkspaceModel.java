@@ -270,7 +270,8 @@ public final class WorkspaceModel {
             case QUEUED -> state.set(RunState.QUEUED);
             case RUNNING -> {
                 state.set(RunState.RUNNING);
-                status.set("loading " + choice.pipeline().get().descriptor().displayName() + " on " + j.lane() + "…");
+                status.set((j.notice() == null ? "" : j.notice() + " · ") + "loading "
+                        + choice.pipeline().get().descriptor().displayName() + " on " + j.lane() + "…");
             }
             case SUCCEEDED -> {
                 historySize.set(history.size());
