@@ -2,6 +2,7 @@ package dev.restora.sgmse.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Set;
@@ -90,6 +91,8 @@ public final class EncoderPropagation implements AutoCloseable {
         store = owner.newSubManager();
         for (NDArray a : hs) {
             a.attach(store);
+            // kept across sampler steps: out of the step's NDScope (DiffusionLoop), which would close it at the step's end
+            NDScope.unregister(a);
         }
         features = new ArrayDeque<>(hs);
         return features;
