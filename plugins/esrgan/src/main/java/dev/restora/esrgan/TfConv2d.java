@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.restora.core.RestoraException;
-import dev.restora.core.nn.Conv2d;
+import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.PaddingMode;
 import dev.restora.core.tfjs.TfjsModel;
 
@@ -12,16 +12,16 @@ import dev.restora.core.tfjs.TfjsModel;
  * A Keras {@code Conv2D} (linear, bias optional, stride 1 or more, dilation 1) on N x C x H x W. The HWIO kernel
  * is converted once, at load, to torch's OIHW layout. TF's {@code same} padding pads
  * {@code total = max((ceil(L / s) - 1) s + k - L, 0)} with {@code total / 2} before and the rest (the extra row or
- * column when odd) after; symmetric cases go through core {@link Conv2d}'s padding, asymmetric ones pad first.
+ * column when odd) after; symmetric cases go through core {@link Conv2dLayer}'s padding, asymmetric ones pad first.
  */
 final class TfConv2d {
-    private final Conv2d conv;
+    private final Conv2dLayer conv;
     private final int kh;
     private final int kw;
     private final int stride;
     private final boolean same;
 
-    private TfConv2d(Conv2d conv, int kh, int kw, int stride, boolean same) {
+    private TfConv2d(Conv2dLayer conv, int kh, int kw, int stride, boolean same) {
         this.conv = conv;
         this.kh = kh;
         this.kw = kw;
@@ -77,7 +77,7 @@ final class TfConv2d {
                 new Shape(filters, inChannels, k[0], k[1]));
         boolean same = padding.equals("same");
         boolean symmetric = same && strides[0] == 1 && k[0] % 2 == 1 && k[1] % 2 == 1 && k[0] == k[1];
-        Conv2d conv = new Conv2d(w, bias, strides[0], symmetric ? k[0] / 2 : 0, 1, 1, PaddingMode.ZEROS);
+        Conv2dLayer conv = new Conv2dLayer(w, bias, strides[0], symmetric ? k[0] / 2 : 0, 1, 1, PaddingMode.ZEROS);
         return new TfConv2d(conv, k[0], k[1], strides[0], same && !symmetric);
     }
 

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * How much memory a device can still give, for sizing tiles and chunks. The built-in probe asks DJL's
  * {@link CudaUtils} for a CUDA device (which needs the CUDA runtime library on the system), the OS for the CPU
  * ({@code MemAvailable}, else the JVM's view of free physical memory), and knows nothing for Apple's MPS device (no
- * memory API). Another probe, e.g. one reading the driver through NVML, replaces it with {@link #use}.
+ * memory API); for a GPU it asks the driver through {@link Nvml} first. Another probe replaces it with {@link #use}.
  */
 @FunctionalInterface
 public interface DeviceMemory {
@@ -65,6 +65,12 @@ public interface DeviceMemory {
             return DeviceMemoryHolder.hostAvailable();
         }
         if (device.isGpu()) {
+            // NVML ships with the driver; DJL's CudaUtils needs the CUDA runtime library, often absent. NVML numbers
+            // GPUs in PCI bus order, which is CUDA's order too when CUDA_DEVICE_ORDER=PCI_BUS_ID.
+            java.util.OptionalLong viaDriver = Nvml.freeMemory(device.getDeviceId());
+            if (viaDriver.isPresent()) {
+                return viaDriver.getAsLong();
+            }
             try {
                 MemoryUsage mu = CudaUtils.getGpuMemory(device);
                 return mu.getMax() > 0 ? Math.max(0, mu.getMax() - mu.getCommitted()) : -1;

@@ -35,7 +35,7 @@ class BlocksKeepWeightsManagerCleanTest {
     @Test
     void everyBlockLeavesTheWeightsManagerAlone() {
         try (NDManager base = NDManager.newBaseManager(); NDManager w = base.newSubManager()) {
-            Conv2d conv = new Conv2d(w.randomNormal(new Shape(4, 2, 3, 3)), w.zeros(new Shape(4)), 1, 1, 1, 2,
+            Conv2dLayer conv = new Conv2dLayer(w.randomNormal(new Shape(4, 2, 3, 3)), w.zeros(new Shape(4)), 1, 1, 1, 2,
                     PaddingMode.ZEROS);
             for (PaddingMode mode : PaddingMode.values()) {
                 check("conv " + mode, w, s -> conv.withPaddingMode(mode).forward(s.ones(new Shape(1, 4, 6, 6))));
@@ -43,7 +43,7 @@ class BlocksKeepWeightsManagerCleanTest {
             GroupNorm gn = new GroupNorm(2, 1e-6, w.ones(new Shape(4)), w.zeros(new Shape(4)));
             check("group norm 4-D", w, s -> gn.forward(s.randomNormal(new Shape(2, 4, 3, 3))));
             check("group norm 3-D", w, s -> gn.forward(s.randomNormal(new Shape(2, 4, 5))));
-            Linear lin = new Linear(w.ones(new Shape(3, 4)), w.zeros(new Shape(3)));
+            LinearLayer lin = new LinearLayer(w.ones(new Shape(3, 4)), w.zeros(new Shape(3)));
             check("linear", w, s -> lin.forward(s.ones(new Shape(2, 4))));
             NDArray fourierW = w.randomNormal(new Shape(8));
             check("gaussian fourier", w, s -> Embeddings.gaussianFourier(s.create(new float[] {0.1f, 0.5f}),

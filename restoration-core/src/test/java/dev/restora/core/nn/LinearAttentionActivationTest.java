@@ -20,11 +20,11 @@ class LinearAttentionActivationTest {
     @Test
     void linearWithAndWithoutBias() {
         try (NDManager m = NDManager.newBaseManager()) {
-            Linear l = new Linear(NnReference.load(m, "linear", "weight"), NnReference.load(m, "linear", "bias"));
+            LinearLayer l = new LinearLayer(NnReference.load(m, "linear", "weight"), NnReference.load(m, "linear", "bias"));
             assertEquals(7, l.outFeatures());
             NnReference.assertClose("linear", l.forward(NnReference.load(m, "linear", "x")),
                     NnReference.load(m, "linear", "y"), 1e-5);
-            Linear nb = new Linear(NnReference.load(m, "linear_nobias", "weight"), null);
+            LinearLayer nb = new LinearLayer(NnReference.load(m, "linear_nobias", "weight"), null);
             NnReference.assertClose("linear_nobias", nb.forward(NnReference.load(m, "linear_nobias", "x")),
                     NnReference.load(m, "linear_nobias", "y"), 1e-5);
         }

@@ -68,7 +68,7 @@ class MemoryFormatTest {
     void convGroupNormSiluAndUpsamplingKeepChannelsLastWithTheSameValues() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.randomNormal(0, 1, new Shape(1, 64, 12, 10), ai.djl.ndarray.types.DataType.FLOAT32).add(3);
-            Conv2d conv = new Conv2d(m.randomNormal(0, 0.1f, new Shape(64, 64, 3, 3),
+            Conv2dLayer conv = new Conv2dLayer(m.randomNormal(0, 0.1f, new Shape(64, 64, 3, 3),
                     ai.djl.ndarray.types.DataType.FLOAT32), m.randomNormal(new Shape(64)), 1, 1, 1, 1, PaddingMode.ZEROS);
             GroupNorm norm = new GroupNorm(32, 1e-5, m.randomNormal(new Shape(64)), m.randomNormal(new Shape(64)));
             Supplier<NDArray> block = () -> conv.forward(Resize.nearest2x(Activations.silu(norm.forward(conv.forward(x)))));

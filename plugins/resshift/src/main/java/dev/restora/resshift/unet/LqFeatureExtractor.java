@@ -3,7 +3,7 @@ package dev.restora.resshift.unet;
 import ai.djl.ndarray.NDArray;
 import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Activations;
-import dev.restora.core.nn.Conv2d;
+import dev.restora.core.nn.Conv2dLayer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,23 +15,23 @@ import java.util.List;
 final class LqFeatureExtractor {
     static final int BASE_CHANNELS = 16;
 
-    private final List<Conv2d> convs;
+    private final List<Conv2dLayer> convs;
     private final List<Downsample> downs;
     private final long outChannels;
 
-    private LqFeatureExtractor(List<Conv2d> convs, List<Downsample> downs, long outChannels) {
+    private LqFeatureExtractor(List<Conv2dLayer> convs, List<Downsample> downs, long outChannels) {
         this.convs = List.copyOf(convs);
         this.downs = List.copyOf(downs);
         this.outChannels = outChannels;
     }
 
     static LqFeatureExtractor load(StateDict sd, int inChannels, int stages) {
-        List<Conv2d> convs = new ArrayList<>();
+        List<Conv2dLayer> convs = new ArrayList<>();
         List<Downsample> downs = new ArrayList<>();
         long cin = inChannels;
         long base = BASE_CHANNELS;
         for (int k = 0; k < stages; k++) {
-            convs.add(Conv2d.load(sd.sub(String.valueOf(3 * k)), cin, base, 3, 1, 1));
+            convs.add(Conv2dLayer.load(sd.sub(String.valueOf(3 * k)), cin, base, 3, 1, 1));
             downs.add(Downsample.load(sd.sub(String.valueOf(3 * k + 2)), base, 2 * base));
             base *= 2;
             cin = base;

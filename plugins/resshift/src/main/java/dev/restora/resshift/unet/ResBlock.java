@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Activations;
-import dev.restora.core.nn.Conv2d;
+import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
-import dev.restora.core.nn.Linear;
+import dev.restora.core.nn.LinearLayer;
 
 /**
  * guided-diffusion ResBlock with scale-shift norm (spec §3.4): {@code in_layers} = GN, SiLU, conv3x3;
@@ -15,14 +15,14 @@ import dev.restora.core.nn.Linear;
  */
 final class ResBlock implements TimestepLayer {
     private final GroupNorm inNorm;
-    private final Conv2d inConv;
-    private final Linear embLinear;
+    private final Conv2dLayer inConv;
+    private final LinearLayer embLinear;
     private final GroupNorm outNorm;
-    private final Conv2d outConv;
-    private final Conv2d skip;
+    private final Conv2dLayer outConv;
+    private final Conv2dLayer skip;
     private final long outChannels;
 
-    private ResBlock(GroupNorm inNorm, Conv2d inConv, Linear embLinear, GroupNorm outNorm, Conv2d outConv, Conv2d skip,
+    private ResBlock(GroupNorm inNorm, Conv2dLayer inConv, LinearLayer embLinear, GroupNorm outNorm, Conv2dLayer outConv, Conv2dLayer skip,
                      long outChannels) {
         this.inNorm = inNorm;
         this.inConv = inConv;
@@ -35,13 +35,13 @@ final class ResBlock implements TimestepLayer {
 
     static ResBlock load(StateDict sd, long cin, long cout, long embDim) {
         GroupNorm n1 = UNetNorm.load(sd.sub("in_layers.0"), cin);
-        Conv2d c1 = Conv2d.load(sd.sub("in_layers.2"), cin, cout, 3, 1, 1);
-        Linear emb = Linear.load(sd.sub("emb_layers.1"), embDim, 2 * cout);
+        Conv2dLayer c1 = Conv2dLayer.load(sd.sub("in_layers.2"), cin, cout, 3, 1, 1);
+        LinearLayer emb = LinearLayer.load(sd.sub("emb_layers.1"), embDim, 2 * cout);
         GroupNorm n2 = UNetNorm.load(sd.sub("out_layers.0"), cout);
-        Conv2d c2 = Conv2d.load(sd.sub("out_layers.3"), cout, cout, 3, 1, 1);
-        Conv2d skip = null;
+        Conv2dLayer c2 = Conv2dLayer.load(sd.sub("out_layers.3"), cout, cout, 3, 1, 1);
+        Conv2dLayer skip = null;
         if (cin != cout) {
-            skip = Conv2d.load(sd.sub("skip_connection"), cin, cout, 1, 1, 0);
+            skip = Conv2dLayer.load(sd.sub("skip_connection"), cin, cout, 1, 1, 0);
         } else if (sd.has("skip_connection.weight")) {
             throw new dev.restora.core.checkpoint.CheckpointException(sd.source() + ": unexpected '" + sd.prefix()
                     + "skip_connection' for a ResBlock with equal channels " + cin);

@@ -3,7 +3,7 @@ package dev.restora.resshift.unet;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.restora.core.checkpoint.StateDict;
-import dev.restora.core.nn.Conv2d;
+import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.Scoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,11 +15,11 @@ import java.util.List;
  * window, the window shrinks to that size and nothing is shifted (standard Swin rule).
  */
 final class SwinLayer implements TimestepLayer {
-    private final Conv2d patchEmbed;
+    private final Conv2dLayer patchEmbed;
     private final List<SwinTransformerBlock> blocks;
-    private final Conv2d patchUnembed;
+    private final Conv2dLayer patchUnembed;
 
-    private SwinLayer(Conv2d patchEmbed, List<SwinTransformerBlock> blocks, Conv2d patchUnembed) {
+    private SwinLayer(Conv2dLayer patchEmbed, List<SwinTransformerBlock> blocks, Conv2dLayer patchUnembed) {
         this.patchEmbed = patchEmbed;
         this.blocks = List.copyOf(blocks);
         this.patchUnembed = patchUnembed;
@@ -34,13 +34,13 @@ final class SwinLayer implements TimestepLayer {
             shiftSize = 0;
         }
         int hidden = (int) (embedDim * mlpRatio);
-        Conv2d in = Conv2d.load(sd.sub("patch_embed.proj"), channels, embedDim, 1, 1, 0);
+        Conv2dLayer in = Conv2dLayer.load(sd.sub("patch_embed.proj"), channels, embedDim, 1, 1, 0);
         List<SwinTransformerBlock> blocks = new ArrayList<>();
         for (int i = 0; i < depth; i++) {
             blocks.add(SwinTransformerBlock.load(sd.sub("blocks." + i), embedDim, heads, window,
                     i % 2 == 0 ? 0 : shiftSize, hidden, weights));
         }
-        Conv2d out = Conv2d.load(sd.sub("patch_unembed.proj"), embedDim, channels, 1, 1, 0);
+        Conv2dLayer out = Conv2dLayer.load(sd.sub("patch_unembed.proj"), embedDim, channels, 1, 1, 0);
         return new SwinLayer(in, blocks, out);
     }
 

@@ -8,7 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Activations;
-import dev.restora.core.nn.Conv2d;
+import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
 import dev.restora.core.nn.MemoryFormat;
 
@@ -22,12 +22,12 @@ final class SwinTransformerBlock {
     private final GroupNorm norm1;
     private final WindowAttention attn;
     private final GroupNorm norm2;
-    private final Conv2d fc1;
-    private final Conv2d fc2;
+    private final Conv2dLayer fc1;
+    private final Conv2dLayer fc2;
     private final int window;
     private final int shift;
 
-    private SwinTransformerBlock(GroupNorm norm1, WindowAttention attn, GroupNorm norm2, Conv2d fc1, Conv2d fc2,
+    private SwinTransformerBlock(GroupNorm norm1, WindowAttention attn, GroupNorm norm2, Conv2dLayer fc1, Conv2dLayer fc2,
                                  int window, int shift) {
         this.norm1 = norm1;
         this.attn = attn;
@@ -43,8 +43,8 @@ final class SwinTransformerBlock {
         GroupNorm n1 = UNetNorm.load(sd.sub("norm1"), dim);
         WindowAttention a = WindowAttention.load(sd.sub("attn"), dim, heads, window, weights);
         GroupNorm n2 = UNetNorm.load(sd.sub("norm2"), dim);
-        Conv2d f1 = Conv2d.load(sd.sub("mlp.fc1"), dim, hidden, 1, 1, 0);
-        Conv2d f2 = Conv2d.load(sd.sub("mlp.fc2"), hidden, dim, 1, 1, 0);
+        Conv2dLayer f1 = Conv2dLayer.load(sd.sub("mlp.fc1"), dim, hidden, 1, 1, 0);
+        Conv2dLayer f2 = Conv2dLayer.load(sd.sub("mlp.fc2"), hidden, dim, 1, 1, 0);
         // the stored mask is for the nominal size and never used by the official forward (spec §3.4)
         sd.ignore("attn_mask");
         return new SwinTransformerBlock(n1, a, n2, f1, f2, window, shift);

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Activations;
 import dev.restora.core.nn.Embeddings;
-import dev.restora.core.nn.Linear;
+import dev.restora.core.nn.LinearLayer;
 
 /**
  * The timestep MLP (spec §3.3): the sinusoidal embedding [cos | sin] of the integer step index (dim =
@@ -12,18 +12,18 @@ import dev.restora.core.nn.Linear;
  */
 final class TimestepEmbedding {
     private final int dim;
-    private final Linear fc1;
-    private final Linear fc2;
+    private final LinearLayer fc1;
+    private final LinearLayer fc2;
 
-    private TimestepEmbedding(int dim, Linear fc1, Linear fc2) {
+    private TimestepEmbedding(int dim, LinearLayer fc1, LinearLayer fc2) {
         this.dim = dim;
         this.fc1 = fc1;
         this.fc2 = fc2;
     }
 
     static TimestepEmbedding load(StateDict sd, int modelChannels, int embDim) {
-        return new TimestepEmbedding(modelChannels, Linear.load(sd.sub("0"), modelChannels, embDim),
-                Linear.load(sd.sub("2"), embDim, embDim));
+        return new TimestepEmbedding(modelChannels, LinearLayer.load(sd.sub("0"), modelChannels, embDim),
+                LinearLayer.load(sd.sub("2"), embDim, embDim));
     }
 
     /** @param t int64 step indices, length B; returns B x embDim */

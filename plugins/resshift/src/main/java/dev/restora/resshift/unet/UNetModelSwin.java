@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Activations;
-import dev.restora.core.nn.Conv2d;
+import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
 import dev.restora.core.nn.Scoped;
 import java.util.ArrayDeque;
@@ -28,12 +28,12 @@ public final class UNetModelSwin {
     private final TimestepLayer middleBlock;
     private final List<TimestepLayer> outputBlocks;
     private final GroupNorm outNorm;
-    private final Conv2d outConv;
+    private final Conv2dLayer outConv;
     private final long parameters;
 
     private UNetModelSwin(UNetConfig config, TimestepEmbedding timeEmbed, LqFeatureExtractor featureExtractor,
                           List<TimestepLayer> inputBlocks, TimestepLayer middleBlock, List<TimestepLayer> outputBlocks,
-                          GroupNorm outNorm, Conv2d outConv, long parameters) {
+                          GroupNorm outNorm, Conv2dLayer outConv, long parameters) {
         this.config = config;
         this.timeEmbed = timeEmbed;
         this.featureExtractor = featureExtractor;
@@ -64,7 +64,7 @@ public final class UNetModelSwin {
         List<TimestepLayer> input = new ArrayList<>();
         Deque<Long> skipChannels = new ArrayDeque<>();
         long ch = (long) mc * c.channelMult().get(0);
-        Conv2d first = Conv2d.load(sd.sub("input_blocks.0.0"), firstIn, ch, 3, 1, 1);
+        Conv2dLayer first = Conv2dLayer.load(sd.sub("input_blocks.0.0"), firstIn, ch, 3, 1, 1);
         input.add((x, e) -> first.forward(x));
         skipChannels.push(ch);
         int ds = c.imageSize();
@@ -114,7 +114,7 @@ public final class UNetModelSwin {
             }
         }
         GroupNorm on = UNetNorm.load(sd.sub("out.0"), ch);
-        Conv2d oc = Conv2d.load(sd.sub("out.2"), ch, c.outChannels(), 3, 1, 1);
+        Conv2dLayer oc = Conv2dLayer.load(sd.sub("out.2"), ch, c.outChannels(), 3, 1, 1);
         sd.requireAllUsed();
         long params = 0;
         for (var e : sd.asMap().entrySet()) {

@@ -2,18 +2,18 @@ package dev.restora.resshift.unet;
 
 import ai.djl.ndarray.NDArray;
 import dev.restora.core.checkpoint.StateDict;
-import dev.restora.core.nn.Conv2d;
+import dev.restora.core.nn.Conv2dLayer;
 
 /** guided-diffusion Upsample with conv: nearest x2, then 3x3 conv, padding 1 (key {@code conv}). */
 final class Upsample implements TimestepLayer {
-    private final Conv2d conv;
+    private final Conv2dLayer conv;
 
-    private Upsample(Conv2d conv) {
+    private Upsample(Conv2dLayer conv) {
         this.conv = conv;
     }
 
     static Upsample load(StateDict sd, long channels) {
-        return new Upsample(Conv2d.load(sd.sub("conv"), channels, channels, 3, 1, 1));
+        return new Upsample(Conv2dLayer.load(sd.sub("conv"), channels, channels, 3, 1, 1));
     }
 
     @Override

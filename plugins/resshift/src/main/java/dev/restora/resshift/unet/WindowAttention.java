@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.restora.core.checkpoint.StateDict;
-import dev.restora.core.nn.Linear;
+import dev.restora.core.nn.LinearLayer;
 
 /**
  * Swin window multi-head self-attention with relative position bias (spec §3.4): {@code qkv} Linear(C, 3C) split
@@ -13,15 +13,15 @@ import dev.restora.core.nn.Linear;
  * The bias B is gathered once at load from {@code relative_position_bias_table} with the standard Swin index.
  */
 final class WindowAttention {
-    private final Linear qkv;
-    private final Linear proj;
+    private final LinearLayer qkv;
+    private final LinearLayer proj;
     private final NDArray bias;
     private final int heads;
     private final int dim;
     private final int tokens;
     private final float scale;
 
-    private WindowAttention(Linear qkv, Linear proj, NDArray bias, int heads, int dim, int tokens) {
+    private WindowAttention(LinearLayer qkv, LinearLayer proj, NDArray bias, int heads, int dim, int tokens) {
         this.qkv = qkv;
         this.proj = proj;
         this.bias = bias;
@@ -54,7 +54,7 @@ final class WindowAttention {
             }
         }
         NDArray bias = weights.create(b, new Shape(1, heads, n, n));
-        return new WindowAttention(Linear.load(sd.sub("qkv"), dim, 3L * dim), Linear.load(sd.sub("proj"), dim, dim),
+        return new WindowAttention(LinearLayer.load(sd.sub("qkv"), dim, 3L * dim), LinearLayer.load(sd.sub("proj"), dim, dim),
                 bias, heads, dim, n);
     }
 

@@ -3,7 +3,7 @@ package dev.restora.resshift.vq;
 import ai.djl.ndarray.NDArray;
 import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Attention;
-import dev.restora.core.nn.Conv2d;
+import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
 
 /**
@@ -16,14 +16,14 @@ final class AttnBlock {
     public static final long DEFAULT_MAX_LOGITS = 64L << 20;
 
     private final GroupNorm norm;
-    private final Conv2d q;
-    private final Conv2d k;
-    private final Conv2d v;
-    private final Conv2d proj;
+    private final Conv2dLayer q;
+    private final Conv2dLayer k;
+    private final Conv2dLayer v;
+    private final Conv2dLayer proj;
     private final long channels;
     private final long maxLogits;
 
-    private AttnBlock(GroupNorm norm, Conv2d q, Conv2d k, Conv2d v, Conv2d proj, long channels, long maxLogits) {
+    private AttnBlock(GroupNorm norm, Conv2dLayer q, Conv2dLayer k, Conv2dLayer v, Conv2dLayer proj, long channels, long maxLogits) {
         this.norm = norm;
         this.q = q;
         this.k = k;
@@ -34,9 +34,9 @@ final class AttnBlock {
     }
 
     static AttnBlock load(StateDict sd, long c, long maxLogits) {
-        return new AttnBlock(VQNorm.load(sd.sub("norm"), c), Conv2d.load(sd.sub("q"), c, c, 1, 1, 0),
-                Conv2d.load(sd.sub("k"), c, c, 1, 1, 0), Conv2d.load(sd.sub("v"), c, c, 1, 1, 0),
-                Conv2d.load(sd.sub("proj_out"), c, c, 1, 1, 0), c, maxLogits);
+        return new AttnBlock(VQNorm.load(sd.sub("norm"), c), Conv2dLayer.load(sd.sub("q"), c, c, 1, 1, 0),
+                Conv2dLayer.load(sd.sub("k"), c, c, 1, 1, 0), Conv2dLayer.load(sd.sub("v"), c, c, 1, 1, 0),
+                Conv2dLayer.load(sd.sub("proj_out"), c, c, 1, 1, 0), c, maxLogits);
     }
 
     NDArray forward(NDArray x) {

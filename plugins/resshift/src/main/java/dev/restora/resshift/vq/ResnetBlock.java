@@ -3,7 +3,7 @@ package dev.restora.resshift.vq;
 import ai.djl.ndarray.NDArray;
 import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Activations;
-import dev.restora.core.nn.Conv2d;
+import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
 import dev.restora.core.nn.Scoped;
 
@@ -13,12 +13,12 @@ import dev.restora.core.nn.Scoped;
  */
 final class ResnetBlock {
     private final GroupNorm norm1;
-    private final Conv2d conv1;
+    private final Conv2dLayer conv1;
     private final GroupNorm norm2;
-    private final Conv2d conv2;
-    private final Conv2d shortcut;
+    private final Conv2dLayer conv2;
+    private final Conv2dLayer shortcut;
 
-    private ResnetBlock(GroupNorm norm1, Conv2d conv1, GroupNorm norm2, Conv2d conv2, Conv2d shortcut) {
+    private ResnetBlock(GroupNorm norm1, Conv2dLayer conv1, GroupNorm norm2, Conv2dLayer conv2, Conv2dLayer shortcut) {
         this.norm1 = norm1;
         this.conv1 = conv1;
         this.norm2 = norm2;
@@ -27,9 +27,9 @@ final class ResnetBlock {
     }
 
     static ResnetBlock load(StateDict sd, long cin, long cout) {
-        Conv2d sc = cin != cout ? Conv2d.load(sd.sub("nin_shortcut"), cin, cout, 1, 1, 0) : null;
-        return new ResnetBlock(VQNorm.load(sd.sub("norm1"), cin), Conv2d.load(sd.sub("conv1"), cin, cout, 3, 1, 1),
-                VQNorm.load(sd.sub("norm2"), cout), Conv2d.load(sd.sub("conv2"), cout, cout, 3, 1, 1), sc);
+        Conv2dLayer sc = cin != cout ? Conv2dLayer.load(sd.sub("nin_shortcut"), cin, cout, 1, 1, 0) : null;
+        return new ResnetBlock(VQNorm.load(sd.sub("norm1"), cin), Conv2dLayer.load(sd.sub("conv1"), cin, cout, 3, 1, 1),
+                VQNorm.load(sd.sub("norm2"), cout), Conv2dLayer.load(sd.sub("conv2"), cout, cout, 3, 1, 1), sc);
     }
 
     NDArray forward(NDArray x) {

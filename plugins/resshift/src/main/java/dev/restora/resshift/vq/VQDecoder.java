@@ -3,7 +3,7 @@ package dev.restora.resshift.vq;
 import ai.djl.ndarray.NDArray;
 import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Activations;
-import dev.restora.core.nn.Conv2d;
+import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
 import dev.restora.core.nn.Scoped;
 import java.util.ArrayList;
@@ -16,7 +16,7 @@ import java.util.List;
  * {@code conv_out}.
  */
 public final class VQDecoder {
-    private final Conv2d convIn;
+    private final Conv2dLayer convIn;
     private final ResnetBlock mid1;
     private final AttnBlock midAttn;
     private final ResnetBlock mid2;
@@ -25,11 +25,11 @@ public final class VQDecoder {
     private final List<List<AttnBlock>> attns;
     private final List<Upsample> ups;
     private final GroupNorm normOut;
-    private final Conv2d convOut;
+    private final Conv2dLayer convOut;
 
-    private VQDecoder(Conv2d convIn, ResnetBlock mid1, AttnBlock midAttn, ResnetBlock mid2,
+    private VQDecoder(Conv2dLayer convIn, ResnetBlock mid1, AttnBlock midAttn, ResnetBlock mid2,
                       List<List<ResnetBlock>> blocks, List<List<AttnBlock>> attns, List<Upsample> ups,
-                      GroupNorm normOut, Conv2d convOut) {
+                      GroupNorm normOut, Conv2dLayer convOut) {
         this.convIn = convIn;
         this.mid1 = mid1;
         this.midAttn = midAttn;
@@ -45,7 +45,7 @@ public final class VQDecoder {
         int levels = c.chMult().size();
         long blockIn = (long) c.ch() * c.chMult().get(levels - 1);
         int res = c.resolution() / c.factor();
-        Conv2d convIn = Conv2d.load(sd.sub("conv_in"), c.zChannels(), blockIn, 3, 1, 1);
+        Conv2dLayer convIn = Conv2dLayer.load(sd.sub("conv_in"), c.zChannels(), blockIn, 3, 1, 1);
         ResnetBlock m1 = ResnetBlock.load(sd.sub("mid.block_1"), blockIn, blockIn);
         AttnBlock ma = AttnBlock.load(sd.sub("mid.attn_1"), blockIn, maxLogits);
         ResnetBlock m2 = ResnetBlock.load(sd.sub("mid.block_2"), blockIn, blockIn);
@@ -76,7 +76,7 @@ public final class VQDecoder {
             }
         }
         GroupNorm no = VQNorm.load(sd.sub("norm_out"), blockIn);
-        Conv2d co = Conv2d.load(sd.sub("conv_out"), blockIn, c.outChannels(), 3, 1, 1);
+        Conv2dLayer co = Conv2dLayer.load(sd.sub("conv_out"), blockIn, c.outChannels(), 3, 1, 1);
         return new VQDecoder(convIn, m1, ma, m2, blocks, attns, ups, no, co);
     }
 

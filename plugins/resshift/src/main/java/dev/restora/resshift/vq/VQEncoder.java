@@ -3,7 +3,7 @@ package dev.restora.resshift.vq;
 import ai.djl.ndarray.NDArray;
 import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Activations;
-import dev.restora.core.nn.Conv2d;
+import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
 import dev.restora.core.nn.Scoped;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import java.util.List;
  * block_2), {@code norm_out}, swish, {@code conv_out} to z_channels.
  */
 public final class VQEncoder {
-    private final Conv2d convIn;
+    private final Conv2dLayer convIn;
     private final List<List<ResnetBlock>> blocks;
     private final List<List<AttnBlock>> attns;
     private final List<Downsample> downs;
@@ -23,11 +23,11 @@ public final class VQEncoder {
     private final AttnBlock midAttn;
     private final ResnetBlock mid2;
     private final GroupNorm normOut;
-    private final Conv2d convOut;
+    private final Conv2dLayer convOut;
 
-    private VQEncoder(Conv2d convIn, List<List<ResnetBlock>> blocks, List<List<AttnBlock>> attns,
+    private VQEncoder(Conv2dLayer convIn, List<List<ResnetBlock>> blocks, List<List<AttnBlock>> attns,
                       List<Downsample> downs, ResnetBlock mid1, AttnBlock midAttn, ResnetBlock mid2, GroupNorm normOut,
-                      Conv2d convOut) {
+                      Conv2dLayer convOut) {
         this.convIn = convIn;
         this.blocks = blocks;
         this.attns = attns;
@@ -40,7 +40,7 @@ public final class VQEncoder {
     }
 
     static VQEncoder load(StateDict sd, VQConfig c, long maxLogits) {
-        Conv2d convIn = Conv2d.load(sd.sub("conv_in"), c.inChannels(), c.ch(), 3, 1, 1);
+        Conv2dLayer convIn = Conv2dLayer.load(sd.sub("conv_in"), c.inChannels(), c.ch(), 3, 1, 1);
         List<List<ResnetBlock>> blocks = new ArrayList<>();
         List<List<AttnBlock>> attns = new ArrayList<>();
         List<Downsample> downs = new ArrayList<>();
@@ -69,7 +69,7 @@ public final class VQEncoder {
         AttnBlock ma = AttnBlock.load(sd.sub("mid.attn_1"), blockIn, maxLogits);
         ResnetBlock m2 = ResnetBlock.load(sd.sub("mid.block_2"), blockIn, blockIn);
         GroupNorm no = VQNorm.load(sd.sub("norm_out"), blockIn);
-        Conv2d co = Conv2d.load(sd.sub("conv_out"), blockIn, c.zChannels(), 3, 1, 1);
+        Conv2dLayer co = Conv2dLayer.load(sd.sub("conv_out"), blockIn, c.zChannels(), 3, 1, 1);
         return new VQEncoder(convIn, blocks, attns, downs, m1, ma, m2, no, co);
     }
 

@@ -2,7 +2,7 @@ package dev.restora.resshift.vq;
 
 import ai.djl.ndarray.NDArray;
 import dev.restora.core.checkpoint.StateDict;
-import dev.restora.core.nn.Conv2d;
+import dev.restora.core.nn.Conv2dLayer;
 
 /**
  * {@code ldm.models.autoencoder.VQModelTorch} (spec §2): {@link #encode} = encoder + quant_conv without
@@ -11,14 +11,14 @@ import dev.restora.core.nn.Conv2d;
 public final class VQModel {
     private final VQConfig config;
     private final VQEncoder encoder;
-    private final Conv2d quantConv;
+    private final Conv2dLayer quantConv;
     private final VectorQuantizer quantize;
-    private final Conv2d postQuantConv;
+    private final Conv2dLayer postQuantConv;
     private final VQDecoder decoder;
     private final long parameters;
 
-    private VQModel(VQConfig config, VQEncoder encoder, Conv2d quantConv, VectorQuantizer quantize,
-                    Conv2d postQuantConv, VQDecoder decoder, long parameters) {
+    private VQModel(VQConfig config, VQEncoder encoder, Conv2dLayer quantConv, VectorQuantizer quantize,
+                    Conv2dLayer postQuantConv, VQDecoder decoder, long parameters) {
         this.config = config;
         this.encoder = encoder;
         this.quantConv = quantConv;
@@ -39,9 +39,9 @@ public final class VQModel {
      */
     public static VQModel load(StateDict sd, VQConfig c, long maxAttentionLogits) {
         VQEncoder enc = VQEncoder.load(sd.sub("encoder"), c, maxAttentionLogits);
-        Conv2d qc = Conv2d.load(sd.sub("quant_conv"), c.zChannels(), c.embedDim(), 1, 1, 0);
+        Conv2dLayer qc = Conv2dLayer.load(sd.sub("quant_conv"), c.zChannels(), c.embedDim(), 1, 1, 0);
         VectorQuantizer vq = VectorQuantizer.load(sd.sub("quantize"), c.nEmbed(), c.embedDim());
-        Conv2d pqc = Conv2d.load(sd.sub("post_quant_conv"), c.embedDim(), c.zChannels(), 1, 1, 0);
+        Conv2dLayer pqc = Conv2dLayer.load(sd.sub("post_quant_conv"), c.embedDim(), c.zChannels(), 1, 1, 0);
         VQDecoder dec = VQDecoder.load(sd.sub("decoder"), c, maxAttentionLogits);
         sd.requireAllUsed();
         long params = 0;

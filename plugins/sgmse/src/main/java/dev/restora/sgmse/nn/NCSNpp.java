@@ -8,9 +8,9 @@ import ai.djl.ndarray.types.Shape;
 import dev.restora.core.checkpoint.CheckpointException;
 import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Activations;
-import dev.restora.core.nn.Conv2d;
+import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
-import dev.restora.core.nn.Linear;
+import dev.restora.core.nn.LinearLayer;
 import dev.restora.core.nn.MemoryFormat;
 import dev.restora.core.nn.Scoped;
 import java.util.ArrayDeque;
@@ -27,16 +27,16 @@ import java.util.List;
 public final class NCSNpp {
     private final NcsnppConfig config;
     private final GaussianFourierProjection fourier;
-    private final Linear temb0;
-    private final Linear temb1;
-    private final Conv2d inputConv;
+    private final LinearLayer temb0;
+    private final LinearLayer temb1;
+    private final Conv2dLayer inputConv;
     private final List<Object> down = new ArrayList<>();
     private final List<ResnetBlockBigGAN> middle = new ArrayList<>();
     private AttnBlockpp middleAttn;
     private final List<Object> up = new ArrayList<>();
     private final GroupNorm headNorm;
-    private final Conv2d headConv;
-    private final Conv2d outputLayer;
+    private final Conv2dLayer headConv;
+    private final Conv2dLayer outputLayer;
     private final long parameters;
 
     /** A residual block of a level, with the level's attention after it when the level has one. */
@@ -56,7 +56,7 @@ public final class NCSNpp {
     }
 
     /** The output-skip branch of a level: {@code conv3x3(SiLU(GN(h)))} added to the upsampled pyramid. */
-    private record OutputSkip(GroupNorm norm, Conv2d conv) {
+    private record OutputSkip(GroupNorm norm, Conv2dLayer conv) {
     }
 
     /** The up-sampling block between levels. */
@@ -74,15 +74,15 @@ public final class NCSNpp {
         long tembDim = 4L * nf;
         fourier = GaussianFourierProjection.load(next(all, idx), nf);
         if (c.conditional()) {
-            temb0 = Linear.load(next(all, idx), 2L * nf, tembDim);
-            temb1 = Linear.load(next(all, idx), tembDim, tembDim);
+            temb0 = LinearLayer.load(next(all, idx), 2L * nf, tembDim);
+            temb1 = LinearLayer.load(next(all, idx), tembDim, tembDim);
         } else {
             temb0 = null;
             temb1 = null;
         }
         boolean useTemb = c.conditional();
         int cin = c.inputChannels();
-        inputConv = Conv2d.load(next(all, idx), cin, nf, 3, 1, 1);
+        inputConv = Conv2dLayer.load(next(all, idx), cin, nf, 3, 1, 1);
         Deque<Long> hs = new ArrayDeque<>();
         hs.push((long) nf);
         long in = nf;
@@ -119,7 +119,7 @@ public final class NCSNpp {
             }
             if (c.outputSkip()) {
                 GroupNorm gn = Norms.groupNorm(next(all, idx), in);
-                Conv2d conv = Conv2d.load(next(all, idx), in, cin, 3, 1, 1);
+                Conv2dLayer conv = Conv2dLayer.load(next(all, idx), in, cin, 3, 1, 1);
                 up.add(new OutputSkip(gn, conv));
             }
             if (i > 0) {
@@ -132,7 +132,7 @@ public final class NCSNpp {
         }
         if (!c.outputSkip()) {
             headNorm = Norms.groupNorm(next(all, idx), in);
-            headConv = Conv2d.load(next(all, idx), in, cin, 3, 1, 1);
+            headConv = Conv2dLayer.load(next(all, idx), in, cin, 3, 1, 1);
         } else {
             headNorm = null;
             headConv = null;
@@ -145,7 +145,7 @@ public final class NCSNpp {
                         + "); check ch_mult / num_res_blocks / attn_resolutions / progressive");
             }
         }
-        outputLayer = Conv2d.load(sd.sub("output_layer"), cin, 2, 1, 1, 0);
+        outputLayer = Conv2dLayer.load(sd.sub("output_layer"), cin, 2, 1, 1, 0);
         long count = 0;
         for (String k : sd.keys()) {
             if (k.startsWith(sd.prefix())) {

@@ -3,9 +3,9 @@ package dev.restora.sgmse.nn;
 import ai.djl.ndarray.NDArray;
 import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Activations;
-import dev.restora.core.nn.Conv2d;
+import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
-import dev.restora.core.nn.Linear;
+import dev.restora.core.nn.LinearLayer;
 
 /**
  * The BigGAN residual block of NCSN++ with FIR resampling and skip rescaling (spec §5.2):
@@ -19,16 +19,16 @@ public final class ResnetBlockBigGAN {
     private static final double INV_SQRT2 = 1 / Math.sqrt(2);
 
     private final GroupNorm norm0;
-    private final Conv2d conv0;
-    private final Linear dense0;
+    private final Conv2dLayer conv0;
+    private final LinearLayer dense0;
     private final GroupNorm norm1;
-    private final Conv2d conv1;
-    private final Conv2d conv2;
+    private final Conv2dLayer conv1;
+    private final Conv2dLayer conv2;
     private final Resample resample;
     private final long out;
 
-    private ResnetBlockBigGAN(GroupNorm norm0, Conv2d conv0, Linear dense0, GroupNorm norm1, Conv2d conv1,
-                              Conv2d conv2, Resample resample, long out) {
+    private ResnetBlockBigGAN(GroupNorm norm0, Conv2dLayer conv0, LinearLayer dense0, GroupNorm norm1, Conv2dLayer conv1,
+                              Conv2dLayer conv2, Resample resample, long out) {
         this.norm0 = norm0;
         this.conv0 = conv0;
         this.dense0 = dense0;
@@ -46,21 +46,21 @@ public final class ResnetBlockBigGAN {
     public static ResnetBlockBigGAN load(StateDict sd, long in, long out, Resample resample, long tembDim,
                                          boolean useTemb) {
         GroupNorm n0 = Norms.groupNorm(sd.sub("GroupNorm_0"), in);
-        Conv2d c0 = Conv2d.load(sd.sub("Conv_0"), in, out, 3, 1, 1);
-        Linear d0 = null;
+        Conv2dLayer c0 = Conv2dLayer.load(sd.sub("Conv_0"), in, out, 3, 1, 1);
+        LinearLayer d0 = null;
         if (sd.has("Dense_0.weight")) {
             StateDict d = sd.sub("Dense_0");
-            Linear lin = new Linear(d.get("weight", out, tembDim), d.get("bias", out));
+            LinearLayer lin = new LinearLayer(d.get("weight", out, tembDim), d.get("bias", out));
             d0 = useTemb ? lin : null;
         } else if (useTemb) {
             throw new dev.restora.core.checkpoint.CheckpointException(sd.source() + ": missing weight '"
                     + sd.prefix() + "Dense_0.weight'");
         }
         GroupNorm n1 = Norms.groupNorm(sd.sub("GroupNorm_1"), out);
-        Conv2d c1 = Conv2d.load(sd.sub("Conv_1"), out, out, 3, 1, 1);
-        Conv2d c2 = null;
+        Conv2dLayer c1 = Conv2dLayer.load(sd.sub("Conv_1"), out, out, 3, 1, 1);
+        Conv2dLayer c2 = null;
         if (in != out || resample != Resample.NONE) {
-            c2 = Conv2d.load(sd.sub("Conv_2"), in, out, 1, 1, 0);
+            c2 = Conv2dLayer.load(sd.sub("Conv_2"), in, out, 1, 1, 0);
         }
         return new ResnetBlockBigGAN(n0, c0, d0, n1, c1, c2, resample, out);
     }

@@ -8,7 +8,7 @@ import dev.restora.core.checkpoint.StateDict;
  * torch.nn.Conv2d: weight [out, in/groups, kh, kw], optional bias, stride, padding with a padding mode,
  * dilation and groups. Non-zero padding modes pad explicitly first, as PyTorch does.
  */
-public final class Conv2d {
+public final class Conv2dLayer {
     private final NDArray weight;
     private final NDArray bias;
     private final int stride;
@@ -17,7 +17,7 @@ public final class Conv2d {
     private final int groups;
     private final PaddingMode mode;
 
-    public Conv2d(NDArray weight, NDArray bias, int stride, int padding, int dilation, int groups, PaddingMode mode) {
+    public Conv2dLayer(NDArray weight, NDArray bias, int stride, int padding, int dilation, int groups, PaddingMode mode) {
         if (weight.getShape().dimension() != 4) {
             throw new IllegalArgumentException("conv2d weight must be 4-D, got " + weight.getShape());
         }
@@ -31,22 +31,22 @@ public final class Conv2d {
     }
 
     /** Reads {@code weight} and optional {@code bias} from {@code sd}, zero padding. */
-    public static Conv2d load(StateDict sd, int stride, int padding) {
-        return new Conv2d(sd.get("weight"), sd.getOptional("bias"), stride, padding, 1, 1, PaddingMode.ZEROS);
+    public static Conv2dLayer load(StateDict sd, int stride, int padding) {
+        return new Conv2dLayer(sd.get("weight"), sd.getOptional("bias"), stride, padding, 1, 1, PaddingMode.ZEROS);
     }
 
     /** Reads the weights and checks the weight shape [out, in, k, k]. */
-    public static Conv2d load(StateDict sd, long in, long out, int kernel, int stride, int padding) {
-        return new Conv2d(sd.get("weight", out, in, kernel, kernel), sd.getOptional("bias"), stride, padding, 1, 1,
+    public static Conv2dLayer load(StateDict sd, long in, long out, int kernel, int stride, int padding) {
+        return new Conv2dLayer(sd.get("weight", out, in, kernel, kernel), sd.getOptional("bias"), stride, padding, 1, 1,
                 PaddingMode.ZEROS);
     }
 
-    public Conv2d withPaddingMode(PaddingMode newMode) {
-        return new Conv2d(weight, bias, stride, padding, dilation, groups, newMode);
+    public Conv2dLayer withPaddingMode(PaddingMode newMode) {
+        return new Conv2dLayer(weight, bias, stride, padding, dilation, groups, newMode);
     }
 
-    public Conv2d withGroups(int newGroups) {
-        return new Conv2d(weight, bias, stride, padding, dilation, newGroups, mode);
+    public Conv2dLayer withGroups(int newGroups) {
+        return new Conv2dLayer(weight, bias, stride, padding, dilation, newGroups, mode);
     }
 
     public long outChannels() {

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 /** Conv2d and Padding against torch.nn.Conv2d / F.pad outputs. */
-class Conv2dTest {
+class Conv2dLayerTest {
 
     @BeforeAll
     static void engine() {
@@ -43,7 +43,7 @@ class Conv2dTest {
             NDArray x = NnReference.load(m, name, "x");
             NDArray w = NnReference.load(m, name, "weight");
             NDArray b = NnReference.exists(name, "bias") ? NnReference.load(m, name, "bias") : null;
-            Conv2d conv = new Conv2d(w, b, stride, padding, dilation, groups, mode);
+            Conv2dLayer conv = new Conv2dLayer(w, b, stride, padding, dilation, groups, mode);
             assertEquals(x.getShape().get(1), conv.inChannels());
             NnReference.assertClose(name, conv.forward(x), NnReference.load(m, name, "y"), 1e-5);
         }
@@ -56,16 +56,16 @@ class Conv2dTest {
             t.put("conv.weight", NnReference.load(m, "conv_zeros", "weight"));
             t.put("conv.bias", NnReference.load(m, "conv_zeros", "bias"));
             StateDict sd = new StateDict(t, "test");
-            Conv2d conv = Conv2d.load(sd.sub("conv"), 4, 6, 3, 1, 1);
+            Conv2dLayer conv = Conv2dLayer.load(sd.sub("conv"), 4, 6, 3, 1, 1);
             assertEquals(6, conv.outChannels());
             NDArray x = NnReference.load(m, "conv_zeros", "x");
             NnReference.assertClose("conv_zeros via StateDict", conv.forward(x),
                     NnReference.load(m, "conv_zeros", "y"), 1e-5);
             NnReference.assertClose("withPaddingMode(ZEROS)", conv.withPaddingMode(PaddingMode.ZEROS).forward(x),
                     NnReference.load(m, "conv_zeros", "y"), 1e-5);
-            assertThrows(RuntimeException.class, () -> Conv2d.load(sd.sub("conv"), 4, 6, 5, 1, 1));
+            assertThrows(RuntimeException.class, () -> Conv2dLayer.load(sd.sub("conv"), 4, 6, 5, 1, 1));
             assertThrows(IllegalArgumentException.class,
-                    () -> new Conv2d(m.zeros(new Shape(3, 3)), null, 1, 0, 1, 1, PaddingMode.ZEROS));
+                    () -> new Conv2dLayer(m.zeros(new Shape(3, 3)), null, 1, 0, 1, 1, PaddingMode.ZEROS));
         }
     }
 

@@ -4,21 +4,21 @@ import ai.djl.ndarray.NDArray;
 import dev.restora.core.checkpoint.StateDict;
 
 /** torch.nn.Linear: y = x W^T + b over the last axis, W of shape [out, in]. */
-public final class Linear {
+public final class LinearLayer {
     private final NDArray weight;
     private final NDArray bias;
 
-    public Linear(NDArray weight, NDArray bias) {
+    public LinearLayer(NDArray weight, NDArray bias) {
         this.weight = weight;
         this.bias = bias;
     }
 
-    public static Linear load(StateDict sd) {
-        return new Linear(sd.get("weight"), sd.getOptional("bias"));
+    public static LinearLayer load(StateDict sd) {
+        return new LinearLayer(sd.get("weight"), sd.getOptional("bias"));
     }
 
-    public static Linear load(StateDict sd, long in, long out) {
-        return new Linear(sd.get("weight", out, in), sd.getOptional("bias"));
+    public static LinearLayer load(StateDict sd, long in, long out) {
+        return new LinearLayer(sd.get("weight", out, in), sd.getOptional("bias"));
     }
 
     public long outFeatures() {
