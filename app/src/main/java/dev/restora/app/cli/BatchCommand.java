@@ -108,7 +108,7 @@ final class BatchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         BatchPlan plan = plan();
         root.prepareEngine();
-        Device dev = DeviceOption.parse(device, err);
+        Device dev = DeviceOption.parse(device, quiet ? null : err); // -q: no "device: ..., chosen automatically" line
         try (RestoreBatch batch = RestoreBatch.prepare(plan, root.registry(), root.models(), dev)) {
             if (batch.items().isEmpty()) {
                 throw new CliException(ExitCodes.USAGE, "no " + (plan.pipeline() == null ? "image or audio"

@@ -63,7 +63,7 @@ final class RestoreCommand implements Callable<Integer> {
             description = "Set a pipeline parameter (repeatable); see 'restora pipelines' for names and ranges.")
     Map<String, String> params = new LinkedHashMap<>();
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress display.")
+    @Option(names = {"-q", "--quiet"}, description = "No progress display (nor the line naming the device auto chose).")
     boolean quiet;
 
     @Override
@@ -81,7 +81,7 @@ final class RestoreCommand implements Callable<Integer> {
                 .overwrite(OverwritePolicy.OVERWRITE).continueOnError(true)
                 .pipeline(pipeline).model(model).parameters(overrides);
         root.prepareEngine();
-        Device dev = DeviceOption.parse(device, err);
+        Device dev = DeviceOption.parse(device, quiet ? null : err); // -q: no "device: ..., chosen automatically" line
         try (RestoreBatch batch = RestoreBatch.prepare(plan, root.registry(), root.models(), dev)) {
             if (batch.items().isEmpty()) {
                 throw new CliException(ExitCodes.USAGE, "no image or audio file among the inputs");

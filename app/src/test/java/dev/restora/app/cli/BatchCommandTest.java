@@ -167,12 +167,12 @@ class BatchCommandTest {
         CliRun mixed = CliRun.run(models(), "batch", in.toString(), "--out", out.toString(), "--save-plan",
                 planFile.toString(), "-q");
         assertEquals(ExitCodes.OK, mixed.code(), mixed::toString);
-        assertEquals(List.of("a_classic-image.png", "b_classic-image.jpg", "sub/c_classic-image.png",
+        assertEquals(List.of("a_esrgan.png", "b_esrgan.jpg", "sub/c_esrgan.png",
                 "sub/talk_classic-speech.wav"), tree(out).stream().filter(n -> !n.startsWith(".")
                 && !n.startsWith("restora-batch-report")).toList());
         BatchPlan saved = BatchPlan.read(planFile);
         assertEquals(null, saved.pipeline());
-        assertEquals("classic-image", saved.routes().get(dev.restora.core.pipeline.Modality.IMAGE).pipeline());
+        assertEquals("esrgan", saved.routes().get(dev.restora.core.pipeline.Modality.IMAGE).pipeline());
         assertEquals("classic-speech", saved.routes().get(dev.restora.core.pipeline.Modality.SPEECH).pipeline());
     }
 

@@ -181,10 +181,10 @@ class WorkspaceAndQueueModelTest {
         await(() -> q.rows().get().size() == 3 && q.pool() != null, Duration.ofSeconds(30), "three rows");
         q.moveUp(jc);
         await(() -> q.rows().get().get(1).job() == jc, Duration.ofSeconds(10), "the move");
-        QueueModel.Saved saved = JsonFiles.read(q.file(), QueueModel.Saved.class);
-        assertEquals(List.of("a.png", "c.png", "b.png"), saved.jobs.stream()
-                .map(s -> Path.of(s.input).getFileName().toString()).toList());
-        assertTrue(saved.paused);
+        // the queue file is written on a background thread after the change: wait for the write with the new order
+        List<String> moved = List.of("a.png", "c.png", "b.png");
+        await(() -> moved.equals(savedOrder(q)), Duration.ofSeconds(10), "the move to be saved");
+        assertTrue(JsonFiles.read(q.file(), QueueModel.Saved.class).paused);
         q.cancel(ja);
         await(() -> ja.state() == JobState.CANCELLED && JsonFiles.read(q.file(), QueueModel.Saved.class).jobs.size() == 2,
                 Duration.ofSeconds(10), "the cancel to be saved");
@@ -209,6 +209,12 @@ class WorkspaceAndQueueModelTest {
                 new dev.restora.core.jobs.PipelineCache.Key("test-slow-steps", "box2x"))), "cached pipeline");
         await(() -> JsonFiles.read(q2.file(), QueueModel.Saved.class).jobs.isEmpty(), Duration.ofSeconds(10),
                 "an empty saved queue");
+    }
+
+    private static List<String> savedOrder(QueueModel q) {
+        QueueModel.Saved saved = JsonFiles.read(q.file(), QueueModel.Saved.class);
+        return saved == null || saved.jobs == null ? List.of()
+                : saved.jobs.stream().map(s -> Path.of(s.input).getFileName().toString()).toList();
     }
 
     private static JobSpec spec(Path in, Path out) {
