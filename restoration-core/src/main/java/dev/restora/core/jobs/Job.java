@@ -62,6 +62,9 @@ public final class Job<R> {
     private volatile JobQueue queue;
     private volatile Device runDevice;
     private String movedFrom;
+    /** Device names for {@link #deviceLabel}, made when the device is set (the label is read on the UI thread). */
+    private final String requestedName;
+    private String runDeviceName;
     private String notice;
 
     /**
@@ -73,6 +76,7 @@ public final class Job<R> {
         this.description = Objects.requireNonNull(description, "description");
         this.priority = Objects.requireNonNull(priority, "priority");
         this.device = device;
+        this.requestedName = device != null ? Devices.name(device) : DeviceChoice.AUTO;
         this.task = Objects.requireNonNull(task, "task");
     }
 
@@ -109,8 +113,7 @@ public final class Job<R> {
      * then the lane running it, and {@code gpu:0 → cpu} once it moved to the CPU.
      */
     public synchronized String deviceLabel() {
-        String now = lane != null ? lane : runDevice != null ? Devices.name(runDevice)
-                : device != null ? Devices.name(device) : DeviceChoice.AUTO;
+        String now = lane != null ? lane : runDeviceName != null ? runDeviceName : requestedName;
         return movedFrom != null ? movedFrom + " \u2192 " + now : now;
     }
 
@@ -132,6 +135,7 @@ public final class Job<R> {
             movedFrom = lane;
             lane = null;
             runDevice = to;
+            runDeviceName = Devices.name(to);
             notice = why;
         }
         fire(JobState.RUNNING, JobState.QUEUED);

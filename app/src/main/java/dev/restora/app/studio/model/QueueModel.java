@@ -108,6 +108,8 @@ public final class QueueModel {
             changed(false);
         }
     };
+    /** The pool's lanes as the status line names them, set once the pool has started. */
+    private volatile String laneSummary = "";
     private final java.util.concurrent.atomic.AtomicLong saves = new java.util.concurrent.atomic.AtomicLong();
     private long lastWritten;
     private WorkerPool pool;
@@ -146,16 +148,6 @@ public final class QueueModel {
         return poolError;
     }
 
-    /** The pool's lanes for the status bar ("cpu (2 threads), gpu:0"), or "" before the pool has started. */
-    public String deviceSummary() {
-        WorkerPool p = pool();
-        if (p == null) {
-            return "";
-        }
-        return String.join(", ", p.lanes().stream().map(l -> l.name() + (l.device().isGpu() ? "" : " (" + l.threads()
-                + " threads)")).toList());
-    }
-
     public synchronized WorkerPool pool() {
         return pool;
     }
@@ -179,6 +171,7 @@ public final class QueueModel {
             p.shutdown(java.time.Duration.ofSeconds(10));
             return;
         }
+        laneSummary = lanes(p); // on the starting thread: the UI thread then only reads the text
         p.queue().addChangeListener(() -> changed(true));
         while (true) {
             List<Consumer<WorkerPool>> todo;
@@ -388,7 +381,7 @@ public final class QueueModel {
         }
         rows.set(List.copyOf(out)); // snapshots: equal rows mean nothing changed
         if (poolError.get() == null) {
-            engine.set(new EngineStatus(p == null ? "Starting the engine…" : "Ready · " + lanes(p)
+            engine.set(new EngineStatus(p == null ? "Starting the engine…" : "Ready · " + laneSummary
                     + (Boolean.TRUE.equals(paused.get()) ? " · queue paused" : ""), false));
         }
         if (!restoring && saveDue.getAndSet(false)) {
@@ -397,6 +390,7 @@ public final class QueueModel {
         }
     }
 
+    /** The pool's lanes for the status line ("cpu (2 threads), gpu:0"). */
     private static String lanes(WorkerPool p) {
         return String.join(", ", p.lanes().stream().map(l -> l.name() + (l.device().isGpu() ? "" : " (" + l.threads()
                 + " threads)")).toList());

@@ -144,6 +144,7 @@ public final class StudioContext implements AutoCloseable {
         store = new ModelStore(catalog, folder);
         settings.get().modelsFolder = folder.toString();
         settings.save();
+        refreshStore(); // the workspaces' "weights present" notes follow the new folder
     }
 
     /** Resolves weights through whichever store is current when a pipeline loads. */
