@@ -115,6 +115,12 @@ public final class QueueModel {
     private WorkerPool pool;
     private boolean restoring;
     private volatile boolean frozen;
+    /**
+     * Whether this session may write the queue file: only once it has read the saved queue ({@link #restore}) or
+     * queued a job of its own. Before that an early save (the pool starting up) would wipe the previous session's
+     * queue before it is restored.
+     */
+    private volatile boolean claimed;
 
     QueueModel(StudioContext ctx, Path file) {
         this.ctx = ctx;
@@ -227,6 +233,7 @@ public final class QueueModel {
 
     /** Queues a spec as a file job (restore to a file, or a batch). */
     public Job<?> submit(JobSpec spec) {
+        claimed = true;
         if (JobSpec.BATCH.equals(spec.kind)) {
             BatchPlan plan = BatchPlan.fromJson(spec.plan);
             return submit(spec, JobPriority.BATCH, BatchModel.task(ctx, plan, null));
@@ -320,6 +327,8 @@ public final class QueueModel {
         } catch (RuntimeException e) {
             LOG.warn("the saved queue was not restored: {}", e.getMessage());
             return 0;
+        } finally {
+            claimed = true; // read (or unreadable): from now on this session's queue is the one to save
         }
         if (saved == null || saved.jobs == null || saved.jobs.isEmpty()) {
             return 0;
@@ -423,7 +432,7 @@ public final class QueueModel {
 
     /** Writes a snapshot unless a newer one was written already (writes may finish out of order). */
     private void write(Saved s) {
-        if (frozen) {
+        if (frozen || !claimed) {
             return;
         }
         synchronized (file) {
