@@ -87,8 +87,8 @@ final class BatchConsole implements BatchListener {
                 RestoreResult rr = results.remove(r.item().input());
                 out.printf(Locale.ROOT, "%s -> %s  (%s)%n", head, r.output(), r.earlierRun()
                         ? "done in an earlier run" : rr == null ? String.format(Locale.ROOT, "%.1f s", r.seconds())
-                        : String.format(Locale.ROOT, "pipeline %s, model %s, seed %d, %.1f s", rr.pipelineId(),
-                        rr.modelId(), rr.seed(), r.seconds()));
+                        : String.format(Locale.ROOT, "pipeline %s, model %s, %s%.1f s", rr.pipelineId(),
+                        rr.modelId(), rr.seeded() ? "seed " + rr.seed() + ", " : "", r.seconds()));
             }
             case SKIPPED -> out.println(head + ": skipped, " + r.output() + " exists");
             case FAILED -> err.println("error: " + r.error());

@@ -121,6 +121,11 @@ class RestoreCommandTest {
         assertEquals(ExitCodes.OK, r.code(), r::toString);
         List<String> files = listing(out);
         assertEquals(List.of("a_esrgan.png", "b_classic-speech.wav"), files);
+        // esrgan is deterministic: its line names no seed, while the speech denoiser's names the one it used
+        String esrganLine = r.out().lines().filter(l -> l.contains("a_esrgan.png")).findFirst().orElse("");
+        assertTrue(esrganLine.contains("pipeline esrgan") && !esrganLine.contains("seed"), r::toString);
+        String speechLine = r.out().lines().filter(l -> l.contains("b_classic-speech.wav")).findFirst().orElse("");
+        assertTrue(speechLine.contains("pipeline classic-speech"), r::toString);
     }
 
     @Test

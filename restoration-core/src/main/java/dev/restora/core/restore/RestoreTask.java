@@ -206,7 +206,7 @@ public final class RestoreTask implements JobTask<RestoreResult> {
         Media result = restore(pipeline, d, device, parentScope, input.media(), listener, token, seed);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
         MediaFiles.write(result, input.format(), out);
-        return new RestoreResult(in, out, d.id(), model.id(), seed, elapsed);
+        return new RestoreResult(in, out, d.id(), model.id(), seed, elapsed, takesSeed(d));
     }
 
     /** Runs the pipeline in its own scope and returns the result with the input's alpha; failures name the input. */
@@ -249,6 +249,11 @@ public final class RestoreTask implements JobTask<RestoreResult> {
             return Media.of(o.withPixels(o.width(), o.height(), o.rgb(), alpha));
         }
         return output;
+    }
+
+    /** Whether the pipeline has a seed parameter (a deterministic pipeline has none). */
+    public static boolean takesSeed(PipelineDescriptor d) {
+        return d.parameters().stream().anyMatch(s -> s instanceof ParameterSpec.SeedSpec);
     }
 
     /** The request's seed; else a seed parameter set in the overrides; else a fresh one. */

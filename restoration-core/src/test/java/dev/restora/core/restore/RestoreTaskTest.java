@@ -87,6 +87,7 @@ class RestoreTaskTest {
                 .run(events::add, new CancellationToken());
         assertEquals(dir.resolve("out").resolve("a_t-up.png"), r.output());
         assertEquals(11, r.seed());
+        assertTrue(r.seeded(), "t-up has a seed parameter");
         assertEquals("plain", r.modelId());
         assertEquals(3, events.size());
         BufferedImage out = ImageIO.read(r.output().toFile());
@@ -177,6 +178,7 @@ class RestoreTaskTest {
             RestoreResult r = new RestoreTask(request(in, "t-halve", Map.of(), 1), REGISTRY, NO_MODELS)
                     .run(null, new CancellationToken());
             assertTrue(r.output().getFileName().toString().endsWith("_t-halve." + c[0]), r.output()::toString);
+            assertFalse(r.seeded(), "t-halve takes no seed, so none is reported");
             AudioClip back = AudioIO.read(r.output());
             assertEquals(enc, back.sourceEncoding(), in::toString);
             assertEquals(22050, back.sampleRate());

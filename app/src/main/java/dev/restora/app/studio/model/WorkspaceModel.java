@@ -203,7 +203,7 @@ public final class WorkspaceModel {
             status.set(e.getMessage());
             return;
         }
-        usedSeed = seed;
+        usedSeed = seedField == null ? -1 : seed; // a deterministic pipeline reports no seed
         StepHistory h = new StepHistory(128L << 20);
         history = h;
         historySize.set(0);
@@ -278,7 +278,7 @@ public final class WorkspaceModel {
                 result.set((Media) j.result());
                 state.set(RunState.DONE);
                 status.set((j.finishEarlyRequested() ? "finished early" : "done") + " in "
-                        + RunProgress.format(j.runTime()) + " · seed " + usedSeed + " · " + j.lane());
+                        + RunProgress.format(j.runTime()) + (usedSeed < 0 ? "" : " · seed " + usedSeed) + " · " + j.lane());
             }
             case FAILED -> {
                 historySize.set(history.size());
