@@ -19,7 +19,7 @@ if not defined JAR set "BUILD=1"
 if not exist "%STAMP%" set "BUILD=1"
 if "%BUILD%"=="0" (
     rem a source, resource or pom newer than the last build?
-    for /f %%N in ('powershell -NoProfile -ExecutionPolicy Bypass -Command "$s=(Get-Item -LiteralPath '%STAMP%').LastWriteTimeUtc; $n=Get-ChildItem -LiteralPath '%ROOT%' -Recurse -File -ErrorAction SilentlyContinue | Where-Object { $_.FullName -notmatch '\\(target|\.git)\\' -and ($_.FullName -match '\\src\\main\\' -or $_.Name -eq 'pom.xml') -and $_.LastWriteTimeUtc -gt $s } | Select-Object -First 1; if ($n) { 'stale' } else { 'fresh' }"') do (
+    for /f %%N in ('powershell -NoProfile -ExecutionPolicy Bypass -Command "$s=(Get-Item -LiteralPath '%STAMP%').LastWriteTimeUtc; $n=Get-ChildItem -LiteralPath '%ROOT%' -Recurse -File -ErrorAction SilentlyContinue | Where-Object { $_.FullName -notmatch '\\(target|\.git)\\' -and -not $_.FullName.StartsWith('%ROOT%\spark\') -and ($_.FullName -match '\\src\\main\\' -or $_.Name -eq 'pom.xml') -and $_.LastWriteTimeUtc -gt $s } | Select-Object -First 1; if ($n) { 'stale' } else { 'fresh' }"') do (
         if "%%N"=="stale" set "BUILD=1"
     )
 )
