@@ -174,6 +174,10 @@ class BatchCommandTest {
         assertEquals(null, saved.pipeline());
         assertEquals("esrgan", saved.routes().get(dev.restora.core.pipeline.Modality.IMAGE).pipeline());
         assertEquals("classic-speech", saved.routes().get(dev.restora.core.pipeline.Modality.SPEECH).pipeline());
+        // the report says where each kind went
+        JsonObject routes = report(out.resolve("restora-batch-report.json")).getAsJsonObject("routes");
+        assertEquals("esrgan", routes.getAsJsonObject("image").get("pipeline").getAsString());
+        assertEquals("classic-speech", routes.getAsJsonObject("speech").get("pipeline").getAsString());
     }
 
     @Test

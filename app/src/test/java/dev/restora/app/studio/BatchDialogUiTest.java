@@ -120,8 +120,12 @@ class BatchDialogUiTest {
         assertEquals(2, r.count(ItemState.DONE), r.summary());
         assertTrue(Files.isRegularFile(out.resolve("photo_" + SlowStepsProvider.ID + ".png")));
         assertTrue(Files.isRegularFile(out.resolve("voice").resolve("take_" + TestSpeechProvider.ID + ".wav")));
-        assertTrue(Files.isRegularFile(out.resolve("restora-batch-report-image.json")));
-        assertTrue(Files.isRegularFile(out.resolve("restora-batch-report-speech.json")));
+        // one report, as restora batch writes it, with the route each kind took in its plan
+        com.google.gson.JsonObject routes = com.google.gson.JsonParser.parseString(
+                Files.readString(out.resolve("restora-batch-report.json"))).getAsJsonObject().getAsJsonObject("routes");
+        assertEquals(SlowStepsProvider.ID, routes.getAsJsonObject("image").get("pipeline").getAsString());
+        assertEquals(TestSpeechProvider.ID, routes.getAsJsonObject("speech").get("pipeline").getAsString());
+        assertTrue(Files.notExists(out.resolve("restora-batch-report-image.json")));
         assertTrue(ctx.threads().violations().isEmpty(), ctx.threads().violations().toString());
     }
 

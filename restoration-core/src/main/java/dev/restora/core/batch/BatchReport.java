@@ -61,6 +61,13 @@ public final class BatchReport {
         root.put("pipeline", plan.pipeline());
         root.put("model", plan.model());
         root.put("output", plan.output());
+        if (!plan.routes().isEmpty()) {
+            // a batch without one pipeline: which pipeline and model each media kind went to
+            Map<String, Object> routes = new LinkedHashMap<>();
+            plan.routes().forEach((kind, r) -> routes.put(kind.name().toLowerCase(Locale.ROOT),
+                    Map.of("pipeline", r.pipeline(), "model", r.model() == null ? "" : r.model())));
+            root.put("routes", routes);
+        }
         root.put("startedAt", startedAt);
         root.put("finishedAt", finishedAt);
         root.put("complete", complete);

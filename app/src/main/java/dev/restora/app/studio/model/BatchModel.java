@@ -1,8 +1,6 @@
 package dev.restora.app.studio.model;
 
-import dev.restora.core.batch.BatchExpansion;
 import dev.restora.core.batch.BatchListener;
-import dev.restora.core.batch.BatchNaming;
 import dev.restora.core.batch.BatchPlan;
 import dev.restora.core.batch.BatchReport;
 import dev.restora.core.batch.BatchRunner;
@@ -22,12 +20,10 @@ import dev.restora.core.plugins.PipelineRegistry;
 import dev.restora.core.restore.DefaultPipelines;
 import dev.restora.core.restore.RestoreFailedException;
 import dev.restora.core.restore.RestoreRequest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The batch dialog's model: input folders and files, the output folder, the naming template, the existing-file
@@ -297,116 +293,54 @@ public final class BatchModel {
     }
 
     /**
-     * The plans a batch runs: the plan itself when it names a pipeline; else one per media kind with that kind's
-     * default pipeline ({@link DefaultPipelines}), each taking the folders (whose files of its kind it picks) and the
-     * files of its kind. A kind whose files are there but that no installed pipeline restores is an error. The one
-     * place to switch once a {@link BatchPlan} carries a pipeline per kind. Walks folders: a worker thread.
+     * Checks the plan and counts its items (walks the folders), the way the job will run it: one {@link RestoreBatch}
+     * that routes each file by its content to the plan's pipeline, else to its kind's default. A worker thread. The
+     * job walks the folders again when it starts (it may start much later, and the folders may have changed).
      */
-    static List<BatchPlan> routes(StudioContext ctx, BatchPlan plan) {
-        ctx.threads().offUi("batch folder walk");
-        plan.validate();
-        if (plan.pipeline() != null && !plan.pipeline().isBlank()) {
-            return List.of(plan);
-        }
-        List<BatchPlan> out = new ArrayList<>();
-        for (Modality kind : Modality.values()) {
-            List<String> inputs = plan.inputs().stream().filter(in -> routesTo(Path.of(in), kind)).toList();
-            if (inputs.isEmpty()) {
-                continue;
-            }
-            BatchPlan sub = BatchPlan.fromJson(plan.toJson()).inputs(inputs).model(null)
-                    .parameters(java.util.Map.of());
-            Optional<String> pid = DefaultPipelines.forKind(ctx.registry(), kind);
-            var filter = kind == Modality.SPEECH ? BatchExpansion.AUDIO : BatchExpansion.IMAGES;
-            if (pid.isEmpty()) {
-                if (!BatchExpansion.expand(sub, new BatchNaming("none", "none", 1), filter).isEmpty()) {
-                    throw new RestoreFailedException(RestoreFailedException.Reason.USAGE, "the inputs hold "
-                            + kind.name().toLowerCase(java.util.Locale.ROOT) + " files but no installed pipeline "
-                            + "restores them without downloaded weights; choose a pipeline");
-                }
-                continue;
-            }
-            out.add(sub.pipeline(pid.get()));
-        }
-        return out;
-    }
-
-    /** Folders go to every kind (each picks its files); a file to its kind (an unknown one to images). */
-    private static boolean routesTo(Path in, Modality kind) {
-        if (Files.isDirectory(in)) {
-            return true;
-        }
-        return (in.getFileName() != null && BatchExpansion.AUDIO.test(in) ? Modality.SPEECH : Modality.IMAGE) == kind;
-    }
-
-    /** Checks every route of the plan and counts its items (walks the folders). A worker thread. */
     static int count(StudioContext ctx, BatchPlan plan) {
-        int n = 0;
-        for (BatchPlan p : routes(ctx, plan)) {
-            try (RestoreBatch b = RestoreBatch.prepare(p, ctx.registry(), ctx.resolver(), null)) {
-                n += b.items().size();
+        ctx.threads().offUi("batch folder walk");
+        // a copy: prepare writes the routes it chose into the plan it is given
+        try (RestoreBatch b = RestoreBatch.prepare(BatchPlan.fromJson(plan.toJson()), ctx.registry(), ctx.resolver(),
+                null)) {
+            if (b.items().isEmpty()) {
+                throw new RestoreFailedException(RestoreFailedException.Reason.USAGE, "no "
+                        + (plan.pipeline() == null ? "image or audio" : b.descriptor().modality() == Modality.SPEECH
+                        ? "audio" : "image") + " file among the inputs");
             }
+            return b.items().size();
         }
-        return n;
     }
 
     /**
-     * The worker task of a batch job: for each route prepare, load once, run every item; progress as step events
-     * per item over the whole batch. With several routes each writes its report beside the outputs under its kind's
-     * name, and the job's result is the combined report.
+     * The worker task of a batch job: prepare, load once, run every item; progress as step events
+     * per item. A batch without a pipeline routes each file to its kind's default pipeline, as {@code restora batch}
+     * does, and writes one report (the routes it chose are in the report's plan).
      */
     static JobTask<Object> task(StudioContext ctx, BatchPlan plan, Progress extra) {
         return jc -> {
-            List<RestoreBatch> batches = new ArrayList<>();
-            try {
-                List<BatchPlan> plans = routes(ctx, plan);
-                for (BatchPlan p : plans) {
-                    batches.add(RestoreBatch.prepare(p, ctx.registry(), ctx.resolver(), jc.device()));
-                }
-                int total = batches.stream().mapToInt(b -> b.items().size()).sum();
+            ctx.threads().offUi("batch folder walk");
+            BatchPlan run = BatchPlan.fromJson(plan.toJson());
+            try (RestoreBatch b = RestoreBatch.prepare(run, ctx.registry(), ctx.resolver(), jc.device())) {
+                b.load();
+                int total = b.items().size();
                 long t0 = System.nanoTime();
-                String startedAt = java.time.Instant.now().toString();
-                List<ItemResult> all = new ArrayList<>();
-                boolean complete = true;
-                BatchReport last = null;
-                for (int i = 0; i < batches.size(); i++) {
-                    RestoreBatch b = batches.get(i);
-                    BatchPlan p = plans.get(i);
-                    if (b.items().isEmpty()) {
-                        continue;
-                    }
-                    b.load();
-                    int offset = all.size();
-                    BatchListener progress = new BatchListener() {
-                        @Override
-                        public void itemFinished(ItemResult r, int size) {
-                            int done = offset + r.item().index() + 1;
-                            jc.listener().onStep(new StepEvent(done - 1, Math.max(1, total), 0, 1,
-                                    "item " + done + "/" + total, Duration.ofNanos(System.nanoTime() - t0), null,
-                                    null));
-                            if (extra != null) {
-                                extra.itemFinished(r, done, total);
-                            }
+                BatchListener progress = new BatchListener() {
+                    @Override
+                    public void itemFinished(ItemResult r, int size) {
+                        int done = r.item().index() + 1;
+                        jc.listener().onStep(new StepEvent(done - 1, Math.max(1, total), 0, 1,
+                                "item " + done + "/" + total, Duration.ofNanos(System.nanoTime() - t0), null, null));
+                        if (extra != null) {
+                            extra.itemFinished(r, done, total);
                         }
-                    };
-                    BatchRunner runner = new BatchRunner(p, b.items(), b.processor(RestoreRequest.RANDOM_SEED,
-                            item -> null)).token(jc.token()).listener(progress);
-                    if (batches.size() > 1) {
-                        runner.reportFile(Path.of(p.output()).resolve("restora-batch-report-"
-                                + b.descriptor().modality().name().toLowerCase(java.util.Locale.ROOT) + ".json"));
                     }
-                    last = runner.run();
-                    all.addAll(last.results());
-                    complete &= last.complete();
-                }
-                BatchReport report = last != null && all.size() == last.results().size() ? last
-                        : new BatchReport(plan, all, startedAt, java.time.Instant.now().toString(), complete);
+                };
+                BatchReport report = new BatchRunner(run, b.items(), b.processor(RestoreRequest.RANDOM_SEED,
+                        item -> null)).token(jc.token()).listener(progress).run();
                 if (extra != null) {
                     extra.finished(report);
                 }
                 return report;
-            } finally {
-                batches.forEach(RestoreBatch::close);
             }
         };
     }
