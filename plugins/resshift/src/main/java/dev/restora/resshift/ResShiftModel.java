@@ -3,6 +3,7 @@ package dev.restora.resshift;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.restora.core.checkpoint.StateDict;
+import dev.restora.core.diffusion.EncoderPropagation;
 import dev.restora.core.nn.Padding;
 import dev.restora.core.nn.PaddingMode;
 import dev.restora.core.nn.Resize;
@@ -119,6 +120,20 @@ public final class ResShiftModel {
     /** The denoiser as the sampler calls it, with the conditioning {@link #sampler} prepared. */
     public ResShiftDenoiser denoiser() {
         return (x, t, condition) -> unet.forwardConditioned(x, t, condition, null);
+    }
+
+    /**
+     * The denoiser with encoder propagation (approximate, {@link EncoderPropagation}): the UNet's encoder runs at the
+     * key steps of {@code propagation} only; {@code null} gives the exact {@link #denoiser()}.
+     */
+    public ResShiftDenoiser denoiser(EncoderPropagation propagation) {
+        if (propagation == null) {
+            return denoiser();
+        }
+        return (x, t, condition) -> {
+            propagation.beforeCall(t.getLong(0));
+            return unet.forwardConditioned(x, t, condition, null, propagation);
+        };
     }
 
     /** Dec(quantize(z)) (the official decode applies the codebook lookup). */

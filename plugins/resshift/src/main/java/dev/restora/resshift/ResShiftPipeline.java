@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.restora.core.RestoraException;
 import dev.restora.core.diffusion.DiffusionLoop;
+import dev.restora.core.diffusion.EncoderPropagation;
+import dev.restora.core.diffusion.KeySteps;
 import dev.restora.core.diffusion.NoiseSource;
 import dev.restora.core.diffusion.PreviewFrame;
 import dev.restora.core.diffusion.PreviewRenderer;
@@ -29,6 +31,7 @@ import dev.restora.core.tiling.Tiler;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +78,7 @@ final class ResShiftPipeline implements RestorationPipeline {
         ParameterValues p = ctx.parameters();
         ResShiftVariant v = model.variant();
         boolean oneStep = oneStep(p);
+        Set<Integer> keySteps = keySteps(p, oneStep);
         int h = img.height();
         int w = img.width();
         int sf = v.scale();
@@ -104,7 +108,7 @@ final class ResShiftPipeline implements RestorationPipeline {
                 try (NDManager attempt = scope.newSubManager()) {
                     NDArray r = Tiler.run(lq, mask, t, overlap, sf, 3, blend, b,
                             (group, n, lqTiles, maskTiles, tileScope) -> runTiles(group, n, b, lqTiles, maskTiles,
-                                    tileScope, ctx, oneStep, decodedPreviews, mosaic), ctx.token(), attempt);
+                                    tileScope, ctx, oneStep, keySteps, decodedPreviews, mosaic), ctx.token(), attempt);
                     r.attach(scope);
                     return r;
                 }
@@ -132,10 +136,13 @@ final class ResShiftPipeline implements RestorationPipeline {
      * noise, so the result is each tile's alone), as a B x 3 x h·sf x w·sf array in [-1, 1]; with a {@code mosaic}
      * their previews are drawn into the whole picture, and so are their results.
      *
-     * @param batch the tiles per batch of this run (the last batch may hold fewer)
+     * @param batch    the tiles per batch of this run (the last batch may hold fewer)
+     * @param keySteps null: the exact denoiser; otherwise encoder propagation with these key steps (its kept
+     *                 features live in {@code scope} and are freed when the tiles are done)
      */
     NDArray runTiles(List<TilePlan.Tile> tiles, int count, int batch, NDArray lqTiles, NDArray maskTiles,
-                     NDManager scope, RunContext ctx, boolean oneStep, boolean decodedPreviews, TileMosaic mosaic) {
+                     NDManager scope, RunContext ctx, boolean oneStep, Set<Integer> keySteps, boolean decodedPreviews,
+                     TileMosaic mosaic) {
         ResShiftVariant v = model.variant();
         int b = tiles.size();
         int th = (int) lqTiles.getShape().get(2);
@@ -202,7 +209,10 @@ final class ResShiftPipeline implements RestorationPipeline {
                 });
             }
         }
-        DiffusionLoop.Result r = new DiffusionLoop(tileCtx, full, quick).run(sampler, model.denoiser(), scope, stage);
+        DiffusionLoop.Result r;
+        try (EncoderPropagation propagation = keySteps == null ? null : new EncoderPropagation(keySteps, scope)) {
+            r = new DiffusionLoop(tileCtx, full, quick).run(sampler, model.denoiser(propagation), scope, stage);
+        }
         boolean reuse = lastDecoded[0] != null && r.stepsDone() == sampler.steps() && !r.finishedEarly();
         NDArray decoded = reuse ? lastDecoded[0] : model.decode(r.output());
         NDArray out = model.cropClamp(decoded, th, tw);
@@ -241,6 +251,28 @@ final class ResShiftPipeline implements RestorationPipeline {
         throw new RestoraException("steps=" + steps + " is not possible for " + v.id() + ": it was trained on a "
                 + v.steps() + "-step schedule" + (v.oneStep() ? "; use 1 (one step) or " + v.steps() : "; use "
                 + v.steps()) + " (0 = the model's default)");
+    }
+
+    /**
+     * The key steps when the run asks for encoder propagation, else null (exact). Refused for SinSR's one step: a
+     * single network call runs the encoder anyway and has nothing to reuse.
+     */
+    Set<Integer> keySteps(ParameterValues p, boolean oneStep) {
+        if (!p.has(ResShiftProvider.FAST_MODE)
+                || !p.getString(ResShiftProvider.FAST_MODE).equals(ResShiftProvider.ENCODER_PROPAGATION)) {
+            return null;
+        }
+        if (oneStep) {
+            throw new RestoraException("fast_mode=" + ResShiftProvider.ENCODER_PROPAGATION + " needs several steps: "
+                    + model.variant().id() + " runs one network call, which computes the encoder anyway (nothing to "
+                    + "reuse); use steps=" + model.variant().steps() + " or fast_mode=" + ResShiftProvider.EXACT);
+        }
+        String name = p.has(ResShiftProvider.KEY_STEPS) ? p.getString(ResShiftProvider.KEY_STEPS) : KeySteps.AUTO;
+        try {
+            return KeySteps.schedule(name, model.variant().steps());
+        } catch (IllegalArgumentException e) {
+            throw new RestoraException(ResShiftProvider.KEY_STEPS + ": " + e.getMessage());
+        }
     }
 
     /** The inpainting mask from the 'mask' parameter: a grayscale image of the input's size, white = fill. */

@@ -1,6 +1,7 @@
 package dev.restora.resshift;
 
 import dev.restora.core.checkpoint.Checkpoint;
+import dev.restora.core.diffusion.KeySteps;
 import dev.restora.core.models.CatalogEntry;
 import dev.restora.core.models.ExpectedStructure;
 import dev.restora.core.pipeline.Modality;
@@ -25,7 +26,9 @@ import java.util.Map;
  * blending, {@code official}: the reference's plain average); {@code mask}: for the inpainting models, the path of
  * a grayscale mask image of the input's size, white (255) = region to fill, black = keep (the official
  * {@code --mask_path} file); {@code decoded_previews}: whether previews decode x̂0 (else only the cheap latent
- * preview).
+ * preview); {@code fast_mode} ({@code exact}, or {@code encoder-propagation}: APPROXIMATE, the Swin-UNet's encoder
+ * at key steps only, see {@link dev.restora.core.diffusion.EncoderPropagation}) with {@code key_steps} (see
+ * {@link dev.restora.core.diffusion.KeySteps}).
  */
 public final class ResShiftProvider implements PipelineProvider {
     public static final String ID = "resshift";
@@ -39,6 +42,11 @@ public final class ResShiftProvider implements PipelineProvider {
     public static final String MASK = "mask";
     public static final String DECODED_PREVIEWS = "decoded_previews";
     public static final String TILE_BATCH = "tile_batch";
+    /** Speed mode: exact (default) or an approximate fast mode. */
+    public static final String FAST_MODE = "fast_mode";
+    public static final String KEY_STEPS = "key_steps";
+    public static final String EXACT = "exact";
+    public static final String ENCODER_PROPAGATION = "encoder-propagation";
 
     private final List<ResShiftVariant> variants;
 
@@ -70,7 +78,16 @@ public final class ResShiftProvider implements PipelineProvider {
                         + "(same result); 0 = as many as a GPU's free memory holds, one at a time on the CPU", 0, 0,
                         16),
                 new ParameterSpec.BoolSpec(DECODED_PREVIEWS, "Decoded previews", "Decode the predicted image for "
-                        + "previews (costs one decoder pass each); otherwise only the quick latent preview", true));
+                        + "previews (costs one decoder pass each); otherwise only the quick latent preview", true),
+                new ParameterSpec.ChoiceSpec(FAST_MODE, "Speed mode", "exact: the official computation (default); "
+                        + "encoder-propagation: APPROXIMATE, the denoiser's encoder runs at key steps only and its "
+                        + "features are reused in between (Faster Diffusion, Li et al. 2024; not for SinSR's one "
+                        + "step)", EXACT, List.of(EXACT, ENCODER_PROPAGATION)),
+                new ParameterSpec.ChoiceSpec(KEY_STEPS, "Key steps", "With encoder-propagation: the steps where the "
+                        + "encoder runs. auto: the paper's schedule (dense early, sparse late) scaled to the steps, "
+                        + "or every other step where that would keep every step (the 4-step models); paper: the "
+                        + "paper's schedule scaled (every step below 6 steps); every-K: every K-th step",
+                        KeySteps.AUTO, List.of(KeySteps.AUTO, KeySteps.PAPER, "every-2", "every-3")));
     }
 
     @Override

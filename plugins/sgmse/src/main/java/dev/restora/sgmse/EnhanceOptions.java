@@ -13,7 +13,7 @@ import java.util.Locale;
  * @param previewAudio   whether previews carry the predicted clean audio as well
  * @param corrector      "ald" (annealed Langevin, the scripts' default), "langevin" or "none"
  * @param keySteps       null: the exact network; otherwise encoder propagation (approximate) with this key-step
- *                       schedule ({@link dev.restora.sgmse.nn.EncoderPropagation#schedule})
+ *                       schedule ({@link dev.restora.core.diffusion.KeySteps#schedule})
  */
 public record EnhanceOptions(String sampler, int steps, int correctorSteps, double snr, boolean previewAudio,
                              String corrector, String keySteps) {

@@ -1,7 +1,8 @@
 package dev.restora.sgmse;
 
 import ai.djl.ndarray.NDArray;
-import dev.restora.sgmse.nn.EncoderPropagation;
+import dev.restora.core.diffusion.EncoderPropagation;
+import dev.restora.core.diffusion.KeySteps;
 import dev.restora.sgmse.sampling.ScoreFunction;
 import ai.djl.ndarray.NDManager;
 import dev.restora.core.diffusion.Stage;
@@ -56,7 +57,7 @@ public final class SgmseEnhancer extends Enhancer {
                 throw new IllegalArgumentException("encoder propagation needs fixed steps: use the pc sampler, not "
                         + "the adaptive probability-flow ODE");
             }
-            try (EncoderPropagation p = new EncoderPropagation(EncoderPropagation.schedule(o.keySteps(), n), run)) {
+            try (EncoderPropagation p = new EncoderPropagation(KeySteps.schedule(o.keySteps(), n), run)) {
                 NDArray out = sampleWith(p, y, run, context, o, stage, preview, probe, n);
                 out.attach(run);
                 return out;

@@ -9,7 +9,7 @@ import dev.restora.core.checkpoint.StateDict;
 import dev.restora.sgmse.nn.NCSNpp;
 import dev.restora.sgmse.nn.NcsnppConfig;
 import dev.restora.sgmse.sampling.EstimateFunction;
-import dev.restora.sgmse.nn.EncoderPropagation;
+import dev.restora.core.diffusion.EncoderPropagation;
 import dev.restora.sgmse.sampling.ScoreFunction;
 import dev.restora.sgmse.sde.OuveSde;
 import dev.restora.sgmse.sde.SbveSde;

@@ -7,7 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import dev.restora.core.diffusion.SeededNoise;
 import dev.restora.core.pipeline.AbTimer;
 import dev.restora.core.pipeline.PipelineBenchmark;
-import dev.restora.sgmse.nn.EncoderPropagation;
+import dev.restora.core.diffusion.EncoderPropagation;
+import dev.restora.core.diffusion.KeySteps;
 import dev.restora.sgmse.nn.NCSNpp;
 import dev.restora.sgmse.nn.NcsnppConfig;
 import dev.restora.sgmse.nn.NcsnppLayout;
@@ -149,7 +150,7 @@ public final class SpeechBenchmark implements PipelineBenchmark {
      */
     private static Map<String, Object> encoderPropagation(NDManager m, NCSNpp net, NDArray y, double fullCall, int n,
                                                           int callsPerStep, double audioSeconds, PrintStream log) {
-        java.util.Set<Integer> keys = EncoderPropagation.schedule("paper", n);
+        java.util.Set<Integer> keys = KeySteps.schedule("paper", n);
         double reused;
         try (NDManager s = m.newSubManager();
              EncoderPropagation p = new EncoderPropagation(java.util.Set.of(0), s)) {

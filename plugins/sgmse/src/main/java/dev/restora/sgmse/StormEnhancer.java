@@ -1,7 +1,8 @@
 package dev.restora.sgmse;
 
 import ai.djl.ndarray.NDArray;
-import dev.restora.sgmse.nn.EncoderPropagation;
+import dev.restora.core.diffusion.EncoderPropagation;
+import dev.restora.core.diffusion.KeySteps;
 import ai.djl.ndarray.NDManager;
 import dev.restora.core.diffusion.Stage;
 import dev.restora.core.pipeline.RunContext;
@@ -49,7 +50,7 @@ public final class StormEnhancer extends Enhancer {
         if (o.keySteps() == null) {
             return loop(context, preview).run(s, model, run, stage).output();
         }
-        try (EncoderPropagation p = new EncoderPropagation(EncoderPropagation.schedule(o.keySteps(), steps(o)), run)) {
+        try (EncoderPropagation p = new EncoderPropagation(KeySteps.schedule(o.keySteps(), steps(o)), run)) {
             NDArray out = loop(context, preview).run(s, model.withEncoderPropagation(p), run, stage).output();
             out.attach(run);
             return out;

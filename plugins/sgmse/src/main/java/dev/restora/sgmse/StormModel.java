@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import dev.restora.core.checkpoint.CheckpointException;
 import dev.restora.core.checkpoint.StateDict;
-import dev.restora.sgmse.nn.EncoderPropagation;
+import dev.restora.core.diffusion.EncoderPropagation;
 import dev.restora.sgmse.nn.NCSNpp;
 import dev.restora.sgmse.nn.NcsnppConfig;
 import dev.restora.sgmse.sampling.ScoreFunction;

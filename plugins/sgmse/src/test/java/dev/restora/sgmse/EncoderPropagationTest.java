@@ -1,7 +1,6 @@
 package dev.restora.sgmse;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,25 +10,14 @@ import dev.restora.audio.metrics.SpeechMetrics;
 import dev.restora.core.diffusion.SeededNoise;
 import dev.restora.core.diffusion.Stage;
 import dev.restora.core.parity.ParityFixtures;
-import dev.restora.sgmse.nn.EncoderPropagation;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Encoder propagation (Faster Diffusion) on the public SGMSE+ fixture model: the key-step schedules, that running the
- * encoder at every step reproduces the exact output, and how far the paper's schedule moves the output (SI-SDR
- * against the exact output, printed).
+ * Encoder propagation (Faster Diffusion) on the public SGMSE+ fixture model: running the encoder at every step
+ * reproduces the exact output, and how far the paper's schedule moves the output (SI-SDR against the exact output,
+ * printed). The key-step schedules are tested in restoration-core (KeyStepsTest).
  */
 class EncoderPropagationTest {
-
-    @Test
-    void schedulesFollowThePaperScaledToTheStepCount() {
-        assertEquals(Set.of(0, 1, 2, 3, 5, 10, 15, 25, 35), EncoderPropagation.schedule("paper", 50));
-        assertEquals(Set.of(0, 1, 2, 3, 6, 9, 15, 21), EncoderPropagation.schedule("paper", 30));
-        assertEquals(Set.of(0, 3, 6, 9), EncoderPropagation.schedule("every-3", 10));
-        assertEquals(Set.of(0), EncoderPropagation.schedule("paper", 1));
-        assertThrows(IllegalArgumentException.class, () -> EncoderPropagation.schedule("sometimes", 10));
-    }
 
     @Test
     void encoderAtEveryStepIsExactAndThePaperScheduleReusesFeatures() {

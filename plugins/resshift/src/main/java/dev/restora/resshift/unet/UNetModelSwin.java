@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.restora.core.checkpoint.StateDict;
+import dev.restora.core.diffusion.EncoderPropagation;
 import dev.restora.core.nn.Activations;
 import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
@@ -196,7 +197,39 @@ public final class UNetModelSwin {
      * @param extra     extra input channels appended last (RSD's noise), or null
      */
     public NDArray forwardConditioned(NDArray x, NDArray t, NDArray condition, NDArray extra) {
+        return forwardConditioned(x, t, condition, extra, null);
+    }
+
+    /**
+     * The same with encoder propagation (Faster Diffusion, Li et al., NeurIPS 2024): the encoder is the input blocks
+     * and the middle block (as in the authors' code for this UNet family); when {@code propagation} says this call is
+     * not at a key step, it is skipped and the decoder (output blocks and head) takes the skip features and middle
+     * output kept at the last key step, with this call's time embedding. Approximate; {@code null} runs the exact
+     * network.
+     */
+    public NDArray forwardConditioned(NDArray x, NDArray t, NDArray condition, NDArray extra,
+                                      EncoderPropagation propagation) {
         NDArray emb = timeEmbed.forward(t);
+        if (propagation == null) {
+            return decode(encode(x, emb, condition, extra), emb, true);
+        }
+        Deque<NDArray> kept = propagation.computeEncoder() ? propagation.keep(encode(x, emb, condition, extra))
+                : propagation.features();
+        Deque<NDArray> features = new ArrayDeque<>(kept);
+        // the decoder's first input is this call's own copy, so that nothing of the decoder lands in the kept scope
+        NDArray middle = features.pop().duplicate();
+        middle.attach(x.getManager());
+        features.push(middle);
+        return decode(features, emb, false);
+    }
+
+    /**
+     * The encoder: input blocks and middle block.
+     *
+     * @return the skip features with the middle block's output on top (the deepest first), owned by {@code x}'s
+     *         manager
+     */
+    private Deque<NDArray> encode(NDArray x, NDArray emb, NDArray condition, NDArray extra) {
         NDArray h = x;
         if (condition != null) {
             h = NDArrays.concat(new NDList(h, condition), 1);
@@ -210,11 +243,23 @@ public final class UNetModelSwin {
             h = Scoped.apply(h, a -> block.forward(a, emb));
             hs.push(h);
         }
-        h = Scoped.apply(h, a -> middleBlock.forward(a, emb));
+        hs.push(Scoped.apply(h, a -> middleBlock.forward(a, emb)));
+        return hs;
+    }
+
+    /**
+     * The decoder: output blocks and head, from {@link #encode}'s features (consumed from the deque).
+     *
+     * @param closeSkips whether to free each skip feature once used (not when they are kept for later steps)
+     */
+    private NDArray decode(Deque<NDArray> hs, NDArray emb, boolean closeSkips) {
+        NDArray h = hs.pop();
         for (TimestepLayer block : outputBlocks) {
             NDArray skip = hs.pop();
             h = Scoped.apply(h, a -> block.forward(NDArrays.concat(new NDList(a, skip), 1), emb));
-            skip.close();
+            if (closeSkips) {
+                skip.close();
+            }
         }
         return Scoped.apply(h, a -> outConv.forward(Activations.silu(outNorm.forward(a))));
     }

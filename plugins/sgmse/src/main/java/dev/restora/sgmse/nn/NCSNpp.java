@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.restora.core.checkpoint.CheckpointException;
 import dev.restora.core.checkpoint.StateDict;
+import dev.restora.core.diffusion.EncoderPropagation;
 import dev.restora.core.nn.Activations;
 import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
