@@ -91,6 +91,9 @@ final class ResShiftBenchmark implements PipelineBenchmark {
                 ms.add(measure("run_v3_" + s + "_to_" + s * 4, 1, log, device,
                         () -> wholeRun(model, device, weights, s, s)));
             }
+            int ep = quick ? 16 : 64;
+            ms.add(encoderPropagation("run_v3_" + ep + "_to_" + ep * 4 + "_encoder_propagation", model, device,
+                    weights, ep, quick ? 1 : Integer.getInteger(AB_PAIRS_PROPERTY, 3), log));
             out.put("measurements", ms);
         }
         out.put("peak_memory_bytes", PipelineBenchmark.peakResidentBytes());
@@ -186,18 +189,151 @@ final class ResShiftBenchmark implements PipelineBenchmark {
 
     /** @param tile the tile size in LQ pixels (0: chosen from the memory available, as in normal use) */
     private static void wholeRun(ResShiftModel model, Device device, NDManager weights, int s, int tile) {
-        ResShiftPipeline p = new ResShiftPipeline(new ResShiftProvider().descriptor(), model, device, weights);
+        wholeRun(model, device, weights, s, tile, Map.of());
+    }
+
+    /** The same with more parameters; returns the output pixels. */
+    private static float[] wholeRun(ResShiftModel model, Device device, NDManager weights, int s, int tile,
+                                    Map<String, Object> extra) {
         float[] rgb = new float[3 * s * s];
         Random r = new Random(1);
         for (int i = 0; i < rgb.length; i++) {
             rgb[i] = r.nextFloat();
         }
+        return run(model, device, weights, ImageBuffer.rgb(s, s, rgb), tile, extra);
+    }
+
+    private static float[] run(ResShiftModel model, Device device, NDManager weights, ImageBuffer image, int tile,
+                               Map<String, Object> extra) {
+        ResShiftPipeline p = new ResShiftPipeline(new ResShiftProvider().descriptor(), model, device, weights);
         try (NDManager scope = weights.newSubManager()) {
-            Map<String, Object> params = Map.of(ResShiftProvider.TILE_SIZE, tile);
+            Map<String, Object> params = new java.util.HashMap<>(extra);
+            params.put(ResShiftProvider.TILE_SIZE, tile);
             RunContext ctx = new RunContext(scope, device, ParameterValues.of(ResShiftProvider.parameters(), params),
                     new SeededNoise(1), StepListener.NONE, new CancellationToken(), PreviewPolicy.OFF);
-            p.run(Media.of(ImageBuffer.rgb(s, s, rgb)), ctx);
+            return ((Media.Image) p.run(Media.of(image), ctx)).image().rgb();
         }
+    }
+
+    /** Switches {@link #encoderPropagation}'s whole runs between exact (false) and encoder propagation (true). */
+    private static final String EP_PROPERTY = "restora.bench.resshift.encoderPropagation";
+
+    /**
+     * Encoder propagation (APPROXIMATE, default key steps {@code auto}: the encoder at steps 0 and 2 of 4) against
+     * exact: whole 4-step runs alternating exact and approximate in this process ({@link AbTimer}, medians and the
+     * ratio; on a busy machine the ratio is what holds), the multiply-accumulates of each (load-independent), the
+     * PSNR of the approximate output against the exact one with the same seed (released-size random weights), and,
+     * given {@code -Drestora.parity.dir}, the same PSNR on the public fixture model (pipe_32x32).
+     */
+    private static Map<String, Object> encoderPropagation(String name, ResShiftModel model, Device device,
+                                                          NDManager weights, int s, int pairs, PrintStream log) {
+        String only = System.getProperty(ONLY_PROPERTY);
+        if (only != null && !java.util.Arrays.asList(only.split(",")).contains(name)) {
+            return Map.of("name", name, "skipped", ONLY_PROPERTY + "=" + only);
+        }
+        Map<String, Object> approximate = Map.of(ResShiftProvider.FAST_MODE, ResShiftProvider.ENCODER_PROPAGATION);
+        float[][] outputs = new float[2][];
+        long[] macs = new long[2];
+        Map<String, Object> ab = AbTimer.compare(EP_PROPERTY, pairs, () -> {
+            int i = Boolean.getBoolean(EP_PROPERTY) ? 1 : 0;
+            try (MacCounter count = MacCounter.start()) {
+                outputs[i] = wholeRun(model, device, weights, s, s, i == 1 ? approximate : Map.of());
+                macs[i] = count.macs();
+            }
+        }, log, name);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("mode", "APPROXIMATE: fast_mode=encoder-propagation, key_steps=auto (encoder at steps 0 and 2 of 4)");
+        m.put("seconds", ab.get("on_seconds"));
+        m.put("exact_seconds_same_process", ab.get("off_seconds"));
+        m.put("ratio_to_exact", ab.get("ratio_on_off"));
+        m.put("ab", ab);
+        m.put("gmacs", macs[1] / 1e9);
+        m.put("exact_gmacs", macs[0] / 1e9);
+        m.put("macs_ratio_to_exact", macs[1] / (double) macs[0]);
+        m.put("psnr_vs_exact_random_weights_db", psnr(outputs[1], outputs[0]));
+        m.put("psnr_vs_exact_fixture_model_db", fixturePsnr(device, log));
+        m.put("peak_memory_bytes", PipelineBenchmark.peakResidentBytes());
+        log.printf("%s: %.2f s vs exact %.2f s (ratio %.3f, same process, alternating); MACs %.3f of exact; PSNR vs "
+                + "exact %.1f dB (random weights)%n", name, (Double) ab.get("on_seconds"),
+                (Double) ab.get("off_seconds"), (Double) ab.get("ratio_on_off"), macs[1] / (double) macs[0],
+                psnr(outputs[1], outputs[0]));
+        return m;
+    }
+
+    /**
+     * PSNR (dB) of encoder propagation's output against the exact one on the public fixture model (the parity
+     * case pipe_32x32: its small UNet and VQ checkpoints, its LQ image, seed 1); a note when
+     * {@code -Drestora.parity.dir} is not given or the fixtures are missing.
+     */
+    private static Object fixturePsnr(Device device, PrintStream log) {
+        String dir = System.getProperty("restora.parity.dir");
+        Path root = dir == null ? null : Path.of(dir, "resshift");
+        if (root == null || !Files.isRegularFile(root.resolve("manifest.json"))) {
+            return "not measured: give -Drestora.parity.dir=DIR (the parity fixtures)";
+        }
+        try (NDManager weights = NDManager.newBaseManager(device)) {
+            com.google.gson.JsonObject manifest = com.google.gson.JsonParser.parseString(
+                    Files.readString(root.resolve("manifest.json"))).getAsJsonObject();
+            com.google.gson.JsonObject unet = null;
+            com.google.gson.JsonObject vq = null;
+            for (var e : manifest.getAsJsonArray("checkpoints")) {
+                com.google.gson.JsonObject cp = e.getAsJsonObject();
+                String file = cp.get("file").getAsString();
+                if (file.equals("resshift_unet_small.pth")) {
+                    unet = cp;
+                } else if (file.equals("autoencoder_vq_small.pth")) {
+                    vq = cp;
+                }
+            }
+            com.google.gson.JsonObject c = null;
+            for (var e : manifest.getAsJsonArray("cases")) {
+                if (e.getAsJsonObject().get("name").getAsString().equals("pipe_32x32")) {
+                    c = e.getAsJsonObject();
+                }
+            }
+            if (unet == null || vq == null || c == null) {
+                return "not measured: the fixtures lack pipe_32x32 or its checkpoints";
+            }
+            com.google.gson.JsonObject settings = c.getAsJsonObject("settings");
+            com.google.gson.JsonObject diff = settings.getAsJsonObject("diffusion");
+            int sf = settings.has("sf") ? settings.get("sf").getAsInt() : diff.get("sf").getAsInt();
+            dev.restora.resshift.unet.UNetConfig uc = dev.restora.resshift.unet.UNetConfig.fromJson(
+                    unet.getAsJsonObject("params"));
+            dev.restora.resshift.vq.VQConfig vc = dev.restora.resshift.vq.VQConfig.fromJson(
+                    vq.getAsJsonObject("params"));
+            int offset = settings.has("padding_offset") ? settings.get("padding_offset").getAsInt() : uc.lqSize();
+            ResShiftVariant v = ResShiftModels.variants().get(0).withNetworks("fixture", uc, vc, "fixture-unet",
+                    "fixture-vq", offset).withSchedule(diff.get("steps").getAsInt(), diff.get("kappa").getAsDouble(),
+                    diff.get("min_noise_level").getAsDouble(),
+                    diff.getAsJsonObject("schedule_kwargs").get("power").getAsDouble(),
+                    diff.get("etas_end").getAsDouble(), sf);
+            ResShiftModel model = ResShiftModel.load(v,
+                    dev.restora.core.checkpoint.Checkpoint.read(root.resolve(unet.get("file").getAsString()), weights)
+                            .stateDict(),
+                    dev.restora.core.checkpoint.Checkpoint.read(root.resolve(vq.get("file").getAsString()), weights)
+                            .stateDict(), weights);
+            ImageBuffer lq = dev.restora.core.image.ImageCodec.read(root.resolve(
+                    c.getAsJsonObject("inputs").get("lq_png").getAsString()));
+            float[] exact = run(model, device, weights, lq, 0, Map.of());
+            float[] approx = run(model, device, weights, lq, 0,
+                    Map.of(ResShiftProvider.FAST_MODE, ResShiftProvider.ENCODER_PROPAGATION));
+            double db = psnr(approx, exact);
+            log.printf("encoder propagation on the fixture model (pipe_32x32): PSNR vs exact %.1f dB%n", db);
+            return db;
+        } catch (IOException | RuntimeException e) {
+            return "not measured: " + e.getMessage();
+        }
+    }
+
+    /** PSNR in dB of {@code a} against {@code ref}, both in [0, 1]. */
+    static double psnr(float[] a, float[] ref) {
+        double se = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = a[i] - ref[i];
+            se += d * d;
+        }
+        return 10 * Math.log10(a.length / se);
     }
 
     /** Resets the kernel's peak-RSS counter (Linux: write 5 to /proc/self/clear_refs); best effort. */
