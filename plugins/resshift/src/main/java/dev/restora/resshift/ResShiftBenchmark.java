@@ -253,6 +253,9 @@ final class ResShiftBenchmark implements PipelineBenchmark {
         m.put("macs_ratio_to_exact", macs[1] / (double) macs[0]);
         m.put("psnr_vs_exact_random_weights_db", psnr(outputs[1], outputs[0]));
         m.put("psnr_vs_exact_fixture_model_db", fixturePsnr(device, log));
+        m.put("psnr_note", "neither network is trained: the released-size random network's x0 barely depends on its "
+                + "input (so reuse changes almost nothing), the fixture model's changes as much as a new seed (so any "
+                + "change moves the output like new noise); neither says how a trained model's output moves");
         m.put("peak_memory_bytes", PipelineBenchmark.peakResidentBytes());
         log.printf("%s: %.2f s vs exact %.2f s (ratio %.3f, same process, alternating); MACs %.3f of exact; PSNR vs "
                 + "exact %.1f dB (random weights)%n", name, (Double) ab.get("on_seconds"),
