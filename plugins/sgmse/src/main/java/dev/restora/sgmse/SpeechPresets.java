@@ -43,7 +43,11 @@ public final class SpeechPresets {
                             long seedOffset) {
         /** The options of this candidate for a model whose recommended N and snr are given. */
         public EnhanceOptions options(int recommendedSteps, double snr) {
-            return new EnhanceOptions(sampler, steps > 0 ? steps : recommendedSteps, correctorSteps, snr, false,
+            return options(recommendedSteps, snr, false);
+        }
+
+        public EnhanceOptions options(int recommendedSteps, double snr, boolean previewAudio) {
+            return new EnhanceOptions(sampler, steps > 0 ? steps : recommendedSteps, correctorSteps, snr, previewAudio,
                     correctorSteps == 0 ? "none" : "ald", keySteps);
         }
 
@@ -59,6 +63,19 @@ public final class SpeechPresets {
     }
 
     private SpeechPresets() {
+    }
+
+    /**
+     * {@code preset=fast-preview} (APPROXIMATE), per kind: the candidate with the best measured speed/deviation
+     * trade-off ({@code restora bench sgmse|storm --presets}; the figures are in the README's speech speed section).
+     */
+    public static Candidate fastPreview(Kind kind) {
+        String name = switch (kind) {
+            case SCORE -> "pc_n10_no_corrector";
+            case BRIDGE -> "bridge_ode_n10";
+            case STORM -> "pc_n10_no_corrector";
+        };
+        return candidates(kind, false).stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 
     /** The exact default, whatever the kind. */
