@@ -36,6 +36,9 @@ public final class SpeechBenchmark implements PipelineBenchmark {
     /** {@code -Drestora.bench.speech.frames=N}: the spectrogram's frames (default 512, 4.09 s of 16 kHz audio). */
     static final String FRAMES_PROPERTY = "restora.bench.speech.frames";
 
+    /** {@code -Drestora.bench.speech.bridgeSteps=N}: with {@code --presets --checkpoint}, the bridge default's N. */
+    static final String BRIDGE_STEPS_PROPERTY = "restora.bench.speech.bridgeSteps";
+
     private final boolean storm;
 
     public SpeechBenchmark(boolean storm) {
@@ -179,9 +182,15 @@ public final class SpeechBenchmark implements PipelineBenchmark {
                 } else {
                     SgmseModel model = SgmseModel.load(ck, false);
                     SpeechPresets.Kind kind = model.isBridge() ? SpeechPresets.Kind.BRIDGE : SpeechPresets.Kind.SCORE;
+                    // a small test checkpoint may store a tiny N: -Drestora.bench.speech.bridgeSteps=50 measures
+                    // against the bridge's usual N instead
+                    int n = model.isBridge() ? Integer.getInteger(BRIDGE_STEPS_PROPERTY, model.bridgeSteps())
+                            : SgmseEnhancer.DEFAULT_STEPS;
+                    if (model.isBridge()) {
+                        out.put("bridge_default_steps", n);
+                    }
                     kinds.put(kind.name().toLowerCase(java.util.Locale.ROOT), measure(device, new SgmseEnhancer(model),
-                            kind, model.isBridge() ? model.bridgeSteps() : SgmseEnhancer.DEFAULT_STEPS, o, true, seed,
-                            log));
+                            kind, n, o, true, seed, log));
                 }
             } else {
                 out.put("weights", quick ? "random, reduced width nf 32 (quick mode)" : "random, released size");
