@@ -40,6 +40,36 @@ final class BenchCommand implements Callable<Integer> {
                     + "before on the same machine: adds the ratio ours / official per measurement (below 1: faster)."})
     Path reference;
 
+    @Option(names = "--presets", description = {"Speech pipelines: time each preset (the exact default, fewer "
+            + "steps, no corrector, ODE/bridge samplers, encoder propagation, fast-preview) as whole runs alternating in "
+            + "one process, and print per preset the real-time factor and the SI-SDR of its output against the exact "
+            + "default's (and the clean recording's, with --clean)."})
+    boolean presets;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "With --presets: measure this checkpoint "
+            + "instead of random weights at the released size.")
+    Path checkpoint;
+
+    @Option(names = "--input", paramLabel = "WAV", description = "With --presets: the recording to enhance "
+            + "(default: a synthetic one).")
+    Path input;
+
+    @Option(names = "--clean", paramLabel = "WAV", description = "With --presets: the clean recording, for the "
+            + "SI-SDR against clean speech.")
+    Path clean;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "0", description = "With --presets: seconds of "
+            + "audio (default 2 for the synthetic input; an input is cut to it).")
+    double seconds;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1", description = "With --presets: timed runs per "
+            + "preset, alternating the presets (median reported; default 1).")
+    int rounds;
+
+    @Option(names = "--only", paramLabel = "NAMES", description = "With --presets: comma-separated preset names to "
+            + "measure besides the default.")
+    String only;
+
     @Option(names = "--device", paramLabel = DeviceOption.LABEL, defaultValue = DeviceOption.DEFAULT,
             description = DeviceOption.DESCRIPTION)
     String device;
@@ -71,10 +101,42 @@ final class BenchCommand implements Callable<Integer> {
                 throw new CliException(ExitCodes.USAGE, e.getMessage());
             }
         }
+        if (presets && ref != null) {
+            throw new CliException(ExitCodes.USAGE, "--presets and --reference cannot be combined");
+        }
+        if (!presets && (checkpoint != null || input != null || clean != null || only != null)) {
+            throw new CliException(ExitCodes.USAGE, "--checkpoint, --input, --clean and --only go with --presets");
+        }
+        dev.restora.core.pipeline.PresetBenchOptions presetOptions = null;
+        if (presets) {
+            for (Path f : new Path[] {checkpoint, input, clean}) {
+                if (f != null && !java.nio.file.Files.isRegularFile(f)) {
+                    throw new CliException(ExitCodes.USAGE, "no such file: " + f);
+                }
+            }
+            try {
+                presetOptions = new dev.restora.core.pipeline.PresetBenchOptions(checkpoint, input, clean, seconds,
+                        rounds, only);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCodes.USAGE, e.getMessage());
+            }
+        }
         root.prepareEngine();
         Device dev = DeviceOption.parse(device, err);
         PrintStream log = new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8);
-        Map<String, Object> result = bench.run(dev, log, quick);
+        Map<String, Object> result;
+        if (presets) {
+            try {
+                result = bench.presets(dev, log, quick, presetOptions);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCodes.USAGE, e.getMessage());
+            }
+            if (result == null) {
+                throw new CliException(ExitCodes.USAGE, "pipeline " + pipeline + " has no presets to measure");
+            }
+        } else {
+            result = bench.run(dev, log, quick);
+        }
         if (ref != null) {
             Map<String, Object> cmp;
             try {

@@ -60,7 +60,9 @@ final class RestoreCommand implements Callable<Integer> {
     String device;
 
     @Option(names = "--param", paramLabel = "K=V", mapFallbackValue = "",
-            description = "Set a pipeline parameter (repeatable); see 'restora pipelines' for names and ranges.")
+            description = {"Set a pipeline parameter (repeatable); see 'restora pipelines' for names and ranges.",
+                "Speech (sgmse, storm): --param preset=fast-preview is an APPROXIMATE quick listen (fewer steps, no "
+                        + "corrector; several times faster on a CPU, the output differs from the exact default's)."})
     Map<String, String> params = new LinkedHashMap<>();
 
     @Option(names = {"-q", "--quiet"}, description = "No progress display (nor the line naming the device auto chose).")

@@ -26,6 +26,24 @@ class CommandLineTest {
         CliRun sub = CliRun.run(dir, "restore", "--help");
         assertEquals(ExitCodes.OK, sub.code());
         assertTrue(sub.out().contains("--pipeline") && sub.out().contains("Exit codes:"), sub::toString);
+        assertTrue(sub.out().replaceAll("\\s+", " ").contains("--param preset=fast-preview is an APPROXIMATE quick "
+                + "listen"), sub::toString);
+        CliRun bench = CliRun.run(dir, "bench", "--help");
+        assertTrue(bench.out().contains("--presets") && bench.out().contains("--clean"), bench::toString);
+    }
+
+    @Test
+    void benchPresetsNeedsAPipelineWithPresetsAndItsOptionsGoWithIt() {
+        CliRun none = CliRun.run(dir, "bench", TestUpscaleProvider.ID, "--presets");
+        assertEquals(ExitCodes.USAGE, none.code(), none::toString);
+        assertTrue(none.err().contains("has no presets to measure"), none::toString);
+        CliRun alone = CliRun.run(dir, "bench", TestUpscaleProvider.ID, "--only", "pc_n10_no_corrector");
+        assertEquals(ExitCodes.USAGE, alone.code(), alone::toString);
+        assertTrue(alone.err().contains("go with --presets"), alone::toString);
+        CliRun missing = CliRun.run(dir, "bench", TestUpscaleProvider.ID, "--presets", "--input",
+                dir.resolve("absent.wav").toString());
+        assertEquals(ExitCodes.USAGE, missing.code(), missing::toString);
+        assertTrue(missing.err().contains("no such file") && missing.err().contains("absent.wav"), missing::toString);
     }
 
     @Test

@@ -32,6 +32,9 @@ public abstract class Enhancer {
         return spectral.sampleRate();
     }
 
+    /** Which sampler family this is (for the named presets, {@link SpeechPresets}). */
+    public abstract SpeechPresets.Kind kind();
+
     /** The number of diffusion steps a run with these options takes (for progress and benchmarks). */
     public abstract int steps(EnhanceOptions options);
 

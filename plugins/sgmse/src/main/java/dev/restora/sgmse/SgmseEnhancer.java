@@ -35,6 +35,11 @@ public final class SgmseEnhancer extends Enhancer {
     }
 
     @Override
+    public SpeechPresets.Kind kind() {
+        return model.isBridge() ? SpeechPresets.Kind.BRIDGE : SpeechPresets.Kind.SCORE;
+    }
+
+    @Override
     public int steps(EnhanceOptions o) {
         if (model.isBridge()) {
             return o.steps() > 0 ? o.steps() : model.bridgeSteps();

@@ -9,6 +9,7 @@ import dev.restora.core.pipeline.AbTimer;
 import dev.restora.core.pipeline.PipelineBenchmark;
 import dev.restora.core.diffusion.EncoderPropagation;
 import dev.restora.core.diffusion.KeySteps;
+import dev.restora.core.pipeline.PresetBenchOptions;
 import dev.restora.sgmse.nn.NCSNpp;
 import dev.restora.sgmse.nn.NcsnppConfig;
 import dev.restora.sgmse.nn.NcsnppLayout;
@@ -18,6 +19,7 @@ import dev.restora.sgmse.sde.OuveSde;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,6 +36,9 @@ public final class SpeechBenchmark implements PipelineBenchmark {
 
     /** {@code -Drestora.bench.speech.frames=N}: the spectrogram's frames (default 512, 4.09 s of 16 kHz audio). */
     static final String FRAMES_PROPERTY = "restora.bench.speech.frames";
+
+    /** {@code -Drestora.bench.speech.bridgeSteps=N}: with {@code --presets --checkpoint}, the bridge default's N. */
+    static final String BRIDGE_STEPS_PROPERTY = "restora.bench.speech.bridgeSteps";
 
     private final boolean storm;
 
@@ -141,6 +146,146 @@ public final class SpeechBenchmark implements PipelineBenchmark {
         out.put("conv3x3_128ch_gflops_same_run", ceiling);
         out.put("peak_memory_bytes", PipelineBenchmark.peakResidentBytes());
         return out;
+    }
+
+    /**
+     * {@code --presets}: every candidate of {@link SpeechPresets} run as a whole enhancement (STFT, sampler, networks,
+     * inverse STFT), the candidates alternating round by round ({@link PresetComparison}); per candidate the
+     * real-time factor and the SI-SDR of its output against the exact default's (and the clean recording's). SGMSE+
+     * at random weights measures the score model and a Schrödinger-bridge model of the same size; a checkpoint is
+     * measured as what it is.
+     */
+    @Override
+    public Map<String, Object> presets(Device device, PrintStream log, boolean quick, PresetBenchOptions o) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("pipeline", storm ? "storm" : "sgmse");
+        out.put("device", device.toString());
+        out.put("threads", Runtime.getRuntime().availableProcessors());
+        out.put("date", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).withNano(0).toString());
+        out.put("load_average_start", loadAverage());
+        out.put("note", "whole enhancements timed, the presets alternating round by round in this process; "
+                + "real_time_factor = seconds / audio seconds (below 1: faster than real time); SI-SDR of each "
+                + "output against the exact default's output (same seed) and against the clean recording if given");
+        Map<String, Object> hp = new HashMap<>();
+        if (quick) {
+            hp.put("nf", 32L);
+        }
+        long seed = 7;
+        try (NDManager m = NDManager.newBaseManager(device)) {
+            Map<String, Object> kinds = new LinkedHashMap<>();
+            if (o.checkpoint() != null) {
+                LoadedCheckpoint ck = LoadedCheckpoint.read(o.checkpoint(), m);
+                out.put("weights", "checkpoint " + o.checkpoint().getFileName());
+                if (storm) {
+                    StormModel model = StormModel.load(ck, false);
+                    kinds.put("storm", measure(device, new StormEnhancer(model), SpeechPresets.Kind.STORM,
+                            StormEnhancer.DEFAULT_STEPS, o, quick, seed, log));
+                } else {
+                    SgmseModel model = SgmseModel.load(ck, false);
+                    SpeechPresets.Kind kind = model.isBridge() ? SpeechPresets.Kind.BRIDGE : SpeechPresets.Kind.SCORE;
+                    // a small test checkpoint may store a tiny N: -Drestora.bench.speech.bridgeSteps=50 measures
+                    // against the bridge's usual N instead
+                    int n = model.isBridge() ? Integer.getInteger(BRIDGE_STEPS_PROPERTY, model.bridgeSteps())
+                            : SgmseEnhancer.DEFAULT_STEPS;
+                    if (model.isBridge()) {
+                        out.put("bridge_default_steps", n);
+                    }
+                    kinds.put(kind.name().toLowerCase(java.util.Locale.ROOT), measure(device, new SgmseEnhancer(model),
+                            kind, n, o, true, seed, log));
+                }
+            } else {
+                out.put("weights", quick ? "random, reduced width nf 32 (quick mode)" : "random, released size");
+                if (storm) {
+                    HyperParameters h = new HyperParameters(hp, "random weights");
+                    Map<String, NcsnppConfig> nets = new LinkedHashMap<>();
+                    nets.put("denoiser_net", Backbones.storm(h, "ncsnpp", 2, true));
+                    nets.put("score_net", Backbones.storm(h, "ncsnpp", 6, false));
+                    StormModel model = StormModel.load(randomCheckpoint(m, hp, nets), true);
+                    kinds.put("storm", measure(device, new StormEnhancer(model), SpeechPresets.Kind.STORM,
+                            StormEnhancer.DEFAULT_STEPS, o, quick, seed, log));
+                } else {
+                    SgmseModel score = SgmseModel.load(randomCheckpoint(m, hp,
+                            Map.of("dnn", Backbones.sgmse(new HyperParameters(hp, "random weights")))), true);
+                    kinds.put("score", measure(device, new SgmseEnhancer(score), SpeechPresets.Kind.SCORE,
+                            SgmseEnhancer.DEFAULT_STEPS, o, quick, seed, log));
+                    Map<String, Object> bhp = new HashMap<>(hp);
+                    bhp.put("backbone", "ncsnpp_v2");
+                    bhp.put("sde", "sbve");
+                    bhp.put("loss_type", "data_prediction");
+                    bhp.put("N", 50L);
+                    SgmseModel bridge = SgmseModel.load(randomCheckpoint(m, bhp,
+                            Map.of("dnn", Backbones.sgmse(new HyperParameters(bhp, "random weights")))), true);
+                    kinds.put("bridge", measure(device, new SgmseEnhancer(bridge), SpeechPresets.Kind.BRIDGE,
+                            bridge.bridgeSteps(), o, quick, seed, log));
+                }
+            }
+            out.put("kinds", kinds);
+        }
+        out.put("load_average_end", loadAverage());
+        out.put("peak_memory_bytes", PipelineBenchmark.peakResidentBytes());
+        return out;
+    }
+
+    private Map<String, Object> measure(Device device, Enhancer enhancer, SpeechPresets.Kind kind, int steps,
+                                        PresetBenchOptions o, boolean withOde, long seed, PrintStream log) {
+        int rate = enhancer.sampleRate();
+        double seconds = o.seconds() > 0 ? o.seconds() : o.input() != null ? 0 : 2.0;
+        float[] signal = o.input() != null ? readMono(o.input(), rate, seconds) : synthetic(rate, seconds, seed);
+        float[] clean = o.clean() != null ? readMono(o.clean(), rate, seconds) : null;
+        if (clean != null && clean.length != signal.length) {
+            int n = Math.min(clean.length, signal.length);
+            signal = java.util.Arrays.copyOf(signal, n);
+            clean = java.util.Arrays.copyOf(clean, n);
+        }
+        log.printf("%s: %.2f s of audio at %d Hz, %d round(s)%n", kind.label(), signal.length / (double) rate, rate,
+                o.rounds());
+        List<SpeechPresets.Candidate> candidates = SpeechPresets.select(kind, o.only(), withOde);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("model", kind.label());
+        r.put("audio_seconds", signal.length / (double) rate);
+        r.put("input", o.input() != null ? o.input().getFileName().toString() : "synthetic (harmonic tone + noise)");
+        r.put("rounds", o.rounds());
+        r.put("presets", new PresetComparison(enhancer, kind, steps, 0.5)
+                .run(device, signal, clean, candidates, o.rounds(), seed, log));
+        return r;
+    }
+
+    private static float[] readMono(java.nio.file.Path file, int rate, double seconds) {
+        dev.restora.audio.AudioClip clip = dev.restora.audio.AudioIO.read(file);
+        float[] x = clip.channels()[0];
+        if (clip.sampleRate() != rate) {
+            x = RateConverters.standard().convert(x, clip.sampleRate(), rate);
+        }
+        int n = seconds > 0 ? (int) Math.min(x.length, Math.round(seconds * rate)) : x.length;
+        return java.util.Arrays.copyOf(x, n);
+    }
+
+    /** A voiced-speech-like test signal: a gliding harmonic tone, syllable-rate amplitude modulation, white noise. */
+    static float[] synthetic(int rate, double seconds, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        int n = (int) Math.round(seconds * rate);
+        float[] x = new float[n];
+        double phase = 0;
+        for (int i = 0; i < n; i++) {
+            double t = i / (double) rate;
+            double f0 = 140 + 30 * Math.sin(2 * Math.PI * 0.7 * t);
+            phase += 2 * Math.PI * f0 / rate;
+            double v = 0;
+            for (int h = 1; h <= 12; h++) {
+                v += Math.sin(h * phase) / h;
+            }
+            double env = 0.5 + 0.5 * Math.sin(2 * Math.PI * 4 * t);
+            x[i] = (float) (0.2 * env * v + 0.05 * random.nextGaussian());
+        }
+        return x;
+    }
+
+    private static Object loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /**

@@ -58,10 +58,11 @@ public final class SpeechEnhancementPipeline implements RestorationPipeline {
     /** The sampling options from the run parameters. */
     public EnhanceOptions options(ParameterValues p) {
         if (SpeechParameters.fastPreview(p)) {
+            // APPROXIMATE: the preset replaces the sampler settings (the seed, chunking and previews stay)
             double snr = p.has(SpeechParameters.SNR) ? p.getDouble(SpeechParameters.SNR) : -1;
-            return new EnhanceOptions("pc", SpeechParameters.FAST_PREVIEW_STEPS, 0, snr >= 0 ? snr : recommended.snr(),
-                    p.has(SpeechParameters.PREVIEW_AUDIO) && p.getBoolean(SpeechParameters.PREVIEW_AUDIO), "none",
-                    SpeechParameters.keySteps(p));
+            return SpeechPresets.fastPreview(enhancer.kind()).options(recommended.steps(),
+                    snr >= 0 ? snr : recommended.snr(),
+                    p.has(SpeechParameters.PREVIEW_AUDIO) && p.getBoolean(SpeechParameters.PREVIEW_AUDIO));
         }
         int steps = p.has(SpeechParameters.STEPS) ? p.getInt(SpeechParameters.STEPS) : 0;
         double snr = p.has(SpeechParameters.SNR) ? p.getDouble(SpeechParameters.SNR) : -1;

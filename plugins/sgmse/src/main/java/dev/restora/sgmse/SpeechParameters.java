@@ -18,12 +18,12 @@ public final class SpeechParameters {
     /** Speed mode: exact (default) or an approximate fast mode. */
     public static final String FAST_MODE = "fast_mode";
     public static final String KEY_STEPS = "key_steps";
-    /** A named set of the settings above; "fast-preview" overrides them for a quick approximate listen on a CPU. */
+    /**
+     * A named set of the settings above; "fast-preview" (APPROXIMATE) overrides them for a quick listen on a CPU,
+     * per model kind as {@link SpeechPresets#fastPreview} measured it.
+     */
     public static final String PRESET = "preset";
     public static final String FAST_PREVIEW = "fast-preview";
-    /** fast-preview: 10 steps, no corrector, encoder propagation with the encoder at every other step. */
-    static final int FAST_PREVIEW_STEPS = 10;
-    static final String FAST_PREVIEW_KEY_STEPS = "every-2";
     public static final String EXACT = "exact";
     public static final String ENCODER_PROPAGATION = "encoder-propagation";
 
@@ -71,9 +71,6 @@ public final class SpeechParameters {
 
     /** The key-step schedule when the run asks for encoder propagation, else null (exact). */
     public static String keySteps(ParameterValues p) {
-        if (fastPreview(p)) {
-            return FAST_PREVIEW_KEY_STEPS;
-        }
         if (!p.has(FAST_MODE) || !p.getString(FAST_MODE).equals(ENCODER_PROPAGATION)) {
             return null;
         }

@@ -26,6 +26,11 @@ public final class StormEnhancer extends Enhancer {
     }
 
     @Override
+    public SpeechPresets.Kind kind() {
+        return SpeechPresets.Kind.STORM;
+    }
+
+    @Override
     public int steps(EnhanceOptions o) {
         if (o.sampler().equals("denoiser")) {
             return 0;

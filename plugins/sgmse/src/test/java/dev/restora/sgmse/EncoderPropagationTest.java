@@ -37,8 +37,8 @@ class EncoderPropagationTest {
             System.out.printf("encoder propagation, N=%d PC, fixture model: SI-SDR vs exact: paper %.1f dB, every-3 %.1f dB%n",
                     n, siSdrPaper, siSdrSparse);
             float[] reference = enhance(enhancer, m, noisy, new EnhanceOptions("pc", 30, 1, 0.5, false, "ald"));
-            float[] preview = enhance(enhancer, m, noisy, new EnhanceOptions("pc", SpeechParameters.FAST_PREVIEW_STEPS,
-                    0, 0.5, false, "none", SpeechParameters.FAST_PREVIEW_KEY_STEPS));
+            float[] preview = enhance(enhancer, m, noisy,
+                    SpeechPresets.fastPreview(SpeechPresets.Kind.SCORE).options(30, 0.5));
             System.out.printf("fast-preview vs the default N=30 PC run, fixture model: SI-SDR %.1f dB%n",
                     SpeechMetrics.siSdr(preview, reference));
             assertFalse(java.util.Arrays.equals(exact, paper), "the paper's schedule must reuse features");

@@ -24,6 +24,15 @@ public interface PipelineBenchmark {
     Map<String, Object> run(Device device, PrintStream log, boolean quick);
 
     /**
+     * The speed and output deviation of the pipeline's presets ({@code restora bench PIPELINE --presets}): per
+     * preset the real-time factor and how far its output moves from the exact default's, as a JSON-ready tree.
+     * Null when the pipeline has no presets.
+     */
+    default Map<String, Object> presets(Device device, PrintStream log, boolean quick, PresetBenchOptions options) {
+        return null;
+    }
+
+    /**
      * Which of this benchmark's figures compare with which entry of the official code's timings
      * ({@code time_reference.py}'s JSON, see {@link BenchmarkReference}): our measurement name -> reference key.
      * Empty when there is no official code to compare with.

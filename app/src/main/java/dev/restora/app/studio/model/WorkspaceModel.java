@@ -43,6 +43,12 @@ public final class WorkspaceModel {
     private final Prop<PreviewFrame> preview = new Prop<>(null);
     private final Prop<Media> result = new Prop<>(null);
     private final Prop<Path> savedTo = new Prop<>(null);
+    private final Prop<Boolean> fastPreview = new Prop<>(false);
+    /** Whether the result on show came from the approximate fast preview (not the exact default). */
+    private final Prop<Boolean> resultIsPreview = new Prop<>(false);
+    private boolean runIsPreview;
+    private Runnable unfollowPreset = () -> { };
+    private JobSpec lastSpec;
     private StepHistory history = new StepHistory(128L << 20);
     private Job<Media> job;
     private long usedSeed = -1;
@@ -60,6 +66,62 @@ public final class WorkspaceModel {
         } else {
             status.set("no installed pipeline restores " + item.kind().name().toLowerCase(java.util.Locale.ROOT));
         }
+        // the fast-preview toggle follows the form's preset field (another pipeline, another form)
+        choice.form().listen(f -> {
+            unfollowPreset.run();
+            ParameterForm.Field preset = presetField();
+            unfollowPreset = preset == null ? () -> { } : preset.value().listen(v -> fastPreview.set(FAST_PREVIEW.equals(v)));
+            if (preset == null) {
+                fastPreview.set(false);
+            }
+        });
+    }
+
+    /**
+     * The speech pipelines' preset parameter and its approximate quick-listen value ({@code preset=fast-preview} of
+     * SGMSE+ and StoRM: fewer steps, no corrector; see their parameter help). Any pipeline whose form has a
+     * {@code preset} choice offering {@code fast-preview} gets the studio's "Fast preview" toggle.
+     */
+    public static final String PRESET = "preset";
+    public static final String FAST_PREVIEW = "fast-preview";
+
+    private ParameterForm.Field presetField() {
+        for (ParameterForm.Field f : choice.form().get().fields()) {
+            if (f.spec().id().equals(PRESET) && f.spec() instanceof dev.restora.core.pipeline.ParameterSpec.ChoiceSpec c
+                    && c.choices().contains(FAST_PREVIEW)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /** Whether the chosen pipeline offers the approximate fast preview. */
+    public boolean offersFastPreview() {
+        return presetField() != null;
+    }
+
+    /** Whether the next run is the approximate fast preview (false: the exact default). */
+    public Prop<Boolean> fastPreview() {
+        return fastPreview;
+    }
+
+    /** Turns the approximate fast preview on (the preset) or off (back to the form's default, exact). */
+    public void setFastPreview(boolean on) {
+        ParameterForm.Field f = presetField();
+        if (f == null) {
+            return;
+        }
+        f.set(on ? FAST_PREVIEW : f.spec().defaultValue());
+    }
+
+    /** Whether the result on show is an approximate fast preview rather than the exact run. */
+    public Prop<Boolean> resultIsPreview() {
+        return resultIsPreview;
+    }
+
+    /** What the last run queued (pipeline, model, parameters, seed), or null before the first run. */
+    public JobSpec lastSpec() {
+        return lastSpec;
     }
 
     public OpenedItem item() {
@@ -214,9 +276,14 @@ public final class WorkspaceModel {
         deliveries = 0;
         long s = seed;
         var policy = ctx.settings().get().previewPolicy();
-        JobSpec spec = JobSpec.restore(item.name() + " · " + reg.descriptor().displayName(),
+        boolean quick = FAST_PREVIEW.equals(overrides.get(PRESET));
+        runIsPreview = quick;
+        resultIsPreview.set(false);
+        JobSpec spec = JobSpec.restore(item.name() + " · " + reg.descriptor().displayName()
+                        + (quick ? " · fast preview (approximate)" : ""),
                 item.path() == null ? null : item.path().toString(), reg.descriptor().id(), m.id(), overrides, seed,
                 null);
+        lastSpec = spec;
         Media input = item.media();
         Job<?>[] self = new Job<?>[1];
         LatestValueHandoff<StepEvent> handoff = new LatestValueHandoff<>(ctx.ui(), e -> onStep(self[0], e));
@@ -275,9 +342,11 @@ public final class WorkspaceModel {
             }
             case SUCCEEDED -> {
                 historySize.set(history.size());
+                resultIsPreview.set(runIsPreview);
                 result.set((Media) j.result());
                 state.set(RunState.DONE);
-                status.set((j.finishEarlyRequested() ? "finished early" : "done") + " in "
+                status.set((runIsPreview ? "fast preview (approximate) " : "")
+                        + (j.finishEarlyRequested() ? "finished early" : "done") + " in "
                         + RunProgress.format(j.runTime()) + (usedSeed < 0 ? "" : " · seed " + usedSeed) + " · " + j.lane());
             }
             case FAILED -> {

@@ -173,6 +173,13 @@ public final class AudioCompareView extends VBox {
 
     /** The output, aligned to the input's rate and length; null clears it. */
     public void setOutput(float[] aligned) {
+        setOutput(aligned, "Output");
+    }
+
+    /** The output with its track's title (e.g. saying it is an approximate preview). */
+    public void setOutput(float[] aligned, String title) {
+        output.setName(title);
+        b.setText(title.equals("Output") ? "B · output" : "B · preview");
         outSamples = aligned;
         removedSamples = aligned == null || inSamples == null ? null : AudioAnalysis.removed(inSamples, aligned);
         if (aligned == null) {
@@ -191,6 +198,11 @@ public final class AudioCompareView extends VBox {
         output.showSpectrogram(FxImages.of(Pixels.of(s)), "Output · " + s.label());
     }
 
+    /** The output track's title ("Output", or one saying the result is a preview). */
+    public String outputTitle() {
+        return output.name();
+    }
+
     public void stop() {
         player.stop();
         playhead.stop();
@@ -199,7 +211,7 @@ public final class AudioCompareView extends VBox {
     /** One recording: title, waveform and spectrogram. */
     static final class Track extends VBox {
         private final Label title = new Label();
-        private final String name;
+        private String name;
         private final Canvas wave = new Canvas(600, 56);
         private final ImageView spec = new ImageView();
         private final Pane specPane = new Pane(spec);
@@ -234,6 +246,15 @@ public final class AudioCompareView extends VBox {
             wavePane.setOnMouseClicked(e -> onSeek.accept(e.getX() / Math.max(1, wavePane.getWidth())));
             specPane.setOnMouseClicked(e -> onSeek.accept(e.getX() / Math.max(1, specPane.getWidth())));
             setMinHeight(0);
+        }
+
+        void setName(String n) {
+            name = n;
+            title.setText(n);
+        }
+
+        String name() {
+            return name;
         }
 
         void setOnSeek(java.util.function.DoubleConsumer c) {

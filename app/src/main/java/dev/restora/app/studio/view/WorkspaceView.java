@@ -51,6 +51,7 @@ public final class WorkspaceView extends BorderPane {
     private final Button cancel = new Button("Cancel");
     private final Button finish = new Button("Finish early");
     private final Button save = new Button("Save result…");
+    private final CheckBox fastPreview = new CheckBox("Fast preview (approximate)");
     private final PipelineChooser chooser;
 
     public WorkspaceView(WorkspaceModel model, Executor background, StudioSettings settings,
@@ -76,6 +77,11 @@ public final class WorkspaceView extends BorderPane {
 
     public ImageCompareView imageView() {
         return imageView;
+    }
+
+    /** The "Fast preview (approximate)" toggle (shown for pipelines that offer the preset). */
+    public CheckBox fastPreviewToggle() {
+        return fastPreview;
     }
 
     public AudioCompareView audioView() {
@@ -210,7 +216,17 @@ public final class WorkspaceView extends BorderPane {
         cancel.setMaxWidth(Double.MAX_VALUE);
         finish.setMaxWidth(Double.MAX_VALUE);
         HBox stopRow = new HBox(6, cancel, finish);
-        VBox actions = new VBox(8, run, stopRow, save);
+        fastPreview.setId("fast-preview-toggle");
+        fastPreview.setTooltip(new Tooltip("A quick approximate listen: the speech pipeline's fast-preview preset "
+                + "(fewer steps, no corrector; several times faster on a CPU, the output differs from the exact "
+                + "run's). Off: the exact default."));
+        fastPreview.managedProperty().bind(fastPreview.visibleProperty());
+        fastPreview.selectedProperty().addListener((o, a, b) -> {
+            if (b != model.fastPreview().get()) {
+                model.setFastPreview(b);
+            }
+        });
+        VBox actions = new VBox(8, fastPreview, run, stopRow, save);
         actions.getStyleClass().add("actions");
         VBox side = new VBox(chooser);
         side.getStyleClass().add("side-panel");
@@ -231,6 +247,11 @@ public final class WorkspaceView extends BorderPane {
         unsubscribe.add(model.state().listen(s -> updateButtons()));
         unsubscribe.add(model.result().listen(r -> updateButtons()));
         unsubscribe.add(model.status().listen(status::setText));
+        unsubscribe.add(model.form().listen(f -> fastPreview.setVisible(model.offersFastPreview())));
+        unsubscribe.add(model.fastPreview().listen(on -> {
+            fastPreview.setSelected(on);
+            run.setText(on ? "Run fast preview" : "Run");
+        }));
         unsubscribe.add(model.progress().listen(p -> {
             RunState s = model.state().get();
             progress.setProgress(s == RunState.QUEUED || s == RunState.RUNNING && p.steps() == 0
@@ -293,8 +314,9 @@ public final class WorkspaceView extends BorderPane {
             });
         } else if (r instanceof Media.Audio audio && audioView != null) {
             AudioClip in = ((Media.Audio) model.item().media()).clip();
+            String title = model.resultIsPreview().get() ? "Output · fast preview (approximate)" : "Output";
             model.convert(() -> AudioAnalysis.align(AudioAnalysis.mono(audio.clip()), audio.clip().sampleRate(),
-                    in.sampleRate(), in.frames()), audioView::setOutput);
+                    in.sampleRate(), in.frames()), aligned -> audioView.setOutput(aligned, title));
         }
     }
 
