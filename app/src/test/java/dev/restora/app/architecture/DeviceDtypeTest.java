@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * No production class makes a float64 array for the compute device (Apple's MPS has no float64; issue #10): the
  * bytecode of every module's main classes is read by {@link Float64Scan}, and a test-only class shows the scan finds
- * each way of doing it (a {@code double} boxed into DJL's {@code Number} parameters, {@code create(double...)},
- * {@code DataType.FLOAT64}) by class and line.
+ * each way of doing it (a {@code double} boxed into DJL's {@code Number} parameters, {@code create(double...)}, a
+ * {@code DoubleBuffer}, {@code DataType.FLOAT64}) by class and line.
  */
 class DeviceDtypeTest {
     private final Float64Scan scan = new Float64Scan(getClass().getClassLoader());
@@ -52,7 +52,7 @@ class DeviceDtypeTest {
                 marked.add(i + 1);
             }
         }
-        assertEquals(7, marked.size());
+        assertEquals(9, marked.size());
         TreeSet<Integer> reported = found.stream().map(Float64Scan.Finding::line)
                 .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(marked, reported, "found: " + found);

@@ -35,10 +35,11 @@ import org.objectweb.asm.tree.analysis.SimpleVerifier;
  * {@code double} passed where DJL takes a {@code Number} is a float64 tensor. Found:
  * <ul>
  *   <li>a call into {@code ai.djl} whose {@code Number} parameter receives a {@code java.lang.Double} (the verifier's
- *       static type of the stack slot);</li>
+ *       static type of the stack slot), or a value typed only {@code Number} that may be one;</li>
  *   <li>a {@code create} call into {@code ai.djl} with a {@code double}, {@code double[]} or {@code double[][]}
  *       parameter; ({@code pad(Shape, double)} and {@code normalize(double, ...)} hand libtorch a scalar, not a
  *       tensor, and {@code percentile(Number)} takes its {@code floatValue()}: these are fine);</li>
+ *   <li>a {@code DoubleBuffer} passed where DJL takes a {@code Buffer} (it becomes a FLOAT64 array);</li>
  *   <li>a read of {@code DataType.FLOAT64}.</li>
  * </ul>
  * Methods annotated {@link CpuFloat64} (and the lambdas inside them) are exempt: they keep their float64 on the CPU.
@@ -165,11 +166,22 @@ final class Float64Scan {
                     Frame<BasicValue> frame = frames[i];
                     int top = frame.getStackSize();
                     for (int k = args.length - 1, slot = top - 1; k >= 0; k--, slot--) {
+                        if (args[k].getDescriptor().equals("Ljava/nio/Buffer;")) {
+                            Type actual = frame.getStack(slot).getType();
+                            if (actual != null && actual.getDescriptor().equals("Ljava/nio/DoubleBuffer;")) {
+                                out.add(new Finding(className, line, m.name,
+                                        called + " gets a DoubleBuffer (argument " + (k + 1) + ")"));
+                            }
+                        }
                         if (args[k].getDescriptor().equals("Ljava/lang/Number;")) {
                             Type actual = frame.getStack(slot).getType();
-                            if (actual != null && actual.getDescriptor().equals("Ljava/lang/Double;")) {
+                            String d = actual == null ? "" : actual.getDescriptor();
+                            if (d.equals("Ljava/lang/Double;")) {
                                 out.add(new Finding(className, line, m.name,
                                         called + " gets a Double (argument " + (k + 1) + ")"));
+                            } else if (d.equals("Ljava/lang/Number;") || d.equals("Ljava/lang/Object;")) {
+                                out.add(new Finding(className, line, m.name, called + " gets a " + actual.getClassName()
+                                        + " that may be a Double (argument " + (k + 1) + "): pass a float"));
                             }
                         }
                     }
@@ -183,7 +195,8 @@ final class Float64Scan {
     }
 
     private static boolean takesNumber(String desc) {
-        return desc.substring(0, desc.indexOf(')')).contains("Ljava/lang/Number;");
+        String params = desc.substring(0, desc.indexOf(')'));
+        return params.contains("Ljava/lang/Number;") || params.contains("Ljava/nio/Buffer;");
     }
 
     private static String simpleName(String owner) {

@@ -18,6 +18,10 @@ public final class Float64Scalars {
         NDArray f = e.toType(DataType.FLOAT64, false); // float64
         Double boxed = scale;
         NDArray g = f.sub(boxed); // float64
+        Number unknown = scale;
+        g = g.div(unknown); // float64
+        java.nio.DoubleBuffer buffer = java.nio.DoubleBuffer.wrap(new double[] {1});
+        g = g.add(manager.create(buffer, new ai.djl.ndarray.types.Shape(1))); // float64
         return g.mul(0.5f).add(2).div((float) scale).maximum(scale > 0 ? 1f : 0f);
     }
 
