@@ -237,7 +237,7 @@ class DeviceTabUiTest {
 
     /**
      * A loopback mirror with DJL's layout for the stand-in "cpu" flavor: {@code files.txt}, HEAD sizes (or a size no
-     * disk has), and GETs that hold after half a file until the test ends.
+     * disk has), and GETs that hold after half a file (and a little more, 400 ms later) until the test ends.
      */
     static final class Mirror implements AutoCloseable {
         final List<String> requests = new CopyOnWriteArrayList<>();
@@ -300,17 +300,21 @@ class DeviceTabUiTest {
                     out.write(body);
                     return;
                 }
+                // half the file, then (after the downloader's 200 ms report interval) a little more, then hold
                 int half = body.length / 2;
                 out.write(body, 0, half);
                 out.flush();
-                held.countDown();
                 try {
+                    Thread.sleep(400);
+                    out.write(body, half, 1024);
+                    out.flush();
+                    held.countDown();
                     release.await(60, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
                 }
-                out.write(body, half, body.length - half);
+                out.write(body, half + 1024, body.length - half - 1024);
             } catch (IOException e) {
                 // the client went away (the cancel closes the connection)
             }
