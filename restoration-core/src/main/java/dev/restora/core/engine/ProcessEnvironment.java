@@ -2,6 +2,7 @@ package dev.restora.core.engine;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.Platform;
 
 /**
  * The process environment as native code sees it (libc's {@code getenv}/{@code setenv}; Linux and macOS). Java's
@@ -26,7 +27,7 @@ public final class ProcessEnvironment {
 
     private static synchronized LibC libc() {
         if (libc == null) {
-            libc = Native.load("c", LibC.class);
+            libc = Native.load(Platform.C_LIBRARY_NAME, LibC.class);
         }
         return libc;
     }
