@@ -11,10 +11,11 @@ import java.lang.annotation.Target;
  * a reference computation), handing the compute device float32 only through an explicit transfer. Apple's MPS device
  * has no float64, so every other method of a network, sampler or pipeline must make no float64 array: float literals
  * ({@code 0.5f}, never a {@code double} that DJL boxes to a float64 scalar), float32 arrays. The app's
- * {@code DeviceDtypeTest} reads the bytecode and accepts float64 only in methods carrying this annotation.
+ * {@code DeviceDtypeTest} reads the bytecode and accepts float64 only in methods carrying this annotation, and its
+ * {@code RuntimeDtypeTest} accepts a float64 array made while the pipelines run only below such a method.
  */
 @Documented
-@Retention(RetentionPolicy.CLASS)
+@Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.CONSTRUCTOR})
 public @interface CpuFloat64 {
     /** Why float64 is needed here and how the result reaches the device. */
