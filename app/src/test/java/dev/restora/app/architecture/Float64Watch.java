@@ -83,11 +83,11 @@ public final class Float64Watch {
                 return;
             }
             String ours = Arrays.stream(stack).filter(f -> f.getClassName().startsWith("dev.restora.")
-                    && !f.getClassName().startsWith("dev.restora.app.architecture.")).findFirst()
+                    && !f.getClassName().equals(Float64Watch.class.getName())).findFirst()
                     .map(StackTraceElement::toString).orElse("?");
             String djl = Stream.of(stack).filter(f -> f.getClassName().startsWith("ai.djl."))
                     .map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "."
-                            + f.getMethodName()).distinct().limit(4).collect(Collectors.joining(" < "));
+                            + f.getMethodName()).distinct().limit(6).collect(Collectors.joining(" < "));
             FOUND.add("float64 " + a.getShape() + " on " + a.getDevice() + " made at " + ours + " (" + djl + ")");
         } catch (RuntimeException e) {
             // an array without a native tensor yet (a string array): not ours to judge
