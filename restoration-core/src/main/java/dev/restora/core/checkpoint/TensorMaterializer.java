@@ -1,8 +1,11 @@
 package dev.restora.core.checkpoint;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.restora.core.engine.CpuFloat64;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -52,7 +55,24 @@ final class TensorMaterializer {
             data = gather(storage, r, es);
         }
         data.order(ByteOrder.nativeOrder());
+        if (dtype == TensorDtype.FLOAT64 && !manager.getDevice().equals(Device.cpu())) {
+            return float32OnDevice(data, new Shape(r.shape()), manager);
+        }
         return manager.create(data, new Shape(r.shape()), dtype.loaded());
+    }
+
+    /**
+     * A float64 tensor bound for a GPU: read on the CPU and narrowed to float32 there, then moved (Apple's MPS has no
+     * float64; the networks compute in float32). On the CPU a float64 tensor stays float64.
+     */
+    @CpuFloat64("a float64 checkpoint tensor is read on the CPU and reaches the device as float32")
+    private static NDArray float32OnDevice(ByteBuffer data, Shape shape, NDManager manager) {
+        try (NDManager cpu = NDManager.newBaseManager(Device.cpu())) {
+            NDArray wide = cpu.create(data, shape, DataType.FLOAT64);
+            NDArray onDevice = wide.toType(DataType.FLOAT32, false).toDevice(manager.getDevice(), false);
+            onDevice.attach(manager);
+            return onDevice;
+        }
     }
 
     /** Copies a strided view element by element (row-major order) into a new direct buffer. */

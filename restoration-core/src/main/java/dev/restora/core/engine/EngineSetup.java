@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
  *       {@code ONEDNN_MAX_CPU_ISA=AVX512_CORE_FP16}: on virtual machines that advertise AMX without its tile-size
  *       CPUID leaf bf16 matmuls otherwise die with SIGILL. This class only reports its absence
  *       ({@link Report#onednnAdvice()}).</li>
+ *   <li>On Apple silicon {@code PYTORCH_ENABLE_MPS_FALLBACK=1} is put into the native environment
+ *       ({@link ProcessEnvironment}) unless already there: libtorch reads it with getenv as it loads, and the packaged
+ *       macOS app has no launcher script that could set it.</li>
  * </ul>
  */
 public final class EngineSetup {
@@ -115,6 +118,9 @@ public final class EngineSetup {
 
         if (System.getenv(OPT_OUT_TRACKING) == null && System.getProperty(OPT_OUT_TRACKING) == null) {
             System.setProperty(OPT_OUT_TRACKING, "true");
+        }
+        if (ProcessEnvironment.enableMpsFallback(DeviceChoice.mpsPossible())) {
+            LOG.info("{}=1 set for Apple's GPU (operators MPS lacks run on the CPU)", ProcessEnvironment.MPS_FALLBACK);
         }
         RuntimeActivation.Result runtime = RuntimeActivation.apply(dirs, System.getenv());
         runtime.notices().forEach(EngineSetup::notice);

@@ -20,7 +20,7 @@ public final class Attention {
      */
     public static NDArray scaledDotProduct(NDArray q, NDArray k, NDArray v, double scale, NDArray bias) {
         countProducts(q, k, v);
-        NDArray logits = q.mul(scale).matMul(k.swapAxes(-1, -2));
+        NDArray logits = q.mul((float) scale).matMul(k.swapAxes(-1, -2));
         if (bias != null) {
             logits = logits.add(bias);
         }
@@ -56,7 +56,7 @@ public final class Attention {
             try (NDManager scope = owner.newSubManager()) {
                 NDArray qs = q.get(new NDIndex(lead + s + ":" + Math.min(nq, s + chunk)));
                 qs.attach(scope);
-                NDArray out = qs.mul(scale).matMul(kt).softmax(-1).matMul(v);
+                NDArray out = qs.mul((float) scale).matMul(kt).softmax(-1).matMul(v);
                 out.attach(owner);
                 parts.add(out);
             }

@@ -37,7 +37,7 @@ public final class Embeddings {
      */
     public static NDArray gaussianFourier(NDArray x, NDArray w) {
         // [B, 1] * [D] broadcasts to [B, D]; w is not reshaped, which would add an array to its long-lived manager
-        NDArray proj = x.reshape(-1, 1).mul(w).mul(2 * Math.PI);
+        NDArray proj = x.reshape(-1, 1).mul(w).mul((float) (2 * Math.PI));
         return NDArrays.concat(new NDList(proj.sin(), proj.cos()), 1);
     }
 }

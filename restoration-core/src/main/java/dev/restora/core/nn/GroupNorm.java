@@ -97,7 +97,7 @@ public final class GroupNorm {
                     (float) eps, false).singletonOrThrow();
         }
         // [N, C, 1, 1] scale and shift (the per-sample statistics first, so results stay in the input's scope)
-        NDArray scale = groupVar.add(eps).pow(-0.5);
+        NDArray scale = groupVar.add((float) eps).pow(-0.5f);
         NDArray shift = groupMean.mul(scale).neg();
         if (weightMap != null) {
             scale.muli(weightMap);

@@ -49,6 +49,6 @@ public final class AttnBlockpp {
         NDArray vs = v.forward(h).reshape(b, channels, hw).transpose(0, 2, 1);
         NDArray o = Attention.chunked(qs, ks, vs, 1 / Math.sqrt(channels), QUERY_CHUNK);
         o = o.transpose(0, 2, 1).reshape(s);
-        return x.add(proj.forward(o)).mul(INV_SQRT2);
+        return x.add(proj.forward(o)).mul((float) INV_SQRT2);
     }
 }

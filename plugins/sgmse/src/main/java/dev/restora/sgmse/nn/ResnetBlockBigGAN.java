@@ -89,6 +89,6 @@ public final class ResnetBlockBigGAN {
         if (conv2 != null) {
             x = conv2.forward(x);
         }
-        return x.add(h).mul(INV_SQRT2);
+        return x.add(h).mul((float) INV_SQRT2);
     }
 }

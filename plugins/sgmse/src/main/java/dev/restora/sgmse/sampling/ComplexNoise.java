@@ -24,6 +24,6 @@ public final class ComplexNoise {
 
     public static NDArray draw(NoiseSource noise, NDManager manager, Shape state) {
         NDArray n = noise.normal(manager, drawShape(state));
-        return n.mul(SQRT_HALF).reshape(state.get(0), state.get(2), state.get(3), 2).transpose(0, 3, 1, 2);
+        return n.mul((float) SQRT_HALF).reshape(state.get(0), state.get(2), state.get(3), 2).transpose(0, 3, 1, 2);
     }
 }

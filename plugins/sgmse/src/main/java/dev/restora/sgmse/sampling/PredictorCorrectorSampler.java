@@ -109,7 +109,7 @@ public final class PredictorCorrectorSampler implements Sampler<ScoreFunction> {
     @Override
     public NDArray initialState(NDManager scope, NoiseSource noise) {
         NDArray z = ComplexNoise.draw(noise, scope, target.getShape());
-        return z.mul(sde.std(1)).add(target);
+        return z.mul((float) sde.std(1)).add(target);
     }
 
     @Override
@@ -129,8 +129,8 @@ public final class PredictorCorrectorSampler implements Sampler<ScoreFunction> {
                 double ratio = snr * meanNorm(z) / meanNorm(s);
                 eps = 2 * ratio * ratio;
             }
-            NDArray xMean = x.add(s.mul(eps));
-            x = xMean.add(z.mul(Math.sqrt(2 * eps)));
+            NDArray xMean = x.add(s.mul((float) eps));
+            x = xMean.add(z.mul((float) Math.sqrt(2 * eps)));
             probe.see(index, "x_after_corrector", x);
         }
         double dt = stepSize(index);
@@ -140,11 +140,11 @@ public final class PredictorCorrectorSampler implements Sampler<ScoreFunction> {
         double g2dt = g * g * dt;
         // reverse-diffusion predictor: rev_f = theta (ȳ - x) dt - G² s, x_mean = x - rev_f
         // x first in every op: DJL attaches a result to its first operand's manager (the target lives all run)
-        NDArray f = x.sub(target).mul(-sde.theta() * dt);
-        NDArray revF = f.sub(s.mul(g2dt));
+        NDArray f = x.sub(target).mul((float) (-sde.theta() * dt));
+        NDArray revF = f.sub(s.mul((float) g2dt));
         NDArray xMean = x.sub(revF);
         NDArray z = ComplexNoise.draw(noise, stepScope, x.getShape());
-        NDArray next = xMean.add(z.mul(g * Math.sqrt(dt)));
+        NDArray next = xMean.add(z.mul((float) (g * Math.sqrt(dt))));
         probe.see(index, "x_after_predictor", next);
         probe.see(index, "x_mean_after_predictor", xMean);
         NDArray clean = sde.tweedie(x, s, target, t);

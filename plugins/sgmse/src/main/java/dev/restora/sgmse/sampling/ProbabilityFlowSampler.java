@@ -87,7 +87,7 @@ public final class ProbabilityFlowSampler implements Sampler<ScoreFunction> {
     @Override
     public NDArray initialState(NDManager scope, NoiseSource noise) {
         NDArray z = ComplexNoise.draw(noise, scope, target.getShape());
-        return z.mul(sde.std(1)).add(target);
+        return z.mul((float) sde.std(1)).add(target);
     }
 
     /**
@@ -183,7 +183,7 @@ public final class ProbabilityFlowSampler implements Sampler<ScoreFunction> {
         float te = (float) tEps;
         NDArray s = score.score(x, condition, PredictorCorrectorSampler.batchTimes(te, x));
         double g = sde.diffusion(te);
-        NDArray xMean = x.sub(x.sub(target).mul(-sde.theta() * te).sub(s.mul(g * g * te)));
+        NDArray xMean = x.sub(x.sub(target).mul((float) (-sde.theta() * te)).sub(s.mul((float) (g * g * te))));
         return new Step(xMean, xMean);
     }
 }

@@ -63,16 +63,16 @@ public final class SchrodingerBridgeSampler implements Sampler<EstimateFunction>
             double wx = s * b / (sPrev * bPrev + eps);
             double wHat = (b * b - bPrev * s * b / (sPrev + eps)) / (sT2 + eps);
             double wy = (s * s - sPrev * s * b / (bPrev + eps)) / (sT2 + eps);
-            NDArray yw = y.mul(wy);
+            NDArray yw = y.mul((float) wy);
             yw.attach(stepScope); // made from the run-long y: move it into the step's scope
-            next = state.mul(wx).add(xHat.mul(wHat)).add(yw);
+            next = state.mul((float) wx).add(xHat.mul((float) wHat)).add(yw);
         } else {
             double ratio = s * s / (sPrev * sPrev + eps);
             double tmp = 1 - ratio;
             NDArray z = ComplexNoise.draw(noise, stepScope, state.getShape());
             boolean last = index == steps() - 1;
             double w = last ? 0 : s * Math.sqrt(tmp);
-            next = state.mul(ratio).add(xHat.mul(tmp)).add(z.mul(w));
+            next = state.mul((float) ratio).add(xHat.mul((float) tmp)).add(z.mul((float) w));
         }
         return new Step(next, xHat);
     }

@@ -70,11 +70,11 @@ public final class OuveSde {
      */
     public NDArray tweedie(NDArray x, NDArray score, NDArray y, double t) {
         double std = std(t);
-        return x.sub(y).add(score.mul(std * std)).div(meanDecay(t)).add(y);
+        return x.sub(y).add(score.mul((float) (std * std))).div((float) meanDecay(t)).add(y);
     }
 
     /** The forward drift {@code theta (y - x)}, computed as {@code (x - y)(-theta)} so that it lives in x's scope. */
     public NDArray drift(NDArray x, NDArray y) {
-        return x.sub(y).mul(-theta);
+        return x.sub(y).mul((float) -theta);
     }
 }
