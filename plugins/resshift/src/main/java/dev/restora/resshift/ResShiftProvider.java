@@ -39,6 +39,9 @@ public final class ResShiftProvider implements PipelineProvider {
     public static final String MASK = "mask";
     public static final String DECODED_PREVIEWS = "decoded_previews";
     public static final String TILE_BATCH = "tile_batch";
+    /** Speed mode: exact (default) or an approximate fast mode. */
+    public static final String FAST_MODE = "fast_mode";
+    public static final String EXACT = "exact";
 
     private final List<ResShiftVariant> variants;
 
@@ -70,7 +73,10 @@ public final class ResShiftProvider implements PipelineProvider {
                         + "(same result); 0 = as many as a GPU's free memory holds, one at a time on the CPU", 0, 0,
                         16),
                 new ParameterSpec.BoolSpec(DECODED_PREVIEWS, "Decoded previews", "Decode the predicted image for "
-                        + "previews (costs one decoder pass each); otherwise only the quick latent preview", true));
+                        + "previews (costs one decoder pass each); otherwise only the quick latent preview", true),
+                new ParameterSpec.ChoiceSpec(FAST_MODE, "Speed mode", "exact: the official computation (default); "
+                        + dev.restora.core.nn.quant.Int8Calibration.HELP, EXACT,
+                        List.of(EXACT, dev.restora.core.nn.quant.Int8Calibration.INT8)));
     }
 
     @Override

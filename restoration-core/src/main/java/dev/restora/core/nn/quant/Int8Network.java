@@ -82,6 +82,16 @@ public final class Int8Network implements AutoCloseable {
         return result;
     }
 
+    /** {@link #calibrate} unless already calibrated (the one-time cost of a loaded model). */
+    public synchronized void calibrateOnce(Runnable runs) {
+        if (!calibrated) {
+            calibrate(() -> {
+                runs.run();
+                return null;
+            });
+        }
+    }
+
     private NDArray observe(Conv2dLayer conv, NDArray x) {
         NDArray y = conv.forwardFloat(x);
         if (Int8Conv2d.eligible(conv)) {
@@ -107,12 +117,39 @@ public final class Int8Network implements AutoCloseable {
         return ConvHook.install(this::quantizedForward);
     }
 
+    /** As {@link #quantized()} for the convolutions {@code which} accepts only (the others run float32). */
+    public ConvHook.Installed quantized(java.util.function.Predicate<Conv2dLayer> which) {
+        if (!calibrated) {
+            throw new IllegalStateException("int8 network used before calibration");
+        }
+        return ConvHook.install((conv, x) -> which.test(conv) ? quantizedForward(conv, x) : conv.forwardFloat(x));
+    }
+
     private NDArray quantizedForward(Conv2dLayer conv, NDArray x) {
         Int8Conv2d q;
         synchronized (this) {
             q = layers.get(conv);
         }
         return q != null ? q.forward(x) : conv.forwardFloat(x);
+    }
+
+    /**
+     * For diagnosis: every calibrated convolution runs both ways and {@code sink} gets its int8 output's relative
+     * RMS error against float32; the network continues on the float32 output, so errors do not accumulate.
+     */
+    public ConvHook.Installed compared(java.util.function.BiConsumer<Conv2dLayer, Double> sink) {
+        return ConvHook.install((conv, x) -> {
+            NDArray y = conv.forwardFloat(x);
+            Int8Conv2d q;
+            synchronized (this) {
+                q = layers.get(conv);
+            }
+            if (q != null) {
+                NDArray d = q.forward(x).sub(y);
+                sink.accept(conv, Math.sqrt(d.pow(2).mean().getFloat() / Math.max(1e-30, y.pow(2).mean().getFloat())));
+            }
+            return y;
+        });
     }
 
     @Override
