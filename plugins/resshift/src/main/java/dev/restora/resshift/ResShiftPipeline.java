@@ -99,15 +99,17 @@ final class ResShiftPipeline implements RestorationPipeline {
                 int8 = Int8Network.create();
             }
         }
-        int8.calibrateOnce(() -> {
-            ImageBuffer crop = model.variant().task() == Task.INPAINTING ? im.image()
-                    : Int8Calibration.centerCrop(im.image(), INT8_CALIBRATION_SIDE);
+        ImageBuffer crop = model.variant().task() == Task.INPAINTING ? im.image()
+                : Int8Calibration.centerCrop(im.image(), INT8_CALIBRATION_SIDE);
+        boolean now = int8.calibrateOnce(() -> {
             try (NDManager s = ctx.scope().newSubManager()) {
                 runFloat(Media.of(crop), Int8Calibration.quiet(ctx.withScope(s)));
             }
-            LOG.info("int8: calibrated {} convolutions ({} stay float32) on a {}x{} crop in {} s", int8.int8Layers(),
-                    int8.floatLayers(), crop.width(), crop.height(), String.format("%.1f", int8.calibrationSeconds()));
         });
+        if (now) {
+            LOG.info("{} (one run over all steps on a {}x{} crop of the input)", int8.summary(), crop.width(),
+                    crop.height());
+        }
         return int8;
     }
 

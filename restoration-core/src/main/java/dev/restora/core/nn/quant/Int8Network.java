@@ -82,14 +82,26 @@ public final class Int8Network implements AutoCloseable {
         return result;
     }
 
-    /** {@link #calibrate} unless already calibrated (the one-time cost of a loaded model). */
-    public synchronized void calibrateOnce(Runnable runs) {
-        if (!calibrated) {
-            calibrate(() -> {
-                runs.run();
-                return null;
-            });
+    /**
+     * {@link #calibrate} unless already calibrated (the one-time cost of a loaded model).
+     *
+     * @return whether it calibrated now
+     */
+    public synchronized boolean calibrateOnce(Runnable runs) {
+        if (calibrated) {
+            return false;
         }
+        calibrate(() -> {
+            runs.run();
+            return null;
+        });
+        return true;
+    }
+
+    /** One line for logs: how many convolutions run in int8, on what, in how long. */
+    public synchronized String summary() {
+        return String.format(java.util.Locale.ROOT, "int8: %d convolutions quantized, %d stay float32; calibration "
+                + "took %.1f s", int8Layers(), floatLayers(), calibrationSeconds);
     }
 
     private NDArray observe(Conv2dLayer conv, NDArray x) {
