@@ -91,6 +91,10 @@ final class ResShiftBenchmark implements PipelineBenchmark {
                 ms.add(measure("run_v3_" + s + "_to_" + s * 4, 1, log, device,
                         () -> wholeRun(model, device, weights, s, s)));
             }
+            String only = System.getProperty(ONLY_PROPERTY);
+            if (!quick && (only == null || only.contains("int8"))) {
+                ms.addAll(ResShiftInt8Benchmark.run(model, device, weights, log, Integer.getInteger(AB_PAIRS_PROPERTY, 3)));
+            }
             out.put("measurements", ms);
         }
         out.put("peak_memory_bytes", PipelineBenchmark.peakResidentBytes());

@@ -113,6 +113,11 @@ final class ResShiftPipeline implements RestorationPipeline {
         return int8;
     }
 
+    /** The int8 network of this model once a run asked for it (benchmarks), else null. */
+    synchronized Int8Network int8Network() {
+        return int8;
+    }
+
     private Media runFloat(Media input, RunContext ctx) {
         if (!(input instanceof Media.Image im)) {
             throw new RestoraException("ResShift restores images, not " + input.modality());
