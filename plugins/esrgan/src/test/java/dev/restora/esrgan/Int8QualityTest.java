@@ -31,10 +31,14 @@ import org.junit.jupiter.api.Test;
  * exact output. One pipeline: calibrated once, on the first image's centre crop.
  */
 class Int8QualityTest {
-    /** Mean PSNR-Y drop allowed (measured: see the printed table and the report; floor with margin). */
-    static final double MAX_MEAN_DROP_DB = 0.5;
-    /** Lowest PSNR of int8 against exact on any image (measured, with margin). */
-    static final double MIN_PSNR_VS_EXACT_DB = 35;
+    /**
+     * Mean PSNR-Y drop allowed over the 8-bit images. Measured (calibrated on geometry's centre crop): geometry 0.01,
+     * landscape 0.08, sprite-alpha 0.06, text 0.00 dB, mean 0.04 dB. The 16-bit gradient drops 7 dB (56.4 -> 49.4):
+     * int8 leaves errors of about 47 dB PSNR, below that image's exact fidelity; it is reported, not bounded.
+     */
+    static final double MAX_MEAN_DROP_8BIT_DB = 0.3;
+    /** Lowest PSNR of int8 against exact on any image (measured 46.9-47.7 dB), with margin. */
+    static final double MIN_PSNR_VS_EXACT_DB = 44;
 
     private static ImageBuffer upscale(EsrganPipeline p, ImageBuffer in, String mode) {
         try (NDManager scope = NDManager.newBaseManager()) {
@@ -53,6 +57,7 @@ class Int8QualityTest {
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%n%-14s %9s %9s %9s %12s%n", "image",
                 "exact", "int8", "drop", "int8-vs-exact"));
         double drop = 0;
+        int eightBit = 0;
         double worstVsExact = Double.POSITIVE_INFINITY;
         try (NDManager weights = NDManager.newBaseManager()) {
             EsrganPipeline p = new EsrganPipeline(new EsrganProvider().descriptor(),
@@ -65,7 +70,10 @@ class Int8QualityTest {
                 double pe = ImageMetrics.psnr(ref, exact, EsrganQualityTest.CROP);
                 double pq = ImageMetrics.psnr(ref, int8, EsrganQualityTest.CROP);
                 double vs = Deviation.psnr(exact.rgb(), int8.rgb(), 1.0);
-                drop += pe - pq;
+                if (in.bitDepth() == 8) {
+                    drop += pe - pq;
+                    eightBit++;
+                }
                 worstVsExact = Math.min(worstVsExact, vs);
                 table.append(String.format(Locale.ROOT, "%-14s %9.2f %9.2f %9.2f %12.2f%n", name, pe, pq, pe - pq,
                         vs));
@@ -73,10 +81,11 @@ class Int8QualityTest {
             table.append(p.int8Network().summary());
             p.close();
         }
-        double mean = drop / names.size();
-        System.out.println(table.append(String.format(Locale.ROOT, "%nmean PSNR-Y drop %.3f dB (luma, border %d px "
-                + "cropped)", mean, EsrganQualityTest.CROP)));
-        assertTrue(mean < MAX_MEAN_DROP_DB, "mean PSNR-Y drop " + mean);
+        double mean = drop / eightBit;
+        System.out.println(table.append(String.format(Locale.ROOT, "%nmean PSNR-Y drop over the 8-bit images %.3f dB "
+                + "(luma, border %d px cropped)", mean, EsrganQualityTest.CROP)));
+        assertTrue(eightBit >= 3, "need 8-bit test images");
+        assertTrue(mean < MAX_MEAN_DROP_8BIT_DB, "mean PSNR-Y drop " + mean);
         assertTrue(worstVsExact > MIN_PSNR_VS_EXACT_DB, "int8 vs exact PSNR " + worstVsExact);
         assertTrue(worstVsExact < 90, "int8 output equals exact: not quantized?");
     }

@@ -4,10 +4,12 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * The running minimum and maximum of the tensors one convolution sees during calibration, over every network call
- * of the calibration runs (so over all of the sampler's time steps together). Min/max calibration: the range of
- * "linear quantization" in PTQ4DM (Shang et al., CVPR 2023) and Q-Diffusion (Li et al., ICCV 2023), whose
- * calibration sets are likewise drawn from all time steps of the sampler; their refinements (MSE- or
- * reconstruction-based ranges, per-step or split shortcut scales) are not applied.
+ * of the calibration runs, so over all of the sampler's time steps together (one range per tensor, not per step).
+ * This is min/max calibration, not percentile: the plain linear post-training quantization that PTQ4DM (Shang et
+ * al., CVPR 2023) and Q-Diffusion (Li et al., ICCV 2023) start from, with calibration data taken from all time steps
+ * as both argue for (Q-Diffusion: uniformly over the steps). Their refinements are not applied: PTQ4DM's
+ * normally-distributed time-step sampling of the calibration set, Q-Diffusion's reconstruction-based rounding
+ * (BRECQ/AdaRound) and split quantization of the UNet's shortcut concatenations.
  */
 public final class RangeObserver {
     private double min = Double.POSITIVE_INFINITY;
