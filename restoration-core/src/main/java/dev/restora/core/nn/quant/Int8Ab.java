@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Exact versus int8 timing for the benchmarks: one warm-up each, then {@code pairs} alternations in one process (the
+ * Exact versus int8 timing for the benchmarks: one warm-up each (unless both have run), then {@code pairs} alternations in one process (the
  * side going first alternates too), so a shared machine's changing load hits both alike. Reports the medians and
  * the ratio int8 / exact (below 1: int8 is faster).
  */
@@ -15,8 +15,16 @@ public final class Int8Ab {
     }
 
     public static Map<String, Object> compare(int pairs, Runnable exact, Runnable int8, PrintStream log, String name) {
-        exact.run();
-        int8.run();
+        return compare(pairs, true, exact, int8, log, name);
+    }
+
+    /** As above; {@code warmUp} false when both sides have run already (a whole run is costly). */
+    public static Map<String, Object> compare(int pairs, boolean warmUp, Runnable exact, Runnable int8, PrintStream log,
+                                              String name) {
+        if (warmUp) {
+            exact.run();
+            int8.run();
+        }
         double[] e = new double[pairs];
         double[] q = new double[pairs];
         for (int i = 0; i < pairs; i++) {
