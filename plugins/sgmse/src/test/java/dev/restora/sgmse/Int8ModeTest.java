@@ -29,9 +29,10 @@ import org.junit.jupiter.api.Test;
  */
 class Int8ModeTest {
     private static final int RATE = 16000;
-    /** Measured (printed by the test, see the report); floors with margin. */
-    static final double SGMSE_SI_SDR_FLOOR_DB = 10;
-    static final double STORM_SI_SDR_FLOOR_DB = 10;
+    /** Measured: SGMSE+ fixture 24.7 dB (71 convolutions int8, 92 float32: 1x1 and thin ones); floor with margin. */
+    static final double SGMSE_SI_SDR_FLOOR_DB = 20;
+    /** Measured: StoRM fixture 25.9 dB (62 convolutions int8, 74 float32); floor with margin. */
+    static final double STORM_SI_SDR_FLOOR_DB = 20;
 
     private static float[] run(RestorationPipeline p, float[] x, String mode) {
         try (NDManager scope = NDManager.newBaseManager()) {
