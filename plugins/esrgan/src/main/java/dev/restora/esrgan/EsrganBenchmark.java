@@ -46,8 +46,47 @@ final class EsrganBenchmark implements PipelineBenchmark {
             out.put("upscale_x4_" + n, Map.of("seconds", seconds, "peak_memory_bytes",
                     PipelineBenchmark.peakResidentBytes(), "input_pixels", (long) n * n, "output_pixels", outPixels));
             out.put("quick", quick);
+            if (!quick && !"false".equals(System.getProperty("restora.bench.int8"))) {
+                out.put("int8_upscale_x4_" + n, int8(p, image(n), device, log, n));
+            }
         }
         return out;
+    }
+
+    /**
+     * fast_mode=int8 against exact on the same image: calibration (one float32 pass on the centre 64 px crop) timed
+     * by the first int8 run, then A/B alternating ({@code -Drestora.bench.ab.pairs}, default 3), and the PSNR of
+     * the int8 output against the exact one.
+     */
+    private static Map<String, Object> int8(EsrganPipeline p, ImageBuffer img, Device device, PrintStream log, int n) {
+        if (!dev.restora.core.nn.quant.Int8Support.supported(dev.restora.core.engine.CpuInfo.current())) {
+            return Map.of("skipped", "needs a CPU with VNNI/AMX");
+        }
+        ParameterValues exact = ParameterValues.of(p.descriptor().parameters(),
+                Map.of(EsrganProvider.FAST_MODE, EsrganProvider.EXACT));
+        ParameterValues int8 = ParameterValues.of(p.descriptor().parameters(),
+                Map.of(EsrganProvider.FAST_MODE, dev.restora.core.nn.quant.Int8Calibration.INT8));
+        float[][] last = new float[2][];
+        long t0 = System.nanoTime();
+        run(p, img, device, int8);
+        double first = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("first_int8_run_seconds_incl_calibration", first);
+        m.put("calibration_seconds", p.int8Network().calibrationSeconds());
+        m.put("int8_convolutions", p.int8Network().int8Layers());
+        m.put("float32_convolutions", p.int8Network().floatLayers());
+        m.put("ab", dev.restora.core.nn.quant.Int8Ab.compare(Integer.getInteger("restora.bench.ab.pairs", 3),
+                () -> last[0] = runOut(p, img, device, exact), () -> last[1] = runOut(p, img, device, int8), log,
+                "int8_upscale_x4_" + n));
+        m.put("psnr_db_vs_exact", dev.restora.core.nn.quant.Deviation.psnr(last[0], last[1], 1.0));
+        return m;
+    }
+
+    private static float[] runOut(EsrganPipeline p, ImageBuffer in, Device device, ParameterValues params) {
+        try (NDManager scope = NDManager.newBaseManager(device)) {
+            return ((Media.Image) p.run(Media.of(in), new RunContext(scope, device, params, new SeededNoise(0),
+                    StepListener.NONE, new CancellationToken(), PreviewPolicy.OFF))).image().rgb();
+        }
     }
 
     private static void run(EsrganPipeline p, ImageBuffer in, Device device, ParameterValues params) {

@@ -9,6 +9,9 @@ import dev.restora.core.diffusion.PreviewPolicy;
 import dev.restora.core.diffusion.StepEvent;
 import dev.restora.core.image.ImageBuffer;
 import dev.restora.core.image.ImageOps;
+import dev.restora.core.nn.ConvHook;
+import dev.restora.core.nn.quant.Int8Calibration;
+import dev.restora.core.nn.quant.Int8Network;
 import dev.restora.core.pipeline.Media;
 import dev.restora.core.pipeline.ParameterValues;
 import dev.restora.core.pipeline.PipelineDescriptor;
@@ -36,6 +39,9 @@ final class EsrganPipeline implements RestorationPipeline {
 
     private final PipelineDescriptor descriptor;
     private final EsrganModel model;
+    /** Side of the int8 calibration crop, in input pixels. */
+    static final int INT8_CALIBRATION_SIDE = 64;
+    private Int8Network int8;
 
     EsrganPipeline(PipelineDescriptor descriptor, EsrganModel model) {
         this.descriptor = descriptor;
@@ -53,6 +59,57 @@ final class EsrganPipeline implements RestorationPipeline {
 
     @Override
     public Media run(Media input, RunContext ctx) {
+        Int8Network q = int8(input, ctx);
+        if (q == null) {
+            return runFloat(input, ctx);
+        }
+        try (ConvHook.Installed on = q.quantized()) {
+            return runFloat(input, ctx);
+        }
+    }
+
+    /**
+     * With {@code fast_mode=int8}: this model's int8 network, calibrated on its first use by one quiet float32 pass
+     * over the centre {@value #INT8_CALIBRATION_SIDE} px crop of the input; null in exact mode.
+     */
+    private Int8Network int8(Media input, RunContext ctx) {
+        ParameterValues p = ctx.parameters();
+        if (p == null || !p.has(EsrganProvider.FAST_MODE)
+                || !Int8Calibration.INT8.equals(p.getString(EsrganProvider.FAST_MODE))
+                || !(input instanceof Media.Image im)) {
+            return null;
+        }
+        synchronized (this) {
+            if (int8 == null) {
+                int8 = Int8Network.create();
+            }
+        }
+        ImageBuffer crop = Int8Calibration.centerCrop(im.image(), INT8_CALIBRATION_SIDE);
+        boolean now = int8.calibrateOnce(() -> {
+            try (NDManager s = ctx.scope().newSubManager()) {
+                runFloat(Media.of(crop), Int8Calibration.quiet(ctx.withScope(s)));
+            }
+        });
+        if (now) {
+            LOG.info("{} (one pass on a {}x{} crop of the input)", int8.summary(), crop.width(), crop.height());
+        }
+        return int8;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (int8 != null) {
+            int8.close();
+            int8 = null;
+        }
+    }
+
+    /** The int8 network of this model once a run asked for it (benchmarks, tests), else null. */
+    synchronized Int8Network int8Network() {
+        return int8;
+    }
+
+    private Media runFloat(Media input, RunContext ctx) {
         if (!(input instanceof Media.Image im)) {
             throw new RestoraException(EsrganProvider.ID + " upscales images, not "
                     + input.modality().name().toLowerCase(java.util.Locale.ROOT));

@@ -28,6 +28,9 @@ public final class EsrganProvider implements PipelineProvider {
     public static final String ID = "esrgan";
     public static final String TILE_SIZE = "tileSize";
     public static final String TILE_OVERLAP = "tileOverlap";
+    /** Speed mode: exact (default) or int8 (approximate). */
+    public static final String FAST_MODE = "fast_mode";
+    public static final String EXACT = "exact";
 
     static final String LICENCE = "MIT License, Copyright (c) 2022 Kevin Scott (UpscalerJS); "
             + "https://github.com/thekevinscott/UpscalerJS/blob/main/LICENSE";
@@ -42,7 +45,10 @@ public final class EsrganProvider implements PipelineProvider {
                     new ParameterSpec.IntSpec(TILE_SIZE, "Tile size",
                             "Largest tile side in input pixels (memory per tile grows with its square)", 256, 32, 2048),
                     new ParameterSpec.IntSpec(TILE_OVERLAP, "Tile overlap",
-                            "Input pixels shared by neighbouring tiles, blended smoothly", 16, 0, 128)));
+                            "Input pixels shared by neighbouring tiles, blended smoothly", 16, 0, 128),
+                    new ParameterSpec.ChoiceSpec(FAST_MODE, "Speed mode", "exact: float32 (default); "
+                            + dev.restora.core.nn.quant.Int8Calibration.HELP.replace(" over all sampler steps", ""),
+                            EXACT, List.of(EXACT, dev.restora.core.nn.quant.Int8Calibration.INT8))));
 
     private static List<ModelOption> models() {
         List<ModelOption> out = new ArrayList<>();

@@ -94,6 +94,10 @@ final class ResShiftBenchmark implements PipelineBenchmark {
             int ep = quick ? 16 : 64;
             ms.add(encoderPropagation("run_v3_" + ep + "_to_" + ep * 4 + "_encoder_propagation", model, device,
                     weights, ep, quick ? 1 : Integer.getInteger(AB_PAIRS_PROPERTY, 3), log));
+            String only = System.getProperty(ONLY_PROPERTY);
+            if (!quick && (only == null || only.contains("int8"))) {
+                ms.addAll(ResShiftInt8Benchmark.run(model, device, weights, log, Integer.getInteger(AB_PAIRS_PROPERTY, 3)));
+            }
             out.put("measurements", ms);
         }
         out.put("peak_memory_bytes", PipelineBenchmark.peakResidentBytes());

@@ -18,6 +18,9 @@ import dev.restora.core.engine.OutOfMemory;
 import dev.restora.core.image.ImageBuffer;
 import dev.restora.core.image.ImageCodec;
 import dev.restora.core.image.ImageOps;
+import dev.restora.core.nn.ConvHook;
+import dev.restora.core.nn.quant.Int8Calibration;
+import dev.restora.core.nn.quant.Int8Network;
 import dev.restora.core.pipeline.Media;
 import dev.restora.core.pipeline.ParameterValues;
 import dev.restora.core.pipeline.PipelineDescriptor;
@@ -52,6 +55,9 @@ final class ResShiftPipeline implements RestorationPipeline {
     private final ResShiftModel model;
     private final Device device;
     private final NDManager weights;
+    /** Side of the int8 calibration crop, in input pixels (one 64 px tile: one v3 64 -> 256 run). */
+    static final int INT8_CALIBRATION_SIDE = 64;
+    private Int8Network int8;
 
     ResShiftPipeline(PipelineDescriptor descriptor, ResShiftModel model, Device device, NDManager weights) {
         this.descriptor = descriptor;
@@ -71,6 +77,51 @@ final class ResShiftPipeline implements RestorationPipeline {
 
     @Override
     public Media run(Media input, RunContext ctx) {
+        Int8Network q = int8(input, ctx);
+        if (q == null) {
+            return runFloat(input, ctx);
+        }
+        try (ConvHook.Installed on = q.quantized()) {
+            return runFloat(input, ctx);
+        }
+    }
+
+    /**
+     * With {@code fast_mode=int8}: this model's int8 network, calibrated on its first use by one quiet run over all
+     * steps on the centre {@value #INT8_CALIBRATION_SIDE} px crop of the input (the whole input for inpainting, whose
+     * mask has the input's size); null in exact mode.
+     */
+    private Int8Network int8(Media input, RunContext ctx) {
+        ParameterValues p = ctx.parameters();
+        if (!p.has(ResShiftProvider.FAST_MODE) || !Int8Calibration.INT8.equals(p.getString(ResShiftProvider.FAST_MODE))
+                || !(input instanceof Media.Image im)) {
+            return null;
+        }
+        synchronized (this) {
+            if (int8 == null) {
+                int8 = Int8Network.create();
+            }
+        }
+        ImageBuffer crop = model.variant().task() == Task.INPAINTING ? im.image()
+                : Int8Calibration.centerCrop(im.image(), INT8_CALIBRATION_SIDE);
+        boolean now = int8.calibrateOnce(() -> {
+            try (NDManager s = ctx.scope().newSubManager()) {
+                runFloat(Media.of(crop), Int8Calibration.quiet(ctx.withScope(s)));
+            }
+        });
+        if (now) {
+            LOG.info("{} (one run over all steps on a {}x{} crop of the input)", int8.summary(), crop.width(),
+                    crop.height());
+        }
+        return int8;
+    }
+
+    /** The int8 network of this model once a run asked for it (benchmarks), else null. */
+    synchronized Int8Network int8Network() {
+        return int8;
+    }
+
+    private Media runFloat(Media input, RunContext ctx) {
         if (!(input instanceof Media.Image im)) {
             throw new RestoraException("ResShift restores images, not " + input.modality());
         }
@@ -302,6 +353,11 @@ final class ResShiftPipeline implements RestorationPipeline {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (int8 != null) {
+                int8.close();
+            }
+        }
         weights.close();
     }
 }

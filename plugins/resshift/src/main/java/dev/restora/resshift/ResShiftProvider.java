@@ -82,7 +82,8 @@ public final class ResShiftProvider implements PipelineProvider {
                 new ParameterSpec.ChoiceSpec(FAST_MODE, "Speed mode", "exact: the official computation (default); "
                         + "encoder-propagation: APPROXIMATE, the denoiser's encoder runs at key steps only and its "
                         + "features are reused in between (Faster Diffusion, Li et al. 2024; not for SinSR's one "
-                        + "step)", EXACT, List.of(EXACT, ENCODER_PROPAGATION)),
+                        + "step); " + dev.restora.core.nn.quant.Int8Calibration.HELP, EXACT,
+                        List.of(EXACT, ENCODER_PROPAGATION, dev.restora.core.nn.quant.Int8Calibration.INT8)),
                 new ParameterSpec.ChoiceSpec(KEY_STEPS, "Key steps", "With encoder-propagation: the steps where the "
                         + "encoder runs. auto: the paper's schedule (dense early, sparse late) scaled to the steps, "
                         + "or every other step where that would keep every step (the 4-step models); paper: the "

@@ -100,6 +100,7 @@ public final class SpeechBenchmark implements PipelineBenchmark {
                 out.put("default_run_seconds_extrapolated", run);
                 out.put("real_time_factor", run / audioSeconds);
                 out.put("encoder_propagation", encoderPropagation(m, net, y, call, 30, 2, audioSeconds, log));
+                out.put("int8", int8(m, net, y, run, log));
             } else {
                 NcsnppConfig dc = Backbones.storm(h, "ncsnpp", 2, true);
                 NcsnppConfig sc = Backbones.storm(h, "ncsnpp", 6, false);
@@ -318,6 +319,55 @@ public final class SpeechBenchmark implements PipelineBenchmark {
         r.put("note", "APPROXIMATE mode; run extrapolated from the measured full and reused calls (STFT, sampler "
                 + "arithmetic left out)");
         return r;
+    }
+
+    /**
+     * fast_mode=int8 for the score network: calibration over six calls from t = 1 to 0.03 (random states of the
+     * benchmark's input size; the pipeline calibrates on a real excerpt instead), then one call A/B against float32
+     * (alternating, {@code -Drestora.bench.ab.pairs}, default 3), the SI-SDR of the int8 call's output against
+     * float32's, and
+     * the default run extrapolated with the measured ratio (calls dominate a run).
+     */
+    private static Map<String, Object> int8(NDManager m, NCSNpp net, NDArray y, double exactRun,
+                                            PrintStream log) {
+        if (!dev.restora.core.nn.quant.Int8Support.supported(dev.restora.core.engine.CpuInfo.current())) {
+            return Map.of("skipped", "needs a CPU with VNNI/AMX");
+        }
+        try (NDManager s = m.newSubManager();
+             dev.restora.core.nn.quant.Int8Network q = dev.restora.core.nn.quant.Int8Network.create()) {
+            NDArray x = s.randomNormal(0, 0.3f, new Shape(1, 4, y.getShape().get(2), y.getShape().get(3)),
+                    ai.djl.ndarray.types.DataType.FLOAT32);
+            long t0 = System.nanoTime();
+            q.calibrate(() -> {
+                for (float t : new float[] {1f, 0.8f, 0.6f, 0.4f, 0.2f, 0.03f}) {
+                    try (NDManager c = s.newSubManager()) {
+                        net.forward(x, c.create(new float[] {t})).toFloatArray();
+                    }
+                }
+                return null;
+            });
+            double calibration = (System.nanoTime() - t0) / 1e9;
+            float[][] out = new float[2][];
+            Map<String, Object> ab = dev.restora.core.nn.quant.Int8Ab.compare(
+                    Integer.getInteger("restora.bench.ab.pairs", 3), () -> {
+                        try (NDManager c = s.newSubManager()) {
+                            out[0] = net.forward(x, c.create(new float[] {0.5f})).toFloatArray();
+                        }
+                    }, () -> {
+                        try (NDManager c = s.newSubManager(); dev.restora.core.nn.ConvHook.Installed on = q.quantized()) {
+                            out[1] = net.forward(x, c.create(new float[] {0.5f})).toFloatArray();
+                        }
+                    }, log, "int8 score network call");
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("calibration_seconds_6_calls", calibration);
+            r.put("int8_convolutions", q.int8Layers());
+            r.put("float32_convolutions", q.floatLayers());
+            r.put("network_call", ab);
+            r.put("call_output_si_sdr_db_vs_exact", dev.restora.audio.metrics.SpeechMetrics.siSdr(out[1], out[0]));
+            r.put("default_run_seconds_extrapolated", exactRun * (double) ab.get("ratio_int8_exact"));
+            r.put("note", "APPROXIMATE mode; random weights (a trained network's deviation differs)");
+            return r;
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.restora.sgmse;
 
+import dev.restora.core.nn.quant.Int8Calibration;
 import dev.restora.core.pipeline.ParameterSpec;
 import dev.restora.core.pipeline.ParameterValues;
 import java.util.List;
@@ -54,7 +55,9 @@ public final class SpeechParameters {
                 new ParameterSpec.ChoiceSpec(FAST_MODE, "Speed mode", "exact: the official computation (default); "
                         + "encoder-propagation: APPROXIMATE, the network's encoder runs at key steps only and its "
                         + "features are reused in between (Faster Diffusion, Li et al. 2023; predictor-corrector and "
-                        + "bridge samplers)", EXACT, List.of(EXACT, ENCODER_PROPAGATION)),
+                        + "bridge samplers); " + Int8Calibration.HELP.replace("on the first input",
+                        "on a 1 s excerpt of the first input, without corrector"), EXACT,
+                        List.of(EXACT, ENCODER_PROPAGATION, Int8Calibration.INT8)),
                 new ParameterSpec.ChoiceSpec(KEY_STEPS, "Key steps", "With encoder-propagation: the steps where the "
                         + "encoder runs. paper: the paper's schedule (dense early, sparse late) scaled to N; every-K: "
                         + "every K-th step", "paper", List.of("paper", "every-2", "every-3", "every-5")),
@@ -67,6 +70,11 @@ public final class SpeechParameters {
     /** Whether the run asks for the fast-preview preset. */
     public static boolean fastPreview(ParameterValues p) {
         return p.has(PRESET) && p.getString(PRESET).equals(FAST_PREVIEW);
+    }
+
+    /** Whether the run asks for the int8 fast mode. */
+    public static boolean int8(ParameterValues p) {
+        return p.has(FAST_MODE) && p.getString(FAST_MODE).equals(Int8Calibration.INT8);
     }
 
     /** The key-step schedule when the run asks for encoder propagation, else null (exact). */

@@ -73,7 +73,7 @@ class SpeechPipelineTest {
         assertEquals(5, storm.descriptor().models().size());
     }
 
-    private static RestorationPipeline create(PipelineProvider p, String modelId, String fixtureFamily, String file,
+    static RestorationPipeline create(PipelineProvider p, String modelId, String fixtureFamily, String file,
                                               NDManager weights) {
         Path ckpt = ParityFixtures.family(fixtureFamily).file(file);
         ModelOption option = p.descriptor().requireModel(modelId);

@@ -14,7 +14,7 @@ import java.util.Set;
 public record CpuInfo(String model, String arch, int threads, List<String> isa) {
     /** The extensions listed, in this order, when the CPU has them. */
     static final List<String> INTERESTING = List.of("sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw",
-            "avx512_vnni", "avx512_bf16", "avx512_fp16", "amx_tile", "amx_bf16", "amx_int8", "asimd", "sve", "sve2");
+            "avx512_vnni", "avx_vnni", "avx512_bf16", "avx512_fp16", "amx_tile", "amx_bf16", "amx_int8", "asimd", "sve", "sve2");
 
     /** This machine. */
     public static CpuInfo current() {

@@ -65,7 +65,33 @@ public final class Conv2dLayer {
         return bias;
     }
 
+    public int stride() {
+        return stride;
+    }
+
+    public int padding() {
+        return padding;
+    }
+
+    public int dilation() {
+        return dilation;
+    }
+
+    public int groups() {
+        return groups;
+    }
+
+    public PaddingMode paddingMode() {
+        return mode;
+    }
+
     public NDArray forward(NDArray x) {
+        ConvHook hook = ConvHook.current();
+        return hook != null ? hook.forward(this, x) : forwardFloat(x);
+    }
+
+    /** The float32 convolution, whatever {@link ConvHook} is installed. */
+    public NDArray forwardFloat(NDArray x) {
         // channels-last input makes the engine's (oneDNN) convolution take its faster NHWC kernels, and its output
         // stays channels-last for the next layers; a no-op when x already is (see MemoryFormat)
         NDArray in = MemoryFormat.channelsLast(x);

@@ -1,0 +1,94 @@
+package dev.restora.core.nn.quant;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.IValue;
+import dev.restora.core.nn.Conv2dLayer;
+import dev.restora.core.nn.MacCounter;
+import dev.restora.core.nn.MemoryFormat;
+import dev.restora.core.nn.Padding;
+import dev.restora.core.nn.PaddingMode;
+
+/**
+ * A convolution run in int8 (static post-training quantization): weights quantized symmetrically per output channel
+ * ({@code scale_c = max|w_c| / 127}), the input and output quantized per tensor with calibrated ranges, int32
+ * accumulation, float32 bias; the result is dequantized to float32 so the rest of the network is unchanged.
+ * Non-zero padding modes pad in float32 first, as {@link Conv2dLayer} does.
+ */
+public final class Int8Conv2d implements AutoCloseable {
+    private final Conv2dLayer conv;
+    private final ActivationQuant in;
+    private final ActivationQuant out;
+    private final boolean padFirst;
+    private final long macsPerOutput;
+    private IValue packed;
+
+    public Int8Conv2d(Conv2dLayer conv, ActivationQuant in, ActivationQuant out) {
+        this.conv = conv;
+        this.in = in;
+        this.out = out;
+        this.padFirst = conv.paddingMode() != PaddingMode.ZEROS && conv.padding() > 0;
+        Shape k = conv.weight().getShape();
+        this.macsPerOutput = k.get(1) * k.get(2) * k.get(3);
+    }
+
+    /** Whether int8 pays for {@code conv}: spatial kernels, not grouped, at least 16 channels on either side. */
+    public static boolean eligible(Conv2dLayer conv) {
+        Shape k = conv.weight().getShape();
+        return k.get(2) * k.get(3) > 1 && conv.groups() == 1 && k.get(0) >= 16 && k.get(1) >= 16;
+    }
+
+    /** The symmetric per-output-channel weight scales {@code max|w_c| / 127} (1 for an all-zero channel). */
+    public static float[] weightScales(NDArray weight) {
+        long out = weight.getShape().get(0);
+        float[] amax = weight.abs().reshape(out, -1).max(new int[] {1}).toFloatArray();
+        float[] s = new float[amax.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = amax[i] > 0 ? amax[i] / 127f : 1f;
+        }
+        return s;
+    }
+
+    public ActivationQuant inputQuant() {
+        return in;
+    }
+
+    public ActivationQuant outputQuant() {
+        return out;
+    }
+
+    private synchronized IValue packed() {
+        if (packed == null) {
+            NDArray w = conv.weight();
+            try (NDManager m = w.getManager().newSubManager()) {
+                long n = w.getShape().get(0);
+                NDArray scales = m.create(weightScales(w), new Shape(n));
+                NDArray bias = conv.bias() != null ? conv.bias() : m.zeros(new Shape(n));
+                packed = QuantHelper.get().prepack(w, scales, bias, conv.stride(), padFirst ? 0 : conv.padding(),
+                        conv.dilation(), conv.groups());
+            }
+        }
+        return packed;
+    }
+
+    public NDArray forward(NDArray x) {
+        NDArray input = x;
+        if (padFirst) {
+            int p = conv.padding();
+            input = Padding.pad(x, conv.paddingMode(), p, p, p, p);
+        }
+        NDArray y = QuantHelper.get().conv(packed(), input, in, out, MemoryFormat.enabled());
+        MacCounter.matMul(y.size(), macsPerOutput, 1);
+        return y;
+    }
+
+    /** Frees the packed weights. */
+    @Override
+    public synchronized void close() {
+        if (packed != null) {
+            packed.close();
+            packed = null;
+        }
+    }
+}
