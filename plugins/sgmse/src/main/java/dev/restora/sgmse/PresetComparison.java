@@ -62,8 +62,11 @@ public final class PresetComparison {
                 if (outs[i] == null) {
                     outs[i] = y;
                 }
-                log.printf("round %d %-40s %8.2f s  (RTF %.2f)%n", r + 1, c.name(), secs[i][r],
-                        secs[i][r] / audioSeconds);
+                log.printf("round %d %-40s %8.2f s  (RTF %.2f)%s%n", r + 1, c.name(), secs[i][r],
+                        secs[i][r] / audioSeconds, r > 0 || i == 0 ? "" : String.format(java.util.Locale.ROOT,
+                                "  SI-SDR vs default %.2f dB%s", SpeechMetrics.siSdr(outs[i], outs[0]),
+                                clean == null ? "" : String.format(java.util.Locale.ROOT, ", vs clean %.2f dB",
+                                        SpeechMetrics.siSdr(outs[i], clean))));
             }
         }
         List<Map<String, Object>> rows = new ArrayList<>();

@@ -30,7 +30,8 @@ import java.util.Optional;
  * StoRM 1 denoiser call + N 50 x 2 score calls) from the measured step. Peak memory is the process's peak resident
  * set (VmHWM), which includes the JVM. MACs are counted from the layout (convolutions, NIN, attention products).
  * No reference figure is held here: {@code restora bench sgmse|storm --reference FILE} compares with the official
- * code timed in the same sitting ({@link #referenceKeys()}).
+ * code timed in the same sitting ({@link #referenceKeys()}). {@code --presets} times whole runs of the speech presets
+ * instead ({@link #presets}).
  */
 public final class SpeechBenchmark implements PipelineBenchmark {
 

@@ -128,7 +128,10 @@ public final class SpeechPresets {
         return c;
     }
 
-    /** The candidates named in {@code names} (comma-separated), in the kind's order; unknown names are refused. */
+    /**
+     * The default, then the candidates named in {@code names} (comma-separated) in that order; unknown names are
+     * refused.
+     */
     public static List<Candidate> select(Kind kind, String names, boolean withOde) {
         List<Candidate> all = candidates(kind, true);
         if (names == null || names.isBlank()) {
@@ -137,10 +140,8 @@ public final class SpeechPresets {
         List<String> wanted = List.of(names.toLowerCase(Locale.ROOT).split("\\s*,\\s*"));
         List<Candidate> out = new ArrayList<>();
         out.add(all.get(0));
-        for (Candidate c : all) {
-            if (wanted.contains(c.name()) && !out.contains(c)) {
-                out.add(c);
-            }
+        for (String w : wanted) {
+            all.stream().filter(c -> c.name().equals(w) && !out.contains(c)).findFirst().ifPresent(out::add);
         }
         for (String w : wanted) {
             if (all.stream().noneMatch(c -> c.name().equals(w))) {
