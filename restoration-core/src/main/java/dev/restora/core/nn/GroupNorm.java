@@ -8,8 +8,17 @@ import dev.restora.core.checkpoint.StateDict;
 /**
  * torch.nn.GroupNorm on N x C x ... tensors, computed in float32 whatever the input type (the official
  * GroupNorm32 of guided-diffusion does the same), with the biased variance.
+ *
+ * <p>Where the TorchScript helper is loaded, torch's own group norm runs (the operation the official code calls;
+ * its CPU kernel has a channels-last variant, so the layout is kept in one pass), optionally fused with the SiLU
+ * that follows almost every group norm in these networks ({@link #forwardSilu}).
+ * {@code -Drestora.nn.nativeGroupNorm=false} selects the DJL-only paths below instead (read at every call, for A/B
+ * benchmarks).
  */
 public final class GroupNorm {
+    /** System property switching torch's group norm through the helper (default true). */
+    public static final String NATIVE_PROPERTY = "restora.nn.nativeGroupNorm";
+
     private final int groups;
     private final double eps;
     private final NDArray weight;
@@ -42,9 +51,29 @@ public final class GroupNorm {
         return new GroupNorm(groups, eps, sd.get("weight"), sd.get("bias"));
     }
 
+    /** Whether torch's group norm through the helper is used now. */
+    static boolean nativeEnabled() {
+        return TorchHelper.INSTANCE != null && !"false".equals(System.getProperty(NATIVE_PROPERTY));
+    }
+
+    /**
+     * {@code silu(forward(x))}: for float32 input with the helper, in one call (the SiLU applied in place to the
+     * fresh normalised array); otherwise the two steps, the SiLU in x's own type as the official code does.
+     */
+    public NDArray forwardSilu(NDArray x) {
+        if (x.getDataType() == DataType.FLOAT32 && nativeEnabled()) {
+            return TorchHelper.INSTANCE.groupNorm(x, groups, weight, bias, eps, true);
+        }
+        return Activations.silu(forward(x));
+    }
+
     public NDArray forward(NDArray x) {
         DataType type = x.getDataType();
         NDArray f = type == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+        if (nativeEnabled()) {
+            NDArray normed = TorchHelper.INSTANCE.groupNorm(f, groups, weight, bias, eps, false);
+            return type == DataType.FLOAT32 ? normed : normed.toType(type, false);
+        }
         Shape shape = f.getShape();
         if (shape.dimension() == 4 && MemoryFormat.enabled()) {
             NDArray normed = forwardPerChannel(f);
