@@ -17,6 +17,9 @@ group_norm(x, groups, eps) and group_norm_affine(x, groups, weight, bias, eps):
                      (addcmul), which keeps the layout
 group_norm_silu(x, groups, eps), group_norm_affine_silu(x, groups, weight, bias, eps):
                      the same followed by silu in place on the fresh result (no second full-size array)
+group_norm_affine_modulated_silu(x, groups, weight, bias, eps, scale, shift):
+                     silu(group_norm(x) * (1 + scale) + shift), the scale-shift norm of guided diffusion's ResBlock,
+                     in place on the fresh result (channels-last: folded into the one per-channel scale and shift)
 """
 import sys
 from typing import Optional
@@ -43,9 +46,13 @@ class TorchHelper(torch.nn.Module):
         return torch.nn.functional.silu(x)
 
     def _group_norm(self, x: torch.Tensor, groups: int, weight: Optional[torch.Tensor],
-                    bias: Optional[torch.Tensor], eps: float) -> torch.Tensor:
+                    bias: Optional[torch.Tensor], eps: float, scale: Optional[torch.Tensor],
+                    shift: Optional[torch.Tensor]) -> torch.Tensor:
         if x.dim() != 4 or x.is_contiguous() or not x.is_contiguous(memory_format=torch.channels_last):
-            return torch.nn.functional.group_norm(x, groups, weight, bias, eps)
+            y = torch.nn.functional.group_norm(x, groups, weight, bias, eps)
+            if scale is not None and shift is not None:
+                y = y.mul_(1 + scale).add_(shift)
+            return y
         n = x.size(0)
         c = x.size(1)
         var_c, mean_c = torch.var_mean(x, [2, 3], unbiased=False)
@@ -53,30 +60,40 @@ class TorchHelper(torch.nn.Module):
         mean_g = mean_cg.mean(2, keepdim=True)
         var_g = (var_c.view(n, groups, c // groups) + (mean_cg - mean_g).square()).mean(2, keepdim=True)
         rstd = (var_g + eps).rsqrt()
-        scale = rstd.expand(n, groups, c // groups).reshape(n, c)
-        shift = (-mean_g * rstd).expand(n, groups, c // groups).reshape(n, c)
+        a = rstd.expand(n, groups, c // groups).reshape(n, c)
+        b = (-mean_g * rstd).expand(n, groups, c // groups).reshape(n, c)
         if weight is not None and bias is not None:
-            scale = scale * weight
-            shift = torch.addcmul(bias, shift, weight)
-        return torch.addcmul(shift.view(n, c, 1, 1), x, scale.view(n, c, 1, 1))
+            a = a * weight
+            b = torch.addcmul(bias, b, weight)
+        if scale is not None and shift is not None:
+            s = 1 + scale.reshape(n, c)
+            a = a * s
+            b = torch.addcmul(shift.reshape(n, c), b, s)
+        return torch.addcmul(b.view(n, c, 1, 1), x, a.view(n, c, 1, 1))
 
     @torch.jit.export
     def group_norm(self, x: torch.Tensor, groups: int, eps: float) -> torch.Tensor:
-        return self._group_norm(x, groups, None, None, eps)
+        return self._group_norm(x, groups, None, None, eps, None, None)
 
     @torch.jit.export
     def group_norm_affine(self, x: torch.Tensor, groups: int, weight: torch.Tensor, bias: torch.Tensor,
                           eps: float) -> torch.Tensor:
-        return self._group_norm(x, groups, weight, bias, eps)
+        return self._group_norm(x, groups, weight, bias, eps, None, None)
 
     @torch.jit.export
     def group_norm_silu(self, x: torch.Tensor, groups: int, eps: float) -> torch.Tensor:
-        return torch.nn.functional.silu(self._group_norm(x, groups, None, None, eps), inplace=True)
+        return torch.nn.functional.silu(self._group_norm(x, groups, None, None, eps, None, None), inplace=True)
 
     @torch.jit.export
     def group_norm_affine_silu(self, x: torch.Tensor, groups: int, weight: torch.Tensor, bias: torch.Tensor,
                                eps: float) -> torch.Tensor:
-        return torch.nn.functional.silu(self._group_norm(x, groups, weight, bias, eps), inplace=True)
+        return torch.nn.functional.silu(self._group_norm(x, groups, weight, bias, eps, None, None), inplace=True)
+
+    @torch.jit.export
+    def group_norm_affine_modulated_silu(self, x: torch.Tensor, groups: int, weight: torch.Tensor,
+                                         bias: torch.Tensor, eps: float, scale: torch.Tensor,
+                                         shift: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.silu(self._group_norm(x, groups, weight, bias, eps, scale, shift), inplace=True)
 
     @torch.jit.export
     def group_norm_native(self, x: torch.Tensor, groups: int, eps: float) -> torch.Tensor:

@@ -67,6 +67,19 @@ public final class GroupNorm {
         return Activations.silu(forward(x));
     }
 
+    /**
+     * {@code silu(forward(x) * (1 + scale) + shift)}, the scale-shift norm of guided diffusion's ResBlock
+     * ({@code use_scale_shift_norm}), with {@code scale} and {@code shift} broadcasting as [N, C, 1, 1]: for float32
+     * input with the helper and an affine norm in one call, otherwise step by step in x's own type. Results produced
+     * by the helper must not be changed in place (they are inference tensors).
+     */
+    public NDArray forwardScaleShiftSilu(NDArray x, NDArray scale, NDArray shift) {
+        if (x.getDataType() == DataType.FLOAT32 && weight != null && nativeEnabled()) {
+            return TorchHelper.INSTANCE.groupNormScaleShiftSilu(x, groups, weight, bias, eps, scale, shift);
+        }
+        return Activations.silu(forward(x).mul(scale.add(1)).add(shift));
+    }
+
     public NDArray forward(NDArray x) {
         DataType type = x.getDataType();
         NDArray f = type == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);

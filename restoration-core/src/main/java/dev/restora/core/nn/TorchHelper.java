@@ -85,6 +85,22 @@ final class TorchHelper {
         }
     }
 
+    /** {@code silu(group_norm(x, groups, weight, bias, eps) * (1 + scale) + shift)}; the result belongs to x's manager. */
+    NDArray groupNormScaleShiftSilu(NDArray x, int groups, NDArray weight, NDArray bias, double eps, NDArray scale,
+                                    NDArray shift) {
+        try (ai.djl.pytorch.jni.IValue v = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) x);
+             ai.djl.pytorch.jni.IValue g = ai.djl.pytorch.jni.IValue.from((long) groups);
+             ai.djl.pytorch.jni.IValue w = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) weight);
+             ai.djl.pytorch.jni.IValue b = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) bias);
+             ai.djl.pytorch.jni.IValue e = ai.djl.pytorch.jni.IValue.from(eps);
+             ai.djl.pytorch.jni.IValue s = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) scale);
+             ai.djl.pytorch.jni.IValue t = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) shift);
+             ai.djl.pytorch.jni.IValue r = ai.djl.pytorch.jni.IValueUtils.runMethod(module,
+                     "group_norm_affine_modulated_silu", v, g, w, b, e, s, t)) {
+            return r.toTensor((ai.djl.pytorch.engine.PtNDManager) x.getManager());
+        }
+    }
+
     boolean isChannelsLast(NDArray x) {
         try (ai.djl.pytorch.jni.IValue v = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) x);
              ai.djl.pytorch.jni.IValue r = ai.djl.pytorch.jni.IValueUtils.runMethod(module, "is_channels_last", v)) {

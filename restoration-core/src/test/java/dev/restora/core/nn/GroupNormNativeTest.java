@@ -74,6 +74,22 @@ class GroupNormNativeTest {
     }
 
     @Test
+    void scaleShiftNormEqualsTheReferenceForBothLayouts() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.randomNormal(0, 2, new Shape(2, 64, 6, 5), DataType.FLOAT32).add(-7);
+            NDArray e = m.randomNormal(new Shape(2, 128, 1, 1));
+            NDArray scale = e.get(":, 0:64");
+            NDArray shift = e.get(":, 64:");
+            GroupNorm g = new GroupNorm(32, 1e-5, m.randomNormal(new Shape(64)), m.randomNormal(new Shape(64)));
+            float[] ref = reference(() -> Activations.silu(g.forward(x).mul(scale.add(1)).add(shift)));
+            assertClose(ref, g.forwardScaleShiftSilu(x, scale, shift).toFloatArray(), 2e-6);
+            NDArray y = g.forwardScaleShiftSilu(MemoryFormat.channelsLast(x), scale, shift);
+            assertClose(ref, y.toFloatArray(), 2e-6);
+            assertTrue(MemoryFormat.isChannelsLast(y));
+        }
+    }
+
+    @Test
     void otherRanksAndHalfInputsGoThroughFloat32() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.randomNormal(0, 1, new Shape(2, 16, 30), DataType.FLOAT32);

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.restora.core.checkpoint.StateDict;
-import dev.restora.core.nn.Activations;
 import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
 import dev.restora.core.nn.Scoped;
@@ -216,7 +215,7 @@ public final class UNetModelSwin {
             h = Scoped.apply(h, a -> block.forward(NDArrays.concat(new NDList(a, skip), 1), emb));
             skip.close();
         }
-        return Scoped.apply(h, a -> outConv.forward(Activations.silu(outNorm.forward(a))));
+        return Scoped.apply(h, a -> outConv.forward(outNorm.forwardSilu(a)));
     }
 
     /** Forward without mask or extra channels. */

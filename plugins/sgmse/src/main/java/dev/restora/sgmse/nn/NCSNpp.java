@@ -285,7 +285,7 @@ public final class NCSNpp {
                 checkAttention(h, true);
                 h = replace(h, Scoped.apply(h, a.attn()::forward));
             } else if (mod instanceof OutputSkip o) {
-                NDArray p = Scoped.apply(h, in -> o.conv().forward(Activations.silu(o.norm().forward(in))));
+                NDArray p = Scoped.apply(h, in -> o.conv().forward(o.norm().forwardSilu(in)));
                 if (outPyramid == null) {
                     outPyramid = p;
                 } else {
@@ -300,7 +300,7 @@ public final class NCSNpp {
         if (config.outputSkip()) {
             h = outPyramid;
         } else {
-            h = Scoped.apply(h, in -> headConv.forward(Activations.silu(headNorm.forward(in))));
+            h = Scoped.apply(h, in -> headConv.forward(headNorm.forwardSilu(in)));
         }
         NDArray tb = null;
         if (config.scaleBySigma()) {
