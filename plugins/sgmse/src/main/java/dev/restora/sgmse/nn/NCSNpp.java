@@ -25,6 +25,9 @@ import java.util.List;
  * output to a score or an estimate.
  */
 public final class NCSNpp {
+    /** System property: run NCSN++ channels-last (default false, row-major). */
+    public static final String CHANNELS_LAST_PROPERTY = "restora.nn.ncsnppChannelsLast";
+
     private final NcsnppConfig config;
     private final GaussianFourierProjection fourier;
     private final LinearLayer temb0;
@@ -198,8 +201,11 @@ public final class NCSNpp {
         }
         // everything made during the pass lives in a child scope closed at the end; only the output survives
         NDManager parent = input.getManager();
-        // row-major: channels-last measured slower for this network (MemoryFormat.suspend)
-        try (NDManager pass = parent.newSubManager(); MemoryFormat.Suspension rowMajor = MemoryFormat.suspend()) {
+        // row-major unless -Drestora.nn.ncsnppChannelsLast=true: channels-last measured slower for this network
+        // (MemoryFormat.suspend); read per call for A/B benchmarks
+        try (NDManager pass = parent.newSubManager();
+             MemoryFormat.Suspension rowMajor = Boolean.getBoolean(CHANNELS_LAST_PROPERTY)
+                     ? () -> { } : MemoryFormat.suspend()) {
             input.tempAttach(pass);
             if (t != null) {
                 t.tempAttach(pass);
