@@ -7,6 +7,8 @@ The project's copy is restoration-core/src/main/resources/dev/restora/core/nn/to
 forward(x):          the same values, channels-last strides (NHWC in memory) for a 4-D tensor, other ranks unchanged
 contiguous(x):       the same values in the default (row-major, NCHW) layout
 is_channels_last(x): whether x is laid out channels-last (for tests of which operations keep the layout)
+is_inference(x):     whether x is an inference tensor (every result of this helper is: the engine runs it in
+                     inference mode), which must not be updated in place
 silu(x):             x * sigmoid(x) in one pass (DJL computes it as two), keeping x's layout
 group_norm(x, groups, eps) and group_norm_affine(x, groups, weight, bias, eps):
                      torch.nn.functional.group_norm (an operation DJL lacks) for a row-major x. For a channels-last
@@ -40,6 +42,10 @@ class TorchHelper(torch.nn.Module):
     @torch.jit.export
     def is_channels_last(self, x: torch.Tensor) -> bool:
         return x.dim() == 4 and x.is_contiguous(memory_format=torch.channels_last) and not x.is_contiguous()
+
+    @torch.jit.export
+    def is_inference(self, x: torch.Tensor) -> bool:
+        return x.is_inference()
 
     @torch.jit.export
     def silu(self, x: torch.Tensor) -> torch.Tensor:

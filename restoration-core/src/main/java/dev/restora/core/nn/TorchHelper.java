@@ -101,6 +101,14 @@ final class TorchHelper {
         }
     }
 
+    /** Whether x is an inference tensor (a result of this or another TorchScript module), not updatable in place. */
+    boolean isInference(NDArray x) {
+        try (ai.djl.pytorch.jni.IValue v = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) x);
+             ai.djl.pytorch.jni.IValue r = ai.djl.pytorch.jni.IValueUtils.runMethod(module, "is_inference", v)) {
+            return r.toBoolean();
+        }
+    }
+
     boolean isChannelsLast(NDArray x) {
         try (ai.djl.pytorch.jni.IValue v = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) x);
              ai.djl.pytorch.jni.IValue r = ai.djl.pytorch.jni.IValueUtils.runMethod(module, "is_channels_last", v)) {

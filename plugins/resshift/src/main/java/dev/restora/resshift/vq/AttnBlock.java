@@ -5,6 +5,7 @@ import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Attention;
 import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
+import dev.restora.core.nn.Residual;
 
 /**
  * LDM AttnBlock (spec §2.2): single-head self-attention over all H·W positions with 1x1 q/k/v/proj_out convs and
@@ -54,7 +55,7 @@ final class AttnBlock {
         // [B, HW, C] back to [B, C, H, W]: a view laid out channels-last, as the next convolution wants it
         NDArray y = out.reshape(b, h, w, channels).transpose(0, 3, 1, 2);
         // the projection is this block's own fresh array: the residual sum goes in place
-        return proj.forward(y).addi(x);
+        return Residual.add(proj.forward(y), x);
     }
 
     /**

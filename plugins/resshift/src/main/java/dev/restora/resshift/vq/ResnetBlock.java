@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
+import dev.restora.core.nn.Residual;
 import dev.restora.core.nn.Scoped;
 
 /**
@@ -36,6 +37,6 @@ final class ResnetBlock {
         NDArray h = Scoped.apply(x, a -> conv1.forward(norm1.forwardSilu(a)));
         h = Scoped.apply(h, a -> conv2.forward(norm2.forwardSilu(a)));
         // h is this block's own fresh array: the residual sum goes in place
-        return h.addi(shortcut == null ? x : shortcut.forward(x));
+        return Residual.add(h, shortcut == null ? x : shortcut.forward(x));
     }
 }

@@ -6,6 +6,7 @@ import dev.restora.core.nn.Activations;
 import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
 import dev.restora.core.nn.LinearLayer;
+import dev.restora.core.nn.Residual;
 
 /**
  * The BigGAN residual block of NCSN++ with FIR resampling and skip rescaling (spec §5.2):
@@ -82,13 +83,13 @@ public final class ResnetBlockBigGAN {
         h = conv0.forward(h);
         if (dense0 != null && temb != null) {
             NDArray t = dense0.forward(Activations.silu(temb));
-            h = h.addi(t.reshape(t.getShape().get(0), out, 1, 1)); // h: the fresh conv output
+            h = Residual.add(h, t.reshape(t.getShape().get(0), out, 1, 1)); // h: the fresh conv output
         }
         h = norm1.forwardSilu(h);
         h = conv1.forward(h);
         if (conv2 != null) {
             x = conv2.forward(x);
         }
-        return h.addi(x).muli(INV_SQRT2); // h: this block's own fresh array
+        return Residual.addScaled(h, x, INV_SQRT2); // h: this block's own fresh array
     }
 }
