@@ -13,7 +13,7 @@ import dev.restora.core.checkpoint.StateDict;
  * its CPU kernel has a channels-last variant, so the layout is kept in one pass), optionally fused with the SiLU
  * that follows almost every group norm in these networks ({@link #forwardSilu}).
  * {@code -Drestora.nn.nativeGroupNorm=false} selects the DJL-only paths below instead (read at every call, for A/B
- * benchmarks).
+ * benchmarks). The helper's results are inference tensors: never update them in place (see {@link Residual}).
  */
 public final class GroupNorm {
     /** System property switching torch's group norm through the helper (default true). */
