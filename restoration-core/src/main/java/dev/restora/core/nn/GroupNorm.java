@@ -8,8 +8,17 @@ import dev.restora.core.checkpoint.StateDict;
 /**
  * torch.nn.GroupNorm on N x C x ... tensors, computed in float32 whatever the input type (the official
  * GroupNorm32 of guided-diffusion does the same), with the biased variance.
+ *
+ * <p>Where the TorchScript helper is loaded, torch's own group norm runs (the operation the official code calls;
+ * its CPU kernel has a channels-last variant, so the layout is kept in one pass), optionally fused with the SiLU
+ * that follows almost every group norm in these networks ({@link #forwardSilu}).
+ * {@code -Drestora.nn.nativeGroupNorm=false} selects the DJL-only paths below instead (read at every call, for A/B
+ * benchmarks). The helper's results are inference tensors: never update them in place (see {@link Residual}).
  */
 public final class GroupNorm {
+    /** System property switching torch's group norm through the helper (default true). */
+    public static final String NATIVE_PROPERTY = "restora.nn.nativeGroupNorm";
+
     private final int groups;
     private final double eps;
     private final NDArray weight;
@@ -42,9 +51,42 @@ public final class GroupNorm {
         return new GroupNorm(groups, eps, sd.get("weight"), sd.get("bias"));
     }
 
+    /** Whether torch's group norm through the helper is used now. */
+    static boolean nativeEnabled() {
+        return TorchHelper.INSTANCE != null && !"false".equals(System.getProperty(NATIVE_PROPERTY));
+    }
+
+    /**
+     * {@code silu(forward(x))}: for float32 input with the helper, in one call (the SiLU applied in place to the
+     * fresh normalised array); otherwise the two steps, the SiLU in x's own type as the official code does.
+     */
+    public NDArray forwardSilu(NDArray x) {
+        if (x.getDataType() == DataType.FLOAT32 && nativeEnabled()) {
+            return TorchHelper.INSTANCE.groupNorm(x, groups, weight, bias, eps, true);
+        }
+        return Activations.silu(forward(x));
+    }
+
+    /**
+     * {@code silu(forward(x) * (1 + scale) + shift)}, the scale-shift norm of guided diffusion's ResBlock
+     * ({@code use_scale_shift_norm}), with {@code scale} and {@code shift} broadcasting as [N, C, 1, 1]: for float32
+     * input with the helper and an affine norm in one call, otherwise step by step in x's own type. Results produced
+     * by the helper must not be changed in place (they are inference tensors).
+     */
+    public NDArray forwardScaleShiftSilu(NDArray x, NDArray scale, NDArray shift) {
+        if (x.getDataType() == DataType.FLOAT32 && weight != null && nativeEnabled()) {
+            return TorchHelper.INSTANCE.groupNormScaleShiftSilu(x, groups, weight, bias, eps, scale, shift);
+        }
+        return Activations.silu(forward(x).mul(scale.add(1)).add(shift));
+    }
+
     public NDArray forward(NDArray x) {
         DataType type = x.getDataType();
         NDArray f = type == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+        if (nativeEnabled()) {
+            NDArray normed = TorchHelper.INSTANCE.groupNorm(f, groups, weight, bias, eps, false);
+            return type == DataType.FLOAT32 ? normed : normed.toType(type, false);
+        }
         Shape shape = f.getShape();
         if (shape.dimension() == 4 && MemoryFormat.enabled()) {
             NDArray normed = forwardPerChannel(f);

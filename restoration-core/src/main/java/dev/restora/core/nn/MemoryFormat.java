@@ -18,6 +18,8 @@ public final class MemoryFormat {
     public static final String PROPERTY = "restora.nn.channelsLast";
 
     private static final ThreadLocal<Integer> SUSPENDED = ThreadLocal.withInitial(() -> 0);
+    /** Set while {@link #conversionsDuring} counts on this thread. */
+    private static final ThreadLocal<long[]> CONVERSIONS = new ThreadLocal<>();
 
     private MemoryFormat() {
     }
@@ -48,7 +50,30 @@ public final class MemoryFormat {
         if (x.getShape().dimension() != 4 || !enabled()) {
             return x;
         }
+        long[] count = CONVERSIONS.get();
+        if (count != null && !TorchHelper.INSTANCE.isChannelsLast(x)) {
+            count[0]++;
+        }
         return TorchHelper.INSTANCE.channelsLast(x);
+    }
+
+    /**
+     * Runs {@code work} and returns how many 4-D arrays {@link #channelsLast} had to lay out anew on this thread
+     * meanwhile: with channels-last inputs, every one is a layout round trip inside the network (for tests).
+     */
+    public static long conversionsDuring(Runnable work) {
+        long[] outer = CONVERSIONS.get();
+        long[] count = {0};
+        CONVERSIONS.set(count);
+        try {
+            work.run();
+        } finally {
+            CONVERSIONS.set(outer);
+            if (outer != null) {
+                outer[0] += count[0];
+            }
+        }
+        return count[0];
     }
 
     /** Whether {@code x} is laid out channels-last (false where the helper is unavailable). For tests and checks. */

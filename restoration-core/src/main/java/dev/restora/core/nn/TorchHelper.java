@@ -9,7 +9,7 @@ import java.io.UncheckedIOException;
 /**
  * The tiny TorchScript helper for the few operations DJL lacks ({@code torch-helper.pt}, made by
  * {@code restoration-core/scripts/make_torch_helper.py}; no weights, no network): memory-format changes and a fused
- * SiLU. Loaded once; {@link #INSTANCE} is null where the engine is not PyTorch, and callers then fall back to plain
+ * SiLU, torch's group norm (with a channels-last CPU kernel) optionally fused with SiLU. Loaded once; {@link #INSTANCE} is null where the engine is not PyTorch, and callers then fall back to plain
  * DJL operations.
  */
 final class TorchHelper {
@@ -55,6 +55,57 @@ final class TorchHelper {
         try (ai.djl.pytorch.jni.IValue v = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) x);
              ai.djl.pytorch.jni.IValue r = ai.djl.pytorch.jni.IValueUtils.runMethod(module, "silu", v)) {
             return r.toTensor((ai.djl.pytorch.engine.PtNDManager) x.getManager());
+        }
+    }
+
+    /**
+     * {@code group_norm(x, groups, weight, bias, eps)}, then {@code silu} in place when {@code silu}; weight and
+     * bias both null for no affine. Keeps x's layout; the result belongs to x's manager.
+     */
+    NDArray groupNorm(NDArray x, int groups, NDArray weight, NDArray bias, double eps, boolean silu) {
+        return groupNorm((weight == null ? "group_norm" : "group_norm_affine") + (silu ? "_silu" : ""), x, groups,
+                weight, bias, eps);
+    }
+
+    /** The helper's group-norm {@code method} (for tests: {@code group_norm_native} is torch's kernel alone). */
+    NDArray groupNorm(String method, NDArray x, int groups, NDArray weight, NDArray bias, double eps) {
+        try (ai.djl.pytorch.jni.IValue v = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) x);
+             ai.djl.pytorch.jni.IValue g = ai.djl.pytorch.jni.IValue.from((long) groups);
+             ai.djl.pytorch.jni.IValue e = ai.djl.pytorch.jni.IValue.from(eps)) {
+            if (weight == null) {
+                try (ai.djl.pytorch.jni.IValue r = ai.djl.pytorch.jni.IValueUtils.runMethod(module, method, v, g, e)) {
+                    return r.toTensor((ai.djl.pytorch.engine.PtNDManager) x.getManager());
+                }
+            }
+            try (ai.djl.pytorch.jni.IValue w = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) weight);
+                 ai.djl.pytorch.jni.IValue b = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) bias);
+                 ai.djl.pytorch.jni.IValue r = ai.djl.pytorch.jni.IValueUtils.runMethod(module, method, v, g, w, b, e)) {
+                return r.toTensor((ai.djl.pytorch.engine.PtNDManager) x.getManager());
+            }
+        }
+    }
+
+    /** {@code silu(group_norm(x, groups, weight, bias, eps) * (1 + scale) + shift)}; the result belongs to x's manager. */
+    NDArray groupNormScaleShiftSilu(NDArray x, int groups, NDArray weight, NDArray bias, double eps, NDArray scale,
+                                    NDArray shift) {
+        try (ai.djl.pytorch.jni.IValue v = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) x);
+             ai.djl.pytorch.jni.IValue g = ai.djl.pytorch.jni.IValue.from((long) groups);
+             ai.djl.pytorch.jni.IValue w = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) weight);
+             ai.djl.pytorch.jni.IValue b = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) bias);
+             ai.djl.pytorch.jni.IValue e = ai.djl.pytorch.jni.IValue.from(eps);
+             ai.djl.pytorch.jni.IValue s = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) scale);
+             ai.djl.pytorch.jni.IValue t = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) shift);
+             ai.djl.pytorch.jni.IValue r = ai.djl.pytorch.jni.IValueUtils.runMethod(module,
+                     "group_norm_affine_modulated_silu", v, g, w, b, e, s, t)) {
+            return r.toTensor((ai.djl.pytorch.engine.PtNDManager) x.getManager());
+        }
+    }
+
+    /** Whether x is an inference tensor (a result of this or another TorchScript module), not updatable in place. */
+    boolean isInference(NDArray x) {
+        try (ai.djl.pytorch.jni.IValue v = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) x);
+             ai.djl.pytorch.jni.IValue r = ai.djl.pytorch.jni.IValueUtils.runMethod(module, "is_inference", v)) {
+            return r.toBoolean();
         }
     }
 

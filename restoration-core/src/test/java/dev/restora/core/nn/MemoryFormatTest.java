@@ -21,6 +21,7 @@ class MemoryFormatTest {
     @AfterEach
     void restore() {
         System.clearProperty(MemoryFormat.PROPERTY);
+        System.clearProperty(GroupNorm.NATIVE_PROPERTY);
     }
 
     /** Runs {@code f} with channels-last off, then on, returning both results as float arrays. */
@@ -86,6 +87,7 @@ class MemoryFormatTest {
 
     @Test
     void groupNormPerChannelMatchesTheGroupedPathForBatchesAndNoAffine() {
+        System.setProperty(GroupNorm.NATIVE_PROPERTY, "false"); // the DJL-only paths
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.randomNormal(0, 2, new Shape(3, 12, 5, 7), ai.djl.ndarray.types.DataType.FLOAT32).add(10);
             GroupNorm affine = new GroupNorm(4, 1e-6, m.randomNormal(new Shape(12)), m.randomNormal(new Shape(12)));

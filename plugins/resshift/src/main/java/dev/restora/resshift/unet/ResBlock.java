@@ -51,13 +51,12 @@ final class ResBlock implements TimestepLayer {
 
     @Override
     public NDArray forward(NDArray x, NDArray emb) {
-        NDArray h = inConv.forward(Activations.silu(inNorm.forward(x)));
+        NDArray h = inConv.forward(inNorm.forwardSilu(x));
         long b = emb.getShape().get(0);
         NDArray e = embLinear.forward(Activations.silu(emb)).reshape(b, 2 * outChannels, 1, 1);
         NDArray scale = e.get(new NDIndex(":, 0:" + outChannels));
         NDArray shift = e.get(new NDIndex(":, " + outChannels + ":"));
-        h = outNorm.forward(h).mul(scale.add(1)).add(shift);
-        h = outConv.forward(Activations.silu(h));
+        h = outConv.forward(outNorm.forwardScaleShiftSilu(h, scale, shift));
         return (skip == null ? x : skip.forward(x)).add(h);
     }
 }

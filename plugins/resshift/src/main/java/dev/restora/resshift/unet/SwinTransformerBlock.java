@@ -11,6 +11,7 @@ import dev.restora.core.nn.Activations;
 import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
 import dev.restora.core.nn.MemoryFormat;
+import dev.restora.core.nn.Residual;
 
 /**
  * ResShift's Swin block on N x C x H x W maps (spec §3.4): GroupNorm32 over the whole map, cyclic shift by
@@ -91,9 +92,10 @@ final class SwinTransformerBlock {
         if (shift > 0) {
             y = roll(y, shift);
         }
-        NDArray out = x.add(y);
+        // y and the MLP's output are this block's own fresh arrays: the residual sums go in place
+        NDArray out = Residual.add(y, x);
         NDArray mlp = fc2.forward(Activations.gelu(fc1.forward(norm2.forward(out))));
-        return out.add(mlp);
+        return Residual.add(mlp, out);
     }
 
     /** torch.roll(x, (k, k), dims=(2, 3)): out[i] = x[(i - k) mod n] on both spatial axes. */

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.diffusion.EncoderPropagation;
-import dev.restora.core.nn.Activations;
 import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
 import dev.restora.core.nn.Scoped;
@@ -261,7 +260,7 @@ public final class UNetModelSwin {
                 skip.close();
             }
         }
-        return Scoped.apply(h, a -> outConv.forward(Activations.silu(outNorm.forward(a))));
+        return Scoped.apply(h, a -> outConv.forward(outNorm.forwardSilu(a)));
     }
 
     /** Forward without mask or extra channels. */

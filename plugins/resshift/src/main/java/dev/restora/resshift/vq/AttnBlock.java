@@ -5,6 +5,7 @@ import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Attention;
 import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
+import dev.restora.core.nn.Residual;
 
 /**
  * LDM AttnBlock (spec §2.2): single-head self-attention over all H·W positions with 1x1 q/k/v/proj_out convs and
@@ -45,13 +46,23 @@ final class AttnBlock {
         long w = x.getShape().get(3);
         long n = h * w;
         NDArray hn = norm.forward(x);
-        NDArray qs = q.forward(hn).reshape(b, channels, n).transpose(0, 2, 1);
-        NDArray ks = k.forward(hn).reshape(b, channels, n).transpose(0, 2, 1);
-        NDArray vs = v.forward(hn).reshape(b, channels, n).transpose(0, 2, 1);
+        NDArray qs = tokens(q.forward(hn), b, n);
+        NDArray ks = tokens(k.forward(hn), b, n);
+        NDArray vs = tokens(v.forward(hn), b, n);
         // w_ = softmax(bmm(q, k) * C^-0.5), out = bmm(v, w_^T), in chunks of queries within the logits budget
         long chunk = Math.max(1, Math.min(n, maxLogits / (n * b)));
         NDArray out = Attention.chunked(qs, ks, vs, Math.pow(channels, -0.5), (int) chunk);
-        NDArray y = out.transpose(0, 2, 1).reshape(b, channels, h, w);
-        return x.add(proj.forward(y));
+        // [B, HW, C] back to [B, C, H, W]: a view laid out channels-last, as the next convolution wants it
+        NDArray y = out.reshape(b, h, w, channels).transpose(0, 3, 1, 2);
+        // the projection is this block's own fresh array: the residual sum goes in place
+        return Residual.add(proj.forward(y), x);
+    }
+
+    /**
+     * [B, C, H, W] to the [B, HW, C] tokens of the official {@code reshape(b, c, h*w).permute(0, 2, 1)}, taken as
+     * {@code permute(0, 2, 3, 1).reshape(b, h*w, c)}: the same values, and a view (no copy) of a channels-last map.
+     */
+    private NDArray tokens(NDArray map, long b, long n) {
+        return map.transpose(0, 2, 3, 1).reshape(b, n, channels);
     }
 }

@@ -2,9 +2,9 @@ package dev.restora.resshift.vq;
 
 import ai.djl.ndarray.NDArray;
 import dev.restora.core.checkpoint.StateDict;
-import dev.restora.core.nn.Activations;
 import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
+import dev.restora.core.nn.Residual;
 import dev.restora.core.nn.Scoped;
 
 /**
@@ -34,8 +34,9 @@ final class ResnetBlock {
 
     NDArray forward(NDArray x) {
         // each half in its own scope: at output resolution these maps are the run's memory peak
-        NDArray h = Scoped.apply(x, a -> conv1.forward(Activations.silu(norm1.forward(a))));
-        h = Scoped.apply(h, a -> conv2.forward(Activations.silu(norm2.forward(a))));
-        return (shortcut == null ? x : shortcut.forward(x)).add(h);
+        NDArray h = Scoped.apply(x, a -> conv1.forward(norm1.forwardSilu(a)));
+        h = Scoped.apply(h, a -> conv2.forward(norm2.forwardSilu(a)));
+        // h is this block's own fresh array: the residual sum goes in place
+        return Residual.add(h, shortcut == null ? x : shortcut.forward(x));
     }
 }

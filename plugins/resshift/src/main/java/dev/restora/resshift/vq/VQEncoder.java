@@ -2,7 +2,6 @@ package dev.restora.resshift.vq;
 
 import ai.djl.ndarray.NDArray;
 import dev.restora.core.checkpoint.StateDict;
-import dev.restora.core.nn.Activations;
 import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
 import dev.restora.core.nn.Scoped;
@@ -91,6 +90,6 @@ public final class VQEncoder {
         h = Scoped.apply(h, mid1::forward);
         h = Scoped.apply(h, midAttn::forward);
         h = Scoped.apply(h, mid2::forward);
-        return Scoped.apply(h, a -> convOut.forward(Activations.silu(normOut.forward(a))));
+        return Scoped.apply(h, a -> convOut.forward(normOut.forwardSilu(a)));
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Attention;
 import dev.restora.core.nn.GroupNorm;
+import dev.restora.core.nn.Residual;
 
 /**
  * NCSN++'s self-attention over all H x W positions with skip rescaling (spec §5.2): q, k, v from NIN layers of
@@ -49,6 +50,6 @@ public final class AttnBlockpp {
         NDArray vs = v.forward(h).reshape(b, channels, hw).transpose(0, 2, 1);
         NDArray o = Attention.chunked(qs, ks, vs, 1 / Math.sqrt(channels), QUERY_CHUNK);
         o = o.transpose(0, 2, 1).reshape(s);
-        return x.add(proj.forward(o)).mul((float) INV_SQRT2);
+        return Residual.addScaled(proj.forward(o), x, (float) INV_SQRT2); // the projection is a fresh array: in place
     }
 }

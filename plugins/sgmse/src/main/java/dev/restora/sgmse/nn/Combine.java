@@ -17,6 +17,6 @@ public final class Combine {
     }
 
     public NDArray forward(NDArray pyramid, NDArray h) {
-        return conv.forward(pyramid).add(h);
+        return dev.restora.core.nn.Residual.add(conv.forward(pyramid), h); // the convolution's output is fresh
     }
 }

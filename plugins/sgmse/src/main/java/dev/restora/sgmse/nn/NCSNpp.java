@@ -26,6 +26,9 @@ import java.util.List;
  * output to a score or an estimate.
  */
 public final class NCSNpp {
+    /** System property: run NCSN++ channels-last (default false, row-major). */
+    public static final String CHANNELS_LAST_PROPERTY = "restora.nn.ncsnppChannelsLast";
+
     private final NcsnppConfig config;
     private final GaussianFourierProjection fourier;
     private final LinearLayer temb0;
@@ -199,8 +202,11 @@ public final class NCSNpp {
         }
         // everything made during the pass lives in a child scope closed at the end; only the output survives
         NDManager parent = input.getManager();
-        // row-major: channels-last measured slower for this network (MemoryFormat.suspend)
-        try (NDManager pass = parent.newSubManager(); MemoryFormat.Suspension rowMajor = MemoryFormat.suspend()) {
+        // row-major unless -Drestora.nn.ncsnppChannelsLast=true: channels-last measured slower for this network
+        // (MemoryFormat.suspend); read per call for A/B benchmarks
+        try (NDManager pass = parent.newSubManager();
+             MemoryFormat.Suspension rowMajor = Boolean.getBoolean(CHANNELS_LAST_PROPERTY)
+                     ? () -> { } : MemoryFormat.suspend()) {
             input.tempAttach(pass);
             if (t != null) {
                 t.tempAttach(pass);
@@ -286,7 +292,7 @@ public final class NCSNpp {
                 checkAttention(h, true);
                 h = replace(h, Scoped.apply(h, a.attn()::forward));
             } else if (mod instanceof OutputSkip o) {
-                NDArray p = Scoped.apply(h, in -> o.conv().forward(Activations.silu(o.norm().forward(in))));
+                NDArray p = Scoped.apply(h, in -> o.conv().forward(o.norm().forwardSilu(in)));
                 if (outPyramid == null) {
                     outPyramid = p;
                 } else {
@@ -301,7 +307,7 @@ public final class NCSNpp {
         if (config.outputSkip()) {
             h = outPyramid;
         } else {
-            h = Scoped.apply(h, in -> headConv.forward(Activations.silu(headNorm.forward(in))));
+            h = Scoped.apply(h, in -> headConv.forward(headNorm.forwardSilu(in)));
         }
         NDArray tb = null;
         if (config.scaleBySigma()) {

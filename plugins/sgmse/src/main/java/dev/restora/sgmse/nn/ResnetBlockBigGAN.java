@@ -6,6 +6,7 @@ import dev.restora.core.nn.Activations;
 import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
 import dev.restora.core.nn.LinearLayer;
+import dev.restora.core.nn.Residual;
 
 /**
  * The BigGAN residual block of NCSN++ with FIR resampling and skip rescaling (spec §5.2):
@@ -71,7 +72,7 @@ public final class ResnetBlockBigGAN {
 
     /** @param temb {@code [B, 4 nf]} or null */
     public NDArray forward(NDArray x, NDArray temb) {
-        NDArray h = Activations.silu(norm0.forward(x));
+        NDArray h = norm0.forwardSilu(x);
         if (resample == Resample.UP) {
             h = FirUpsample.forward(h);
             x = FirUpsample.forward(x);
@@ -82,13 +83,13 @@ public final class ResnetBlockBigGAN {
         h = conv0.forward(h);
         if (dense0 != null && temb != null) {
             NDArray t = dense0.forward(Activations.silu(temb));
-            h = h.add(t.reshape(t.getShape().get(0), out, 1, 1));
+            h = Residual.add(h, t.reshape(t.getShape().get(0), out, 1, 1)); // h: the fresh conv output
         }
-        h = Activations.silu(norm1.forward(h));
+        h = norm1.forwardSilu(h);
         h = conv1.forward(h);
         if (conv2 != null) {
             x = conv2.forward(x);
         }
-        return x.add(h).mul((float) INV_SQRT2);
+        return Residual.addScaled(h, x, (float) INV_SQRT2); // h: this block's own fresh array
     }
 }
