@@ -1,8 +1,10 @@
 package dev.restora.resshift;
 
 import dev.restora.core.checkpoint.Checkpoint;
+import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.models.CatalogEntry;
 import dev.restora.core.models.ExpectedStructure;
+import dev.restora.core.nn.Precision;
 import dev.restora.core.pipeline.Modality;
 import dev.restora.core.pipeline.ParameterSpec;
 import dev.restora.core.pipeline.PipelineBenchmark;
@@ -25,7 +27,9 @@ import java.util.Map;
  * blending, {@code official}: the reference's plain average); {@code mask}: for the inpainting models, the path of
  * a grayscale mask image of the input's size, white (255) = region to fill, black = keep (the official
  * {@code --mask_path} file); {@code decoded_previews}: whether previews decode x̂0 (else only the cheap latent
- * preview).
+ * preview); {@code precision}: {@code float32} (exact, the default) or {@code float16} (APPROXIMATE: the official
+ * sampler's autocast, meant for GPUs; see {@link ResShiftModel#load(ResShiftVariant, StateDict, StateDict,
+ * ai.djl.ndarray.NDManager, Precision)}).
  */
 public final class ResShiftProvider implements PipelineProvider {
     public static final String ID = "resshift";
@@ -39,6 +43,8 @@ public final class ResShiftProvider implements PipelineProvider {
     public static final String MASK = "mask";
     public static final String DECODED_PREVIEWS = "decoded_previews";
     public static final String TILE_BATCH = "tile_batch";
+    /** Compute precision: float32 (exact, default) or float16 (approximate, the official autocast on a GPU). */
+    public static final String PRECISION = "precision";
 
     private final List<ResShiftVariant> variants;
 
@@ -70,7 +76,12 @@ public final class ResShiftProvider implements PipelineProvider {
                         + "(same result); 0 = as many as a GPU's free memory holds, one at a time on the CPU", 0, 0,
                         16),
                 new ParameterSpec.BoolSpec(DECODED_PREVIEWS, "Decoded previews", "Decode the predicted image for "
-                        + "previews (costs one decoder pass each); otherwise only the quick latent preview", true));
+                        + "previews (costs one decoder pass each); otherwise only the quick latent preview", true),
+                new ParameterSpec.ChoiceSpec(PRECISION, "Precision", "float32: exact (default); float16: "
+                        + "APPROXIMATE half precision following the official code's autocast on a GPU (convolutions, "
+                        + "linear layers and attention products in float16, norms and softmax in float32); meant for "
+                        + "GPUs, slower than float32 on a CPU", Precision.FLOAT32.id(),
+                        List.of(Precision.FLOAT32.id(), Precision.FLOAT16.id())));
     }
 
     @Override
@@ -117,9 +128,12 @@ public final class ResShiftProvider implements PipelineProvider {
                 .orElseThrow(() -> new IllegalArgumentException("ResShift has no model '" + context.model().id() + "'"));
         var unetFile = context.models().require(v.unetEntry());
         var vqFile = context.models().require(v.vqEntry());
-        ResShiftModel model = ResShiftModel.load(v, Checkpoint.read(unetFile, context.manager()).stateDict(),
-                Checkpoint.read(vqFile, context.manager()).stateDict(), context.manager());
-        return new ResShiftPipeline(descriptor(), model, context.device(), context.manager());
+        StateDict unetWeights = Checkpoint.read(unetFile, context.manager()).stateDict();
+        StateDict vqWeights = Checkpoint.read(vqFile, context.manager()).stateDict();
+        ResShiftModel model = ResShiftModel.load(v, unetWeights, vqWeights, context.manager());
+        // the half-precision instance shares nothing but the float32 tensors it copies from; built on first use
+        return new ResShiftPipeline(descriptor(), model, context.device(), context.manager(),
+                () -> ResShiftModel.load(v, unetWeights, vqWeights, context.manager(), Precision.FLOAT16));
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Attention;
 import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
+import dev.restora.core.nn.Precision;
 
 /**
  * LDM AttnBlock (spec §2.2): single-head self-attention over all H·W positions with 1x1 q/k/v/proj_out convs and
@@ -44,7 +45,7 @@ final class AttnBlock {
         long h = x.getShape().get(2);
         long w = x.getShape().get(3);
         long n = h * w;
-        NDArray hn = norm.forward(x);
+        NDArray hn = norm.forward(Precision.float32(x)); // autocast's group_norm: float32 out
         NDArray qs = q.forward(hn).reshape(b, channels, n).transpose(0, 2, 1);
         NDArray ks = k.forward(hn).reshape(b, channels, n).transpose(0, 2, 1);
         NDArray vs = v.forward(hn).reshape(b, channels, n).transpose(0, 2, 1);

@@ -5,6 +5,7 @@ import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Activations;
 import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
+import dev.restora.core.nn.Precision;
 import dev.restora.core.nn.Scoped;
 
 /**
@@ -34,8 +35,9 @@ final class ResnetBlock {
 
     NDArray forward(NDArray x) {
         // each half in its own scope: at output resolution these maps are the run's memory peak
-        NDArray h = Scoped.apply(x, a -> conv1.forward(Activations.silu(norm1.forward(a))));
-        h = Scoped.apply(h, a -> conv2.forward(Activations.silu(norm2.forward(a))));
+        // torch.nn.GroupNorm is on autocast's float32 list: float32 out (and swish in float32) in half precision
+        NDArray h = Scoped.apply(x, a -> conv1.forward(Activations.silu(norm1.forward(Precision.float32(a)))));
+        h = Scoped.apply(h, a -> conv2.forward(Activations.silu(norm2.forward(Precision.float32(a)))));
         return (shortcut == null ? x : shortcut.forward(x)).add(h);
     }
 }

@@ -1,0 +1,185 @@
+package dev.restora.resshift;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import dev.restora.core.diffusion.CancellationToken;
+import dev.restora.core.diffusion.PreviewPolicy;
+import dev.restora.core.diffusion.SeededNoise;
+import dev.restora.core.diffusion.StepListener;
+import dev.restora.core.image.ImageBuffer;
+import dev.restora.core.nn.Precision;
+import dev.restora.core.parity.ParityFixtures;
+import dev.restora.core.pipeline.Media;
+import dev.restora.core.pipeline.ParameterSpec;
+import dev.restora.core.pipeline.ParameterValues;
+import dev.restora.core.pipeline.PipelineContext;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The opt-in half-precision mode (autocast semantics, {@link Precision}) on the public fixture checkpoints, on the
+ * CPU: close to float32 but really different, float16 convolution weights made once, float32 the default, the
+ * parameter listed and labelled, bad values refused, and several tiles at once still matching one at a time.
+ */
+class HalfPrecisionTest {
+
+    private static float[] run(PipelineFeaturesTest.Loaded l, ImageBuffer img, Map<String, Object> params) {
+        try (NDManager scope = NDManager.newBaseManager()) {
+            return ((Media.Image) l.pipeline().run(Media.of(img), PipelineParityTest.context(scope,
+                    l.provider().descriptor(), params, new SeededNoise(5), StepListener.NONE, new CancellationToken(),
+                    PreviewPolicy.OFF))).image().rgb();
+        }
+    }
+
+    /** PSNR of two images in [0, 1]. */
+    static double psnr(float[] a, float[] b) {
+        double se = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = a[i] - b[i];
+            se += d * d;
+        }
+        return 10 * Math.log10(1 / (se / a.length));
+    }
+
+    private static double maxAbs(float[] a, float[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs(a[i] - b[i]));
+        }
+        return m;
+    }
+
+    private static Map<String, Object> params(ImageBuffer img, String precision) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ResShiftProvider.TILE_SIZE, Math.max(img.width(), img.height()));
+        if (precision != null) {
+            p.put(ResShiftProvider.PRECISION, precision);
+        }
+        return p;
+    }
+
+    /** Every untiled pipeline case of the fixtures (x4 SR, padded SR, inpainting, face restoration with VQ-f8). */
+    @Test
+    void halfIsCloseToFloat32ButReallyHalf() {
+        ParityFixtures fx = ParityFixtures.family("resshift");
+        int cases = 0;
+        for (JsonObject c : fx.cases("pipeline")) {
+            if (!c.getAsJsonObject("intermediates").has("steps")) {
+                continue;
+            }
+            cases++;
+            try (NDManager weights = NDManager.newBaseManager()) {
+                FixtureModels.Setup s = FixtureModels.setup(fx, c);
+                ResShiftProvider provider = new ResShiftProvider(List.of(s.variant()));
+                PipelineFeaturesTest.Loaded l = new PipelineFeaturesTest.Loaded(provider, provider.create(
+                        new PipelineContext(s.variant().option(), Device.cpu(), weights, s.resolver())), s, c, fx);
+                ImageBuffer img = PipelineFeaturesTest.input(l);
+                Map<String, Object> p = params(img, null);
+                if (c.getAsJsonObject("inputs").has("mask_png")) {
+                    p.put(ResShiftProvider.MASK, fx.file(c.getAsJsonObject("inputs").get("mask_png").getAsString())
+                            .toString());
+                }
+                float[] byDefault = run(l, img, p);
+                p.put(ResShiftProvider.PRECISION, "float32");
+                float[] full = run(l, img, p);
+                assertArrayEquals(full, byDefault, "float32 is the default");
+                p.put(ResShiftProvider.PRECISION, "float16");
+                float[] half = run(l, img, p);
+                double psnr = psnr(full, half);
+                double max = maxAbs(full, half);
+                System.out.printf("%s %dx%d: float16 vs float32 PSNR %.1f dB, max |difference| %.3g%n",
+                        ParityFixtures.str(c, "name"), img.width(), img.height(), psnr, max);
+                int big = 0;
+                int[] blocks = new int[10000];
+                int W = img.width() * s.variant().scale();
+                int H = img.height() * s.variant().scale();
+                for (int i = 0; i < full.length; i++) {
+                    if (Math.abs(full[i] - half[i]) > 0.02) {
+                        big++;
+                        int pix = i % (W * H);
+                        blocks[(pix / W / 4) * 100 + (pix % W) / 4]++;
+                    }
+                }
+                int nb = 0;
+                for (int bcount : blocks) {
+                    nb += bcount > 0 ? 1 : 0;
+                }
+                System.out.printf("DIAG values off by > 0.02: %d of %d, in %d of %d 4x4 blocks%n", big, full.length, nb,
+                        W * H / 16);
+                p.put(ResShiftProvider.PRECISION, "float32");
+                System.setProperty("restora.nn.channelsLast", "false");
+                float[] reordered = run(l, img, p);
+                System.clearProperty("restora.nn.channelsLast");
+                p.put(ResShiftProvider.PRECISION, "float16");
+                System.out.printf("DIAG float32 channels-last off vs on: PSNR %.1f dB max %.3g%n", psnr(full, reordered), maxAbs(full, reordered));
+                assertTrue(max > 0, "float16 must really change the computation");
+                assertTrue(psnr > 20, "float16 is far from float32: PSNR " + psnr + " dB");
+
+                ResShiftPipeline pipeline = (ResShiftPipeline) l.pipeline();
+                ResShiftModel halfModel = pipeline.model(Precision.FLOAT16);
+                assertSame(halfModel, pipeline.model(Precision.FLOAT16), "the half instance is built once");
+                assertEquals(Precision.FLOAT16, halfModel.unet().precision(), "float16 UNet convolution weights");
+                assertEquals(Precision.FLOAT16, halfModel.autoencoder().precision(), "float16 VQ convolution weights");
+                assertEquals(Precision.FLOAT32, pipeline.model().unet().precision(), "the float32 instance stays");
+                assertEquals(Precision.FLOAT32, pipeline.model().autoencoder().precision());
+                // a second half run reuses the same weights and gives the same result
+                assertArrayEquals(half, run(l, img, p));
+            }
+        }
+        assertTrue(cases >= 3, "fixture pipeline cases: " + cases);
+    }
+
+    @Test
+    void severalTilesAtOnceInHalfMatchOneAtATime() {
+        try (NDManager weights = NDManager.newBaseManager()) {
+            PipelineFeaturesTest.Loaded l = PipelineFeaturesTest.load(weights, false);
+            int off = l.setup().variant().paddingOffset();
+            ImageBuffer img = PipelineFeaturesTest.resized(PipelineFeaturesTest.input(l), 2 * off + off / 4, off);
+            Map<String, Object> p = new HashMap<>(Map.of(ResShiftProvider.TILE_SIZE, off,
+                    ResShiftProvider.TILE_OVERLAP, 0, ResShiftProvider.PRECISION, "float16"));
+            p.put(ResShiftProvider.TILE_BATCH, 1);
+            float[] single = run(l, img, p);
+            p.put(ResShiftProvider.TILE_BATCH, 2);
+            float[] batched = run(l, img, p);
+            p.put(ResShiftProvider.PRECISION, "float32");
+            float[] full = run(l, img, p);
+            double max = maxAbs(single, batched);
+            System.out.printf("float16, tiles 2 at a time vs 1: max |difference| %.3g; vs float32 PSNR %.1f dB%n",
+                    max, psnr(full, batched));
+            assertTrue(max <= 1e-3, "batched half result differs by " + max);
+            assertTrue(psnr(full, batched) > 35);
+            assertNotEquals(0.0, maxAbs(full, batched));
+        }
+    }
+
+    @Test
+    void theParameterIsListedLabelledAndChecked() {
+        ParameterSpec<?> spec = new ResShiftProvider().descriptor().parameters().stream()
+                .filter(s -> s.id().equals(ResShiftProvider.PRECISION)).findFirst().orElseThrow();
+        ParameterSpec.ChoiceSpec choice = (ParameterSpec.ChoiceSpec) spec;
+        assertEquals("float32", choice.defaultValue(), "never half by default");
+        assertEquals(List.of("float32", "float16"), choice.choices());
+        assertTrue(choice.description().contains("APPROXIMATE"), choice.description());
+        assertTrue(choice.description().contains("autocast"), choice.description());
+        assertTrue(choice.description().contains("GPU"), choice.description());
+        assertEquals("float32", ParameterValues.defaults(ResShiftProvider.parameters())
+                .getString(ResShiftProvider.PRECISION));
+        for (String bad : new String[] {"bfloat16", "half", "fp16", "float64"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> choice.parse(bad));
+            assertEquals("precision must be one of [float32, float16], got " + bad, e.getMessage());
+        }
+        assertEquals(Precision.FLOAT16, Precision.parse("float16"));
+        assertEquals("precision must be float32 or float16, got 'bfloat16'",
+                assertThrows(IllegalArgumentException.class, () -> Precision.parse("bfloat16")).getMessage());
+    }
+}
