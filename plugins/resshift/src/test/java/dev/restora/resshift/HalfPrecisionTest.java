@@ -8,11 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import dev.restora.core.diffusion.CancellationToken;
+import dev.restora.core.diffusion.DiffusionLoop;
 import dev.restora.core.diffusion.PreviewPolicy;
 import dev.restora.core.diffusion.SeededNoise;
+import dev.restora.core.diffusion.Stage;
 import dev.restora.core.diffusion.StepListener;
 import dev.restora.core.image.ImageBuffer;
 import dev.restora.core.nn.Precision;
@@ -21,6 +25,8 @@ import dev.restora.core.pipeline.Media;
 import dev.restora.core.pipeline.ParameterSpec;
 import dev.restora.core.pipeline.ParameterValues;
 import dev.restora.core.pipeline.PipelineContext;
+import dev.restora.core.pipeline.RunContext;
+import dev.restora.resshift.diffusion.ResShiftSampler;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +74,37 @@ class HalfPrecisionTest {
         return p;
     }
 
-    /** Every untiled pipeline case of the fixtures (x4 SR, padded SR, inpainting, face restoration with VQ-f8). */
+    /** The sampler's final latent (what the decoder quantizes) for one precision, as the pipeline computes it. */
+    private static float[][] latentAndDecoded(ResShiftModel m, ImageBuffer img, NDArray mask, NDManager scope,
+                                              PipelineFeaturesTest.Loaded l) {
+        NDArray lq = scope.create(img.rgb(), new Shape(1, 3, img.height(), img.width())).sub(0.5f).div(0.5f);
+        NDArray padded = m.pad(lq);
+        NDArray zY = m.encode(m.encoderInput(padded));
+        ResShiftSampler sampler = m.sampler(zY, padded, mask == null ? null : m.pad(mask), false);
+        RunContext ctx = PipelineParityTest.context(scope, l.provider().descriptor(), Map.of(), new SeededNoise(5),
+                StepListener.NONE, new CancellationToken(), PreviewPolicy.OFF);
+        NDArray z = new DiffusionLoop(ctx, null, null).run(sampler, m.denoiser(), scope, new Stage(0, 1, ""))
+                .output();
+        NDArray image = m.autoencoder().decode(z, false).clip(-1f, 1f).mul(0.5f).add(0.5f);
+        return new float[][] {z.toFloatArray(), image.toFloatArray()};
+    }
+
+    private static double relToMaxAbs(float[] a, float[] ref) {
+        double m = 0;
+        for (float v : ref) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return maxAbs(a, ref) / m;
+    }
+
+    /**
+     * Every untiled pipeline case of the fixtures (x4 SR, padded SR, inpainting, face restoration with VQ-f8):
+     * float32 is the default, float16 really differs, and it stays close to float32 where closeness is
+     * well-defined: the sampled latent, and its decoding. The decoder's quantization then picks the nearest of the
+     * fixtures' codes, which are dense (1024 codes in 3-D): a latent moved by float16 rounding lands on a
+     * neighbouring code at many positions, and these small untrained decoders turn that into visible differences,
+     * so the final images are only compared loosely (and reported).
+     */
     @Test
     void halfIsCloseToFloat32ButReallyHalf() {
         ParityFixtures fx = ParityFixtures.family("resshift");
@@ -95,38 +131,29 @@ class HalfPrecisionTest {
                 assertArrayEquals(full, byDefault, "float32 is the default");
                 p.put(ResShiftProvider.PRECISION, "float16");
                 float[] half = run(l, img, p);
-                double psnr = psnr(full, half);
-                double max = maxAbs(full, half);
-                System.out.printf("%s %dx%d: float16 vs float32 PSNR %.1f dB, max |difference| %.3g%n",
-                        ParityFixtures.str(c, "name"), img.width(), img.height(), psnr, max);
-                int big = 0;
-                int[] blocks = new int[10000];
-                int W = img.width() * s.variant().scale();
-                int H = img.height() * s.variant().scale();
-                for (int i = 0; i < full.length; i++) {
-                    if (Math.abs(full[i] - half[i]) > 0.02) {
-                        big++;
-                        int pix = i % (W * H);
-                        blocks[(pix / W / 4) * 100 + (pix % W) / 4]++;
-                    }
-                }
-                int nb = 0;
-                for (int bcount : blocks) {
-                    nb += bcount > 0 ? 1 : 0;
-                }
-                System.out.printf("DIAG values off by > 0.02: %d of %d, in %d of %d 4x4 blocks%n", big, full.length, nb,
-                        W * H / 16);
-                p.put(ResShiftProvider.PRECISION, "float32");
-                System.setProperty("restora.nn.channelsLast", "false");
-                float[] reordered = run(l, img, p);
-                System.clearProperty("restora.nn.channelsLast");
-                p.put(ResShiftProvider.PRECISION, "float16");
-                System.out.printf("DIAG float32 channels-last off vs on: PSNR %.1f dB max %.3g%n", psnr(full, reordered), maxAbs(full, reordered));
-                assertTrue(max > 0, "float16 must really change the computation");
-                assertTrue(psnr > 20, "float16 is far from float32: PSNR " + psnr + " dB");
 
                 ResShiftPipeline pipeline = (ResShiftPipeline) l.pipeline();
                 ResShiftModel halfModel = pipeline.model(Precision.FLOAT16);
+                float[][] ref;
+                float[][] approx;
+                try (NDManager scope = NDManager.newBaseManager()) {
+                    NDArray mask = p.containsKey(ResShiftProvider.MASK) ? ResShiftPipeline.readMask(
+                            ParameterValues.of(provider.descriptor().parameters(), p), img, scope) : null;
+                    ref = latentAndDecoded(pipeline.model(), img, mask, scope, l);
+                    approx = latentAndDecoded(halfModel, img, mask, scope, l);
+                }
+                double latentErr = relToMaxAbs(approx[0], ref[0]);
+                double decodedPsnr = psnr(ref[1], approx[1]);
+                double psnr = psnr(full, half);
+                System.out.printf("%s %dx%d, float16 vs float32: sampled latent max |difference| %.2g of its max "
+                                + "|value|, its decoding (no quantization) PSNR %.1f dB, final image PSNR %.1f dB "
+                                + "(max |difference| %.3g)%n", ParityFixtures.str(c, "name"), img.width(),
+                        img.height(), latentErr, decodedPsnr, psnr, maxAbs(full, half));
+                assertTrue(maxAbs(full, half) > 0, "float16 must really change the computation");
+                assertTrue(latentErr > 0 && latentErr < 0.05, "sampled latent off by " + latentErr);
+                assertTrue(decodedPsnr > 35, "decoded latent: PSNR " + decodedPsnr + " dB");
+                assertTrue(psnr > 18, "final image: PSNR " + psnr + " dB");
+
                 assertSame(halfModel, pipeline.model(Precision.FLOAT16), "the half instance is built once");
                 assertEquals(Precision.FLOAT16, halfModel.unet().precision(), "float16 UNet convolution weights");
                 assertEquals(Precision.FLOAT16, halfModel.autoencoder().precision(), "float16 VQ convolution weights");

@@ -32,7 +32,7 @@ public final class VectorQuantizer {
         this.codebook = codebook;
         this.codebookT = codebook.transpose();
         this.codeNorms = codebook.square().sum(new int[] {1});
-        this.codebookTHalf = half && false ? Precision.half(codebookT) : null;
+        this.codebookTHalf = half ? Precision.half(codebookT) : null;
     }
 
     static VectorQuantizer load(StateDict sd, long nEmbed, long embedDim) {
