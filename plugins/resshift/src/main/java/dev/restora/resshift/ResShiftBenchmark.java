@@ -9,7 +9,9 @@ import dev.restora.core.diffusion.PreviewPolicy;
 import dev.restora.core.diffusion.SeededNoise;
 import dev.restora.core.diffusion.StepListener;
 import dev.restora.core.image.ImageBuffer;
+import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.MacCounter;
+import dev.restora.core.nn.Precision;
 import dev.restora.core.pipeline.AbTimer;
 import dev.restora.core.pipeline.Media;
 import dev.restora.core.pipeline.ParameterValues;
@@ -26,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /**
  * {@code restora bench resshift}: the v3 real-world SR model at released size (Swin-UNet 118.6 M, VQ-f4 55.3 M)
@@ -35,7 +38,10 @@ import java.util.Random;
  * measured right before it (the ceiling, and on a shared machine a sign of how busy it was). Peak memory is the
  * process's resident high-water mark (reset before each measurement where Linux allows it). No reference figure is
  * held here: {@code restora bench resshift --reference FILE} compares with the official code timed in the same
- * sitting ({@link #referenceKeys()}).
+ * sitting ({@link #referenceKeys()}). The *_float16 figures run the same networks in the APPROXIMATE half precision
+ * (float16 copies of the weights) and report how far its whole run lands from float32 ({@code psnr_db});
+ * {@code -Drestora.bench.ab=restora.bench.resshift.half} times every measurement float32 (off) against float16 (on)
+ * alternately in one process.
  */
 final class ResShiftBenchmark implements PipelineBenchmark {
 
@@ -60,8 +66,20 @@ final class ResShiftBenchmark implements PipelineBenchmark {
         out.put("threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
         try (NDManager weights = NDManager.newBaseManager(device)) {
             log.println("building the released-size networks with random weights ...");
-            ResShiftModel model = ResShiftModel.load(v, RandomWeights.unet(v.unet(), weights),
-                    RandomWeights.vq(v.vq(), weights), weights);
+            StateDict unetWeights = RandomWeights.unet(v.unet(), weights);
+            StateDict vqWeights = RandomWeights.vq(v.vq(), weights);
+            ResShiftModel model32 = ResShiftModel.load(v, unetWeights, vqWeights, weights);
+            // the same weights in half precision (float16 copies): the *_float16 figures, and with
+            // -Drestora.bench.ab=restora.bench.resshift.half every measurement A/B float32 (off) vs float16 (on)
+            ResShiftModel[] halfModel = new ResShiftModel[1];
+            Supplier<ResShiftModel> half = () -> {
+                if (halfModel[0] == null) {
+                    halfModel[0] = ResShiftModel.load(v, unetWeights, vqWeights, weights, Precision.FLOAT16);
+                }
+                return halfModel[0];
+            };
+            Supplier<ResShiftModel> models = () -> Boolean.getBoolean(HALF_PROPERTY) ? half.get() : model32;
+            ResShiftModel model = model32;
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("unet", model.unet().parameterCount());
             params.put("vq", model.autoencoder().parameterCount());
@@ -80,16 +98,34 @@ final class ResShiftBenchmark implements PipelineBenchmark {
             int[] latents = quick ? new int[] {64} : new int[] {64, 128};
             for (int s : latents) {
                 ms.add(measure("unet_call_" + s + "x" + s, quick || s > 64 ? 1 : 3, log, device,
-                        () -> unetCall(model, weights, s)));
+                        () -> unetCall(models.get(), weights, s)));
             }
             int vqLq = quick ? 16 : 128;
             ms.add(measure("vq_encode_" + vqLq + "_to_" + vqLq * 4, 1, log, device,
-                    () -> vqEncode(model, weights, vqLq)));
-            ms.add(measure("vq_decode_" + vqLq * 4, 1, log, device, () -> vqDecode(model, weights, vqLq)));
+                    () -> vqEncode(models.get(), weights, vqLq)));
+            ms.add(measure("vq_decode_" + vqLq * 4, 1, log, device, () -> vqDecode(models.get(), weights, vqLq)));
             int[] sizes = quick ? new int[] {16} : new int[] {64, 128};
             for (int s : sizes) {
                 ms.add(measure("run_v3_" + s + "_to_" + s * 4, 1, log, device,
-                        () -> wholeRun(model, device, weights, s, s)));
+                        () -> wholeRun(models.get(), device, weights, s, s)));
+            }
+            if (AbTimer.requested() == null) {
+                // half precision (APPROXIMATE, meant for GPUs; slower than float32 on a CPU), and how far its
+                // output is from float32's (random weights: a deviation, not a quality figure)
+                int rs = quick ? 16 : 64;
+                ms.add(measure("unet_call_64x64_float16", quick ? 1 : 3, log, device,
+                        () -> unetCall(half.get(), weights, 64)));
+                float[][] outs = new float[2][];
+                Map<String, Object> hm = new LinkedHashMap<>(measure("run_v3_" + rs + "_to_" + rs * 4 + "_float16", 1,
+                        log, device, () -> outs[1] = wholeRun(half.get(), device, weights, rs, rs)));
+                if (outs[1] != null) {
+                    outs[0] = wholeRun(model32, device, weights, rs, rs);
+                    hm.put("psnr_db_vs_float32", psnr(outs[0], outs[1]));
+                    hm.put("psnr_note", "released-size networks with random weights, same seed; images in [0, 1]");
+                    log.printf("float16 vs float32, whole run %d -> %d: PSNR %.1f dB%n", rs, rs * 4,
+                            psnr(outs[0], outs[1]));
+                }
+                ms.add(hm);
             }
             out.put("measurements", ms);
         }
@@ -184,8 +220,24 @@ final class ResShiftBenchmark implements PipelineBenchmark {
         }
     }
 
-    /** @param tile the tile size in LQ pixels (0: chosen from the memory available, as in normal use) */
-    private static void wholeRun(ResShiftModel model, Device device, NDManager weights, int s, int tile) {
+    /** A/B property of the benchmark: with it true the measurements run the half-precision instance. */
+    static final String HALF_PROPERTY = "restora.bench.resshift.half";
+
+    /** PSNR of two images in [0, 1]. */
+    static double psnr(float[] a, float[] b) {
+        double se = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = a[i] - b[i];
+            se += d * d;
+        }
+        return 10 * Math.log10(a.length / se);
+    }
+
+    /**
+     * @param tile the tile size in LQ pixels (0: chosen from the memory available, as in normal use)
+     * @return the restored RGB planes in [0, 1]
+     */
+    private static float[] wholeRun(ResShiftModel model, Device device, NDManager weights, int s, int tile) {
         ResShiftPipeline p = new ResShiftPipeline(new ResShiftProvider().descriptor(), model, device, weights);
         float[] rgb = new float[3 * s * s];
         Random r = new Random(1);
@@ -193,10 +245,11 @@ final class ResShiftBenchmark implements PipelineBenchmark {
             rgb[i] = r.nextFloat();
         }
         try (NDManager scope = weights.newSubManager()) {
-            Map<String, Object> params = Map.of(ResShiftProvider.TILE_SIZE, tile);
+            Map<String, Object> params = Map.of(ResShiftProvider.TILE_SIZE, tile, ResShiftProvider.PRECISION,
+                    model.precision().id());
             RunContext ctx = new RunContext(scope, device, ParameterValues.of(ResShiftProvider.parameters(), params),
                     new SeededNoise(1), StepListener.NONE, new CancellationToken(), PreviewPolicy.OFF);
-            p.run(Media.of(ImageBuffer.rgb(s, s, rgb)), ctx);
+            return ((Media.Image) p.run(Media.of(ImageBuffer.rgb(s, s, rgb)), ctx)).image().rgb();
         }
     }
 
