@@ -39,9 +39,8 @@ import java.util.function.Supplier;
  * process's resident high-water mark (reset before each measurement where Linux allows it). No reference figure is
  * held here: {@code restora bench resshift --reference FILE} compares with the official code timed in the same
  * sitting ({@link #referenceKeys()}). The *_float16 figures run the same networks in the APPROXIMATE half precision
- * (float16 copies of the weights) and report how far its whole run lands from float32 ({@code psnr_db});
- * {@code -Drestora.bench.ab=restora.bench.resshift.half} times every measurement float32 (off) against float16 (on)
- * alternately in one process.
+ * (float16 copies of the weights); {@code -Drestora.bench.ab=restora.bench.resshift.half} times every measurement
+ * float32 (off) against float16 (on) alternately in one process.
  */
 final class ResShiftBenchmark implements PipelineBenchmark {
 
@@ -79,10 +78,9 @@ final class ResShiftBenchmark implements PipelineBenchmark {
                 return halfModel[0];
             };
             Supplier<ResShiftModel> models = () -> Boolean.getBoolean(HALF_PROPERTY) ? half.get() : model32;
-            ResShiftModel model = model32;
             Map<String, Object> params = new LinkedHashMap<>();
-            params.put("unet", model.unet().parameterCount());
-            params.put("vq", model.autoencoder().parameterCount());
+            params.put("unet", model32.unet().parameterCount());
+            params.put("vq", model32.autoencoder().parameterCount());
             out.put("parameters", params);
             List<Map<String, Object>> ms = new ArrayList<>();
             int large = Integer.getInteger(LARGE_OUTPUT_PROPERTY, 0);
@@ -91,7 +89,7 @@ final class ResShiftBenchmark implements PipelineBenchmark {
                 int lq = large / v.scale();
                 int tile = Integer.getInteger(LARGE_TILE_PROPERTY, 0);
                 ms.add(measure("run_v3_" + lq + "_to_" + large + "_tiled", 1, log, device,
-                        () -> wholeRun(model, device, weights, lq, tile)));
+                        () -> wholeRun(model32, device, weights, lq, tile)));
                 out.put("measurements", ms);
                 return out;
             }
@@ -110,22 +108,14 @@ final class ResShiftBenchmark implements PipelineBenchmark {
                         () -> wholeRun(models.get(), device, weights, s, s)));
             }
             if (AbTimer.requested() == null) {
-                // half precision (APPROXIMATE, meant for GPUs; slower than float32 on a CPU), and how far its
-                // output is from float32's (random weights: a deviation, not a quality figure)
-                int rs = quick ? 16 : 64;
+                // half precision (APPROXIMATE, meant for GPUs; slower than float32 on a CPU). How far its output
+                // moves is measured on the fixture checkpoints (HalfPrecisionTest): random weights say nothing there
                 ms.add(measure("unet_call_64x64_float16", quick ? 1 : 3, log, device,
                         () -> unetCall(half.get(), weights, 64)));
-                float[][] outs = new float[2][];
-                Map<String, Object> hm = new LinkedHashMap<>(measure("run_v3_" + rs + "_to_" + rs * 4 + "_float16", 1,
-                        log, device, () -> outs[1] = wholeRun(half.get(), device, weights, rs, rs)));
-                if (outs[1] != null) {
-                    outs[0] = wholeRun(model32, device, weights, rs, rs);
-                    hm.put("psnr_db_vs_float32", psnr(outs[0], outs[1]));
-                    hm.put("psnr_note", "released-size networks with random weights, same seed; images in [0, 1]");
-                    log.printf("float16 vs float32, whole run %d -> %d: PSNR %.1f dB%n", rs, rs * 4,
-                            psnr(outs[0], outs[1]));
+                if (!quick) {
+                    ms.add(measure("run_v3_64_to_256_float16", 1, log, device,
+                            () -> wholeRun(half.get(), device, weights, 64, 64)));
                 }
-                ms.add(hm);
             }
             out.put("measurements", ms);
         }
@@ -223,21 +213,10 @@ final class ResShiftBenchmark implements PipelineBenchmark {
     /** A/B property of the benchmark: with it true the measurements run the half-precision instance. */
     static final String HALF_PROPERTY = "restora.bench.resshift.half";
 
-    /** PSNR of two images in [0, 1]. */
-    static double psnr(float[] a, float[] b) {
-        double se = 0;
-        for (int i = 0; i < a.length; i++) {
-            double d = a[i] - b[i];
-            se += d * d;
-        }
-        return 10 * Math.log10(a.length / se);
-    }
-
     /**
      * @param tile the tile size in LQ pixels (0: chosen from the memory available, as in normal use)
-     * @return the restored RGB planes in [0, 1]
      */
-    private static float[] wholeRun(ResShiftModel model, Device device, NDManager weights, int s, int tile) {
+    private static void wholeRun(ResShiftModel model, Device device, NDManager weights, int s, int tile) {
         ResShiftPipeline p = new ResShiftPipeline(new ResShiftProvider().descriptor(), model, device, weights);
         float[] rgb = new float[3 * s * s];
         Random r = new Random(1);
@@ -249,7 +228,7 @@ final class ResShiftBenchmark implements PipelineBenchmark {
                     model.precision().id());
             RunContext ctx = new RunContext(scope, device, ParameterValues.of(ResShiftProvider.parameters(), params),
                     new SeededNoise(1), StepListener.NONE, new CancellationToken(), PreviewPolicy.OFF);
-            return ((Media.Image) p.run(Media.of(ImageBuffer.rgb(s, s, rgb)), ctx)).image().rgb();
+            p.run(Media.of(ImageBuffer.rgb(s, s, rgb)), ctx);
         }
     }
 

@@ -138,8 +138,9 @@ final class ResShiftPipeline implements RestorationPipeline {
                 // each attempt in its own scope, so a failed attempt's canvas is freed before the retry
                 try (NDManager attempt = scope.newSubManager()) {
                     NDArray r = Tiler.run(lq, mask, t, overlap, sf, 3, blend, b,
-                            (group, n, lqTiles, maskTiles, tileScope) -> runTiles(runModel, group, n, b, lqTiles, maskTiles,
-                                    tileScope, ctx, oneStep, decodedPreviews, mosaic), ctx.token(), attempt);
+                            (group, n, lqTiles, maskTiles, tileScope) -> runTiles(runModel, group, n, b, lqTiles,
+                                    maskTiles, tileScope, ctx, oneStep, decodedPreviews, mosaic), ctx.token(),
+                            attempt);
                     r.attach(scope);
                     return r;
                 }
@@ -170,8 +171,8 @@ final class ResShiftPipeline implements RestorationPipeline {
      * @param model the networks in the run's precision
      * @param batch the tiles per batch of this run (the last batch may hold fewer)
      */
-    NDArray runTiles(ResShiftModel model, List<TilePlan.Tile> tiles, int count, int batch, NDArray lqTiles, NDArray maskTiles,
-                     NDManager scope, RunContext ctx, boolean oneStep, boolean decodedPreviews, TileMosaic mosaic) {
+    NDArray runTiles(ResShiftModel model, List<TilePlan.Tile> tiles, int count, int batch, NDArray lqTiles,
+                     NDArray maskTiles, NDManager scope, RunContext ctx, boolean oneStep, boolean decodedPreviews, TileMosaic mosaic) {
         ResShiftVariant v = model.variant();
         int b = tiles.size();
         int th = (int) lqTiles.getShape().get(2);

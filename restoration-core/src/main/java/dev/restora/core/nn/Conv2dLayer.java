@@ -35,7 +35,7 @@ public final class Conv2dLayer {
         this.mode = mode;
     }
 
-    /** Reads {@code weight} and optional {@code bias} from {@code sd}, zero padding (float16 copies for a half view). */
+    /** Reads {@code weight} and optional {@code bias} from {@code sd}, zero padding (float16 in a half view). */
     public static Conv2dLayer load(StateDict sd, int stride, int padding) {
         return new Conv2dLayer(weight(sd, sd.get("weight")), sd.getOptional("bias"), stride, padding, 1, 1,
                 PaddingMode.ZEROS);
