@@ -156,7 +156,7 @@ class HalfPrecisionTest {
                         img.height(), latentErr, decodedPsnr, psnr, maxAbs(full, half));
                 assertTrue(maxAbs(full, half) > 0, "float16 must really change the computation");
                 assertTrue(latentErr > 0 && latentErr < 0.05, "sampled latent off by " + latentErr);
-                assertTrue(decodedPsnr > 35, "decoded latent: PSNR " + decodedPsnr + " dB");
+                assertTrue(decodedPsnr > 33, "decoded latent: PSNR " + decodedPsnr + " dB");
                 assertTrue(psnr > 18, "final image: PSNR " + psnr + " dB");
 
                 assertSame(halfModel, pipeline.model(Precision.FLOAT16), "the half instance is built once");
