@@ -9,7 +9,9 @@ import dev.restora.core.diffusion.PreviewPolicy;
 import dev.restora.core.diffusion.SeededNoise;
 import dev.restora.core.diffusion.StepListener;
 import dev.restora.core.image.ImageBuffer;
+import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.MacCounter;
+import dev.restora.core.nn.Precision;
 import dev.restora.core.pipeline.AbTimer;
 import dev.restora.core.pipeline.Media;
 import dev.restora.core.pipeline.ParameterValues;
@@ -26,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /**
  * {@code restora bench resshift}: the v3 real-world SR model at released size (Swin-UNet 118.6 M, VQ-f4 55.3 M)
@@ -35,7 +38,9 @@ import java.util.Random;
  * measured right before it (the ceiling, and on a shared machine a sign of how busy it was). Peak memory is the
  * process's resident high-water mark (reset before each measurement where Linux allows it). No reference figure is
  * held here: {@code restora bench resshift --reference FILE} compares with the official code timed in the same
- * sitting ({@link #referenceKeys()}).
+ * sitting ({@link #referenceKeys()}). The *_float16 figures run the same networks in the APPROXIMATE half precision
+ * (float16 copies of the weights); {@code -Drestora.bench.ab=restora.bench.resshift.half} times every measurement
+ * float32 (off) against float16 (on) alternately in one process.
  */
 final class ResShiftBenchmark implements PipelineBenchmark {
 
@@ -60,11 +65,22 @@ final class ResShiftBenchmark implements PipelineBenchmark {
         out.put("threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
         try (NDManager weights = NDManager.newBaseManager(device)) {
             log.println("building the released-size networks with random weights ...");
-            ResShiftModel model = ResShiftModel.load(v, RandomWeights.unet(v.unet(), weights),
-                    RandomWeights.vq(v.vq(), weights), weights);
+            StateDict unetWeights = RandomWeights.unet(v.unet(), weights);
+            StateDict vqWeights = RandomWeights.vq(v.vq(), weights);
+            ResShiftModel model32 = ResShiftModel.load(v, unetWeights, vqWeights, weights);
+            // the same weights in half precision (float16 copies): the *_float16 figures, and with
+            // -Drestora.bench.ab=restora.bench.resshift.half every measurement A/B float32 (off) vs float16 (on)
+            ResShiftModel[] halfModel = new ResShiftModel[1];
+            Supplier<ResShiftModel> half = () -> {
+                if (halfModel[0] == null) {
+                    halfModel[0] = ResShiftModel.load(v, unetWeights, vqWeights, weights, Precision.FLOAT16);
+                }
+                return halfModel[0];
+            };
+            Supplier<ResShiftModel> models = () -> Boolean.getBoolean(HALF_PROPERTY) ? half.get() : model32;
             Map<String, Object> params = new LinkedHashMap<>();
-            params.put("unet", model.unet().parameterCount());
-            params.put("vq", model.autoencoder().parameterCount());
+            params.put("unet", model32.unet().parameterCount());
+            params.put("vq", model32.autoencoder().parameterCount());
             out.put("parameters", params);
             List<Map<String, Object>> ms = new ArrayList<>();
             int large = Integer.getInteger(LARGE_OUTPUT_PROPERTY, 0);
@@ -73,30 +89,41 @@ final class ResShiftBenchmark implements PipelineBenchmark {
                 int lq = large / v.scale();
                 int tile = Integer.getInteger(LARGE_TILE_PROPERTY, 0);
                 ms.add(measure("run_v3_" + lq + "_to_" + large + "_tiled", 1, log, device,
-                        () -> wholeRun(model, device, weights, lq, tile)));
+                        () -> wholeRun(model32, device, weights, lq, tile)));
                 out.put("measurements", ms);
                 return out;
             }
             int[] latents = quick ? new int[] {64} : new int[] {64, 128};
             for (int s : latents) {
                 ms.add(measure("unet_call_" + s + "x" + s, quick || s > 64 ? 1 : 3, log, device,
-                        () -> unetCall(model, weights, s)));
+                        () -> unetCall(models.get(), weights, s)));
             }
             int vqLq = quick ? 16 : 128;
             ms.add(measure("vq_encode_" + vqLq + "_to_" + vqLq * 4, 1, log, device,
-                    () -> vqEncode(model, weights, vqLq)));
-            ms.add(measure("vq_decode_" + vqLq * 4, 1, log, device, () -> vqDecode(model, weights, vqLq)));
+                    () -> vqEncode(models.get(), weights, vqLq)));
+            ms.add(measure("vq_decode_" + vqLq * 4, 1, log, device, () -> vqDecode(models.get(), weights, vqLq)));
             int[] sizes = quick ? new int[] {16} : new int[] {64, 128};
             for (int s : sizes) {
                 ms.add(measure("run_v3_" + s + "_to_" + s * 4, 1, log, device,
-                        () -> wholeRun(model, device, weights, s, s)));
+                        () -> wholeRun(models.get(), device, weights, s, s)));
+            }
+            if (AbTimer.requested() == null) {
+                // half precision (APPROXIMATE, meant for GPUs; slower than float32 on a CPU). How far its output
+                // moves is measured on the fixture checkpoints (HalfPrecisionTest): random weights say nothing there
+                ms.add(measure("unet_call_64x64_float16", quick ? 1 : 3, log, device,
+                        () -> unetCall(half.get(), weights, 64)));
+                if (!quick) {
+                    ms.add(measure("run_v3_64_to_256_float16", 1, log, device,
+                            () -> wholeRun(half.get(), device, weights, 64, 64)));
+                }
             }
             int ep = quick ? 16 : 64;
-            ms.add(encoderPropagation("run_v3_" + ep + "_to_" + ep * 4 + "_encoder_propagation", model, device,
+            ms.add(encoderPropagation("run_v3_" + ep + "_to_" + ep * 4 + "_encoder_propagation", model32, device,
                     weights, ep, quick ? 1 : Integer.getInteger(AB_PAIRS_PROPERTY, 3), log));
             String only = System.getProperty(ONLY_PROPERTY);
             if (!quick && (only == null || only.contains("int8"))) {
-                ms.addAll(ResShiftInt8Benchmark.run(model, device, weights, log, Integer.getInteger(AB_PAIRS_PROPERTY, 3)));
+                ms.addAll(ResShiftInt8Benchmark.run(model32, device, weights, log,
+                        Integer.getInteger(AB_PAIRS_PROPERTY, 3)));
             }
             out.put("measurements", ms);
         }
@@ -191,7 +218,12 @@ final class ResShiftBenchmark implements PipelineBenchmark {
         }
     }
 
-    /** @param tile the tile size in LQ pixels (0: chosen from the memory available, as in normal use) */
+    /** A/B property of the benchmark: with it true the measurements run the half-precision instance. */
+    static final String HALF_PROPERTY = "restora.bench.resshift.half";
+
+    /**
+     * @param tile the tile size in LQ pixels (0: chosen from the memory available, as in normal use)
+     */
     private static void wholeRun(ResShiftModel model, Device device, NDManager weights, int s, int tile) {
         wholeRun(model, device, weights, s, tile, Map.of());
     }
@@ -213,6 +245,7 @@ final class ResShiftBenchmark implements PipelineBenchmark {
         try (NDManager scope = weights.newSubManager()) {
             Map<String, Object> params = new java.util.HashMap<>(extra);
             params.put(ResShiftProvider.TILE_SIZE, tile);
+            params.put(ResShiftProvider.PRECISION, model.precision().id());
             RunContext ctx = new RunContext(scope, device, ParameterValues.of(ResShiftProvider.parameters(), params),
                     new SeededNoise(1), StepListener.NONE, new CancellationToken(), PreviewPolicy.OFF);
             return ((Media.Image) p.run(Media.of(image), ctx)).image().rgb();

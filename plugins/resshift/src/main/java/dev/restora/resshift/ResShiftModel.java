@@ -6,6 +6,7 @@ import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.diffusion.EncoderPropagation;
 import dev.restora.core.nn.Padding;
 import dev.restora.core.nn.PaddingMode;
+import dev.restora.core.nn.Precision;
 import dev.restora.core.nn.Resize;
 import dev.restora.resshift.diffusion.EtaSchedule;
 import dev.restora.resshift.diffusion.OneStepSampler;
@@ -39,9 +40,27 @@ public final class ResShiftModel {
     /** Builds both networks from their state dicts (each checked to be fully used). */
     public static ResShiftModel load(ResShiftVariant variant, StateDict unetWeights, StateDict vqWeights,
                                      NDManager weights) {
-        UNetModelSwin unet = UNetModelSwin.load(unetWeights, variant.unet(), weights);
-        VQModel vq = VQModel.load(vqWeights, variant.vq());
+        return load(variant, unetWeights, vqWeights, weights, Precision.FLOAT32);
+    }
+
+    /**
+     * The same in a given precision. {@link Precision#FLOAT16} (APPROXIMATE) follows the official sampler's
+     * {@code torch.cuda.amp.autocast} around the whole sample function, encoder and decoder included
+     * ({@code BaseSampler(use_amp=True)}): float16 copies of the convolution and linear weights are made here, once,
+     * in {@code weights}; the norms, softmaxes and the sampler's arithmetic stay float32.
+     */
+    public static ResShiftModel load(ResShiftVariant variant, StateDict unetWeights, StateDict vqWeights,
+                                     NDManager weights, Precision precision) {
+        boolean half = precision == Precision.FLOAT16;
+        UNetModelSwin unet = UNetModelSwin.load(half ? unetWeights.inHalfPrecision() : unetWeights, variant.unet(),
+                weights);
+        VQModel vq = VQModel.load(half ? vqWeights.inHalfPrecision() : vqWeights, variant.vq());
         return new ResShiftModel(variant, unet, vq);
+    }
+
+    /** The precision the networks compute in (float16 when their convolution weights are). */
+    public Precision precision() {
+        return unet.precision();
     }
 
     public ResShiftVariant variant() {

@@ -21,6 +21,7 @@ import dev.restora.core.image.ImageOps;
 import dev.restora.core.nn.ConvHook;
 import dev.restora.core.nn.quant.Int8Calibration;
 import dev.restora.core.nn.quant.Int8Network;
+import dev.restora.core.nn.Precision;
 import dev.restora.core.pipeline.Media;
 import dev.restora.core.pipeline.ParameterValues;
 import dev.restora.core.pipeline.PipelineDescriptor;
@@ -35,6 +36,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,12 +60,25 @@ final class ResShiftPipeline implements RestorationPipeline {
     /** Side of the int8 calibration crop, in input pixels (one 64 px tile: one v3 64 -> 256 run). */
     static final int INT8_CALIBRATION_SIDE = 64;
     private Int8Network int8;
+    /** Builds the float16 instance of the networks on the first half-precision run (null: none) */
+    private final Supplier<ResShiftModel> halfLoader;
+    private ResShiftModel halfModel;
 
     ResShiftPipeline(PipelineDescriptor descriptor, ResShiftModel model, Device device, NDManager weights) {
+        this(descriptor, model, device, weights, null);
+    }
+
+    /**
+     * @param halfLoader builds the networks in half precision (float16 weight copies in {@code weights}) the first
+     *                   time a run asks for {@code precision=float16}; null when only {@code model}'s precision runs
+     */
+    ResShiftPipeline(PipelineDescriptor descriptor, ResShiftModel model, Device device, NDManager weights,
+                     Supplier<ResShiftModel> halfLoader) {
         this.descriptor = descriptor;
         this.model = model;
         this.device = device;
         this.weights = weights;
+        this.halfLoader = halfLoader;
     }
 
     @Override
@@ -73,6 +88,20 @@ final class ResShiftPipeline implements RestorationPipeline {
 
     ResShiftModel model() {
         return model;
+    }
+
+    /** The networks in the run's precision (the half-precision instance is built once, on first use). */
+    synchronized ResShiftModel model(Precision precision) {
+        if (precision == model.precision()) {
+            return model;
+        }
+        if (halfModel == null) {
+            if (precision != Precision.FLOAT16 || halfLoader == null) {
+                throw new RestoraException("this ResShift pipeline cannot run in " + precision.id());
+            }
+            halfModel = halfLoader.get();
+        }
+        return halfModel;
     }
 
     @Override
@@ -130,6 +159,12 @@ final class ResShiftPipeline implements RestorationPipeline {
         ResShiftVariant v = model.variant();
         boolean oneStep = oneStep(p);
         Set<Integer> keySteps = keySteps(p, oneStep);
+        Precision precision = Precision.parse(p.getString(ResShiftProvider.PRECISION));
+        ResShiftModel runModel = model(precision);
+        if (precision == Precision.FLOAT16 && !device.isGpu()) {
+            LOG.info("precision float16 is meant for GPUs: on the CPU it runs slower than float32 (and, as on a GPU, "
+                    + "approximate)");
+        }
         int h = img.height();
         int w = img.width();
         int sf = v.scale();
@@ -158,8 +193,9 @@ final class ResShiftPipeline implements RestorationPipeline {
                 // each attempt in its own scope, so a failed attempt's canvas is freed before the retry
                 try (NDManager attempt = scope.newSubManager()) {
                     NDArray r = Tiler.run(lq, mask, t, overlap, sf, 3, blend, b,
-                            (group, n, lqTiles, maskTiles, tileScope) -> runTiles(group, n, b, lqTiles, maskTiles,
-                                    tileScope, ctx, oneStep, keySteps, decodedPreviews, mosaic), ctx.token(), attempt);
+                            (group, n, lqTiles, maskTiles, tileScope) -> runTiles(runModel, group, n, b, lqTiles,
+                                    maskTiles, tileScope, ctx, oneStep, keySteps, decodedPreviews, mosaic), ctx.token(),
+                            attempt);
                     r.attach(scope);
                     return r;
                 }
@@ -187,13 +223,14 @@ final class ResShiftPipeline implements RestorationPipeline {
      * noise, so the result is each tile's alone), as a B x 3 x h·sf x w·sf array in [-1, 1]; with a {@code mosaic}
      * their previews are drawn into the whole picture, and so are their results.
      *
+     * @param model    the networks in the run's precision
      * @param batch    the tiles per batch of this run (the last batch may hold fewer)
      * @param keySteps null: the exact denoiser; otherwise encoder propagation with these key steps (its kept
      *                 features live in {@code scope} and are freed when the tiles are done)
      */
-    NDArray runTiles(List<TilePlan.Tile> tiles, int count, int batch, NDArray lqTiles, NDArray maskTiles,
-                     NDManager scope, RunContext ctx, boolean oneStep, Set<Integer> keySteps, boolean decodedPreviews,
-                     TileMosaic mosaic) {
+    NDArray runTiles(ResShiftModel model, List<TilePlan.Tile> tiles, int count, int batch, NDArray lqTiles,
+                     NDArray maskTiles, NDManager scope, RunContext ctx, boolean oneStep, Set<Integer> keySteps,
+                     boolean decodedPreviews, TileMosaic mosaic) {
         ResShiftVariant v = model.variant();
         int b = tiles.size();
         int th = (int) lqTiles.getShape().get(2);

@@ -2,8 +2,10 @@ package dev.restora.resshift;
 
 import dev.restora.core.checkpoint.Checkpoint;
 import dev.restora.core.diffusion.KeySteps;
+import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.models.CatalogEntry;
 import dev.restora.core.models.ExpectedStructure;
+import dev.restora.core.nn.Precision;
 import dev.restora.core.pipeline.Modality;
 import dev.restora.core.pipeline.ParameterSpec;
 import dev.restora.core.pipeline.PipelineBenchmark;
@@ -28,7 +30,9 @@ import java.util.Map;
  * {@code --mask_path} file); {@code decoded_previews}: whether previews decode x̂0 (else only the cheap latent
  * preview); {@code fast_mode} ({@code exact}, or {@code encoder-propagation}: APPROXIMATE, the Swin-UNet's encoder
  * at key steps only, see {@link dev.restora.core.diffusion.EncoderPropagation}) with {@code key_steps} (see
- * {@link dev.restora.core.diffusion.KeySteps}).
+ * {@link dev.restora.core.diffusion.KeySteps}); {@code precision}: {@code float32} (exact, the default) or
+ * {@code float16} (APPROXIMATE: the official sampler's autocast, meant for GPUs; see
+ * {@link ResShiftModel#load(ResShiftVariant, StateDict, StateDict, ai.djl.ndarray.NDManager, Precision)}).
  */
 public final class ResShiftProvider implements PipelineProvider {
     public static final String ID = "resshift";
@@ -47,6 +51,8 @@ public final class ResShiftProvider implements PipelineProvider {
     public static final String KEY_STEPS = "key_steps";
     public static final String EXACT = "exact";
     public static final String ENCODER_PROPAGATION = "encoder-propagation";
+    /** Compute precision: float32 (exact, default) or float16 (approximate, the official autocast on a GPU). */
+    public static final String PRECISION = "precision";
 
     private final List<ResShiftVariant> variants;
 
@@ -88,7 +94,12 @@ public final class ResShiftProvider implements PipelineProvider {
                         + "encoder runs. auto: the paper's schedule (dense early, sparse late) scaled to the steps, "
                         + "or every other step where that would keep every step (the 4-step models); paper: the "
                         + "paper's schedule scaled (every step below 6 steps); every-K: every K-th step",
-                        KeySteps.AUTO, List.of(KeySteps.AUTO, KeySteps.PAPER, "every-2", "every-3")));
+                        KeySteps.AUTO, List.of(KeySteps.AUTO, KeySteps.PAPER, "every-2", "every-3")),
+                new ParameterSpec.ChoiceSpec(PRECISION, "Precision", "float32: exact (default); float16: "
+                        + "APPROXIMATE half precision following the official code's autocast on a GPU (convolutions, "
+                        + "linear layers and attention products in float16, norms and softmax in float32); meant for "
+                        + "GPUs, slower than float32 on a CPU", Precision.FLOAT32.id(),
+                        List.of(Precision.FLOAT32.id(), Precision.FLOAT16.id())));
     }
 
     @Override
@@ -135,9 +146,12 @@ public final class ResShiftProvider implements PipelineProvider {
                 .orElseThrow(() -> new IllegalArgumentException("ResShift has no model '" + context.model().id() + "'"));
         var unetFile = context.models().require(v.unetEntry());
         var vqFile = context.models().require(v.vqEntry());
-        ResShiftModel model = ResShiftModel.load(v, Checkpoint.read(unetFile, context.manager()).stateDict(),
-                Checkpoint.read(vqFile, context.manager()).stateDict(), context.manager());
-        return new ResShiftPipeline(descriptor(), model, context.device(), context.manager());
+        StateDict unetWeights = Checkpoint.read(unetFile, context.manager()).stateDict();
+        StateDict vqWeights = Checkpoint.read(vqFile, context.manager()).stateDict();
+        ResShiftModel model = ResShiftModel.load(v, unetWeights, vqWeights, context.manager());
+        // the half-precision instance shares nothing but the float32 tensors it copies from; built on first use
+        return new ResShiftPipeline(descriptor(), model, context.device(), context.manager(),
+                () -> ResShiftModel.load(v, unetWeights, vqWeights, context.manager(), Precision.FLOAT16));
     }
 
     @Override

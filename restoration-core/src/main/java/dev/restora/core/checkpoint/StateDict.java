@@ -20,22 +20,39 @@ public final class StateDict {
     private final Set<String> used;
     private final String prefix;
     private final String source;
+    /** whether layers built from this view compute in half precision ({@link #inHalfPrecision()}) */
+    private final boolean half;
 
     /** @param source what the tensors came from (a file name), for messages */
     public StateDict(Map<String, NDArray> tensors, String source) {
-        this(Collections.unmodifiableMap(new LinkedHashMap<>(tensors)), new LinkedHashSet<>(), "", source);
+        this(Collections.unmodifiableMap(new LinkedHashMap<>(tensors)), new LinkedHashSet<>(), "", source, false);
     }
 
-    private StateDict(Map<String, NDArray> tensors, Set<String> used, String prefix, String source) {
+    private StateDict(Map<String, NDArray> tensors, Set<String> used, String prefix, String source, boolean half) {
         this.tensors = tensors;
         this.used = used;
         this.prefix = prefix;
         this.source = source;
+        this.half = half;
     }
 
     /** A view of the keys under {@code prefix + "."}, sharing the used-key record. */
     public StateDict sub(String name) {
-        return new StateDict(tensors, used, prefix + name + ".", source);
+        return new StateDict(tensors, used, prefix + name + ".", source, half);
+    }
+
+    /**
+     * The same tensors for a network instance built in half precision (autocast style, see
+     * {@code dev.restora.core.nn.Precision}): the convolution and linear layers built from this view (and its sub
+     * views) hold float16 copies of their weights, made once at load; the tensors here stay as they are.
+     */
+    public StateDict inHalfPrecision() {
+        return new StateDict(tensors, used, prefix, source, true);
+    }
+
+    /** Whether layers built from this view compute in half precision. */
+    public boolean halfPrecision() {
+        return half;
     }
 
     public String prefix() {

@@ -6,7 +6,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 
-/** Scaled dot-product attention, softmax(q k^T * scale) v, over the last two axes. */
+/**
+ * Scaled dot-product attention, softmax(q k^T * scale) v, over the last two axes. On float16 q, k, v (a half
+ * precision network) the products run in float16 and the softmax in float32, as under autocast ({@link Precision}).
+ */
 public final class Attention {
     private Attention() {
     }
@@ -24,7 +27,7 @@ public final class Attention {
         if (bias != null) {
             logits = logits.add(bias);
         }
-        return logits.softmax(-1).matMul(v);
+        return Precision.softmax(logits, -1).matMul(v);
     }
 
     /** q k^T and the weighted sum of v: rows(q) x d x Nk + rows(q) x Nk x dv MACs. */
@@ -56,7 +59,7 @@ public final class Attention {
             try (NDManager scope = owner.newSubManager()) {
                 NDArray qs = q.get(new NDIndex(lead + s + ":" + Math.min(nq, s + chunk)));
                 qs.attach(scope);
-                NDArray out = qs.mul((float) scale).matMul(kt).softmax(-1).matMul(v);
+                NDArray out = Precision.softmax(qs.mul((float) scale).matMul(kt), -1).matMul(v);
                 out.attach(owner);
                 parts.add(out);
             }

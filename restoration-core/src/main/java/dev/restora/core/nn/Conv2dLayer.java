@@ -1,12 +1,14 @@
 package dev.restora.core.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.restora.core.checkpoint.StateDict;
 
 /**
  * torch.nn.Conv2d: weight [out, in/groups, kh, kw], optional bias, stride, padding with a padding mode,
- * dilation and groups. Non-zero padding modes pad explicitly first, as PyTorch does.
+ * dilation and groups. Non-zero padding modes pad explicitly first, as PyTorch does. A float16 weight makes the
+ * layer compute in half precision as autocast does (input cast to float16, float16 out; {@link Precision}).
  */
 public final class Conv2dLayer {
     private final NDArray weight;
@@ -16,13 +18,16 @@ public final class Conv2dLayer {
     private final int dilation;
     private final int groups;
     private final PaddingMode mode;
+    /** float16 weight: autocast's conv2d (the input is cast to float16) */
+    private final boolean half;
 
     public Conv2dLayer(NDArray weight, NDArray bias, int stride, int padding, int dilation, int groups, PaddingMode mode) {
         if (weight.getShape().dimension() != 4) {
             throw new IllegalArgumentException("conv2d weight must be 4-D, got " + weight.getShape());
         }
+        this.half = weight.getDataType() == DataType.FLOAT16;
         this.weight = weight;
-        this.bias = bias;
+        this.bias = half ? Precision.half(bias) : bias;
         this.stride = stride;
         this.padding = padding;
         this.dilation = dilation;
@@ -30,15 +35,21 @@ public final class Conv2dLayer {
         this.mode = mode;
     }
 
-    /** Reads {@code weight} and optional {@code bias} from {@code sd}, zero padding. */
+    /** Reads {@code weight} and optional {@code bias} from {@code sd}, zero padding (float16 in a half view). */
     public static Conv2dLayer load(StateDict sd, int stride, int padding) {
-        return new Conv2dLayer(sd.get("weight"), sd.getOptional("bias"), stride, padding, 1, 1, PaddingMode.ZEROS);
+        return new Conv2dLayer(weight(sd, sd.get("weight")), sd.getOptional("bias"), stride, padding, 1, 1,
+                PaddingMode.ZEROS);
     }
 
-    /** Reads the weights and checks the weight shape [out, in, k, k]. */
+    /** Reads the weights and checks the weight shape [out, in, k, k] (float16 copies for a half view). */
     public static Conv2dLayer load(StateDict sd, long in, long out, int kernel, int stride, int padding) {
-        return new Conv2dLayer(sd.get("weight", out, in, kernel, kernel), sd.getOptional("bias"), stride, padding, 1, 1,
-                PaddingMode.ZEROS);
+        return new Conv2dLayer(weight(sd, sd.get("weight", out, in, kernel, kernel)), sd.getOptional("bias"), stride,
+                padding, 1, 1, PaddingMode.ZEROS);
+    }
+
+    /** The weight as a layer built from {@code sd} holds it: a float16 copy, made once, in a half-precision view. */
+    static NDArray weight(StateDict sd, NDArray w) {
+        return sd.halfPrecision() ? Precision.half(w) : w;
     }
 
     public Conv2dLayer withPaddingMode(PaddingMode newMode) {
@@ -90,8 +101,11 @@ public final class Conv2dLayer {
         return hook != null ? hook.forward(this, x) : forwardFloat(x);
     }
 
-    /** The float32 convolution, whatever {@link ConvHook} is installed. */
+    /** The convolution in the layer's own precision (float32, or float16 for a half copy), whatever {@link ConvHook} is installed. */
     public NDArray forwardFloat(NDArray x) {
+        if (half) {
+            x = Precision.half(x);
+        }
         // channels-last input makes the engine's (oneDNN) convolution take its faster NHWC kernels, and its output
         // stays channels-last for the next layers; a no-op when x already is (see MemoryFormat)
         NDArray in = MemoryFormat.channelsLast(x);

@@ -8,6 +8,7 @@ import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.diffusion.EncoderPropagation;
 import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
+import dev.restora.core.nn.Precision;
 import dev.restora.core.nn.Scoped;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -134,6 +135,12 @@ public final class UNetModelSwin {
         return config;
     }
 
+    /** The precision the network was built in: float16 when its convolution weights are. */
+    public Precision precision() {
+        return outConv.weight().getDataType() == ai.djl.ndarray.types.DataType.FLOAT16 ? Precision.FLOAT16
+                : Precision.FLOAT32;
+    }
+
     /** Trainable parameters (buffers excluded). */
     public long parameterCount() {
         return parameters;
@@ -157,7 +164,8 @@ public final class UNetModelSwin {
         NDArray cond = mask != null ? NDArrays.concat(new NDList(lq, mask), 1) : lq;
         if (featureExtractor != null) {
             NDArray input = cond;
-            cond = Scoped.apply(input, featureExtractor::forward);
+            // float32 as the official torch.cat with x_t promotes it (float16 features in half precision)
+            cond = Scoped.apply(input, a -> Precision.float32(featureExtractor.forward(a)));
             if (input != lq) {
                 input.close();
             }
@@ -208,7 +216,8 @@ public final class UNetModelSwin {
      */
     public NDArray forwardConditioned(NDArray x, NDArray t, NDArray condition, NDArray extra,
                                       EncoderPropagation propagation) {
-        NDArray emb = timeEmbed.forward(t);
+        // official: .type(self.dtype), float32 (the MLP's output is float16 in half precision)
+        NDArray emb = Precision.float32(timeEmbed.forward(t));
         if (propagation == null) {
             return decode(encode(x, emb, condition, extra), emb, true);
         }
@@ -260,7 +269,9 @@ public final class UNetModelSwin {
                 skip.close();
             }
         }
-        return Scoped.apply(h, a -> outConv.forward(outNorm.forwardSilu(a)));
+        // official: h.type(x.dtype) before the head, float32; the head's float16 output (half precision) is
+        // returned as float32, the type every use in the sampler promotes it to
+        return Scoped.apply(h, a -> Precision.float32(outConv.forward(outNorm.forwardSilu(Precision.float32(a)))));
     }
 
     /** Forward without mask or extra channels. */

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.LinearLayer;
+import dev.restora.core.nn.Precision;
 
 /**
  * Swin window multi-head self-attention with relative position bias (spec §3.4): {@code qkv} Linear(C, 3C) split
@@ -54,6 +55,10 @@ final class WindowAttention {
             }
         }
         NDArray bias = weights.create(b, new Shape(1, heads, n, n));
+        if (sd.halfPrecision()) {
+            // official: the bias is cast to the logits' type (float16 under autocast), here once at load
+            bias = bias.toType(DataType.FLOAT16, false);
+        }
         return new WindowAttention(LinearLayer.load(sd.sub("qkv"), dim, 3L * dim), LinearLayer.load(sd.sub("proj"), dim, dim),
                 bias, heads, dim, n);
     }
@@ -88,9 +93,13 @@ final class WindowAttention {
         dev.restora.core.nn.MacCounter.matMul(bw * heads * tokens, 2L * hd, tokens);
         if (mask != null) {
             long nw = bw / batch;
+            if (attn.getDataType() == DataType.FLOAT16) {
+                // official: the mask is cast to the features' type (0 and -100 are exact in float16)
+                mask = mask.toType(DataType.FLOAT16, false);
+            }
             attn = attn.reshape(batch, nw, heads, tokens, tokens).add(mask).reshape(bw, heads, tokens, tokens);
         }
-        NDArray out = attn.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(bw, tokens, dim);
+        NDArray out = Precision.softmax(attn, -1).matMul(v).transpose(0, 2, 1, 3).reshape(bw, tokens, dim);
         return proj.forward(out);
     }
 }

@@ -6,6 +6,7 @@ import dev.restora.core.nn.Attention;
 import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
 import dev.restora.core.nn.Residual;
+import dev.restora.core.nn.Precision;
 
 /**
  * LDM AttnBlock (spec §2.2): single-head self-attention over all H·W positions with 1x1 q/k/v/proj_out convs and
@@ -45,7 +46,7 @@ final class AttnBlock {
         long h = x.getShape().get(2);
         long w = x.getShape().get(3);
         long n = h * w;
-        NDArray hn = norm.forward(x);
+        NDArray hn = norm.forward(Precision.float32(x)); // autocast's group_norm: float32 out
         NDArray qs = tokens(q.forward(hn), b, n);
         NDArray ks = tokens(k.forward(hn), b, n);
         NDArray vs = tokens(v.forward(hn), b, n);

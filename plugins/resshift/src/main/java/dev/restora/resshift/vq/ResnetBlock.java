@@ -5,6 +5,7 @@ import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
 import dev.restora.core.nn.Residual;
+import dev.restora.core.nn.Precision;
 import dev.restora.core.nn.Scoped;
 
 /**
@@ -34,9 +35,10 @@ final class ResnetBlock {
 
     NDArray forward(NDArray x) {
         // each half in its own scope: at output resolution these maps are the run's memory peak
-        NDArray h = Scoped.apply(x, a -> conv1.forward(norm1.forwardSilu(a)));
-        h = Scoped.apply(h, a -> conv2.forward(norm2.forwardSilu(a)));
-        // h is this block's own fresh array: the residual sum goes in place
+        // torch.nn.GroupNorm is on autocast's float32 list: float32 out (and swish in float32) in half precision
+        NDArray h = Scoped.apply(x, a -> conv1.forward(norm1.forwardSilu(Precision.float32(a))));
+        h = Scoped.apply(h, a -> conv2.forward(norm2.forwardSilu(Precision.float32(a))));
+        // h is this block's own fresh array: the residual sum goes in place (a new array when the types differ)
         return Residual.add(h, shortcut == null ? x : shortcut.forward(x));
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.GroupNorm;
+import dev.restora.core.nn.Precision;
 import dev.restora.core.nn.Scoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,6 +98,7 @@ public final class VQDecoder {
                 h = Scoped.apply(h, ups.get(l)::forward);
             }
         }
-        return Scoped.apply(h, a -> convOut.forward(normOut.forwardSilu(a)));
+        // autocast's group_norm: float32 out (and swish in float32) in half precision
+        return Scoped.apply(h, a -> convOut.forward(normOut.forwardSilu(Precision.float32(a))));
     }
 }

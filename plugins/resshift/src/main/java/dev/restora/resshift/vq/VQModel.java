@@ -3,6 +3,7 @@ package dev.restora.resshift.vq;
 import ai.djl.ndarray.NDArray;
 import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.Conv2dLayer;
+import dev.restora.core.nn.Precision;
 
 /**
  * {@code ldm.models.autoencoder.VQModelTorch} (spec §2): {@link #encode} = encoder + quant_conv without
@@ -55,6 +56,12 @@ public final class VQModel {
         return config;
     }
 
+    /** The precision the network was built in: float16 when its convolution weights are. */
+    public Precision precision() {
+        return quantConv.weight().getDataType() == ai.djl.ndarray.types.DataType.FLOAT16 ? Precision.FLOAT16
+                : Precision.FLOAT32;
+    }
+
     public long parameterCount() {
         return parameters;
     }
@@ -65,7 +72,8 @@ public final class VQModel {
 
     /** Image in [-1, 1] (B x 3 x H x W) to the unquantized latent (B x embed_dim x H/f x W/f). */
     public NDArray encode(NDArray image) {
-        return quantConv.forward(encoder.forward(image));
+        // float32 out: in half precision the float16 latent's values, as the official sampler promotes them
+        return Precision.float32(quantConv.forward(encoder.forward(image)));
     }
 
     /** Latent to image; {@code quantizeFirst} false is the official {@code force_not_quantize=True}. */
@@ -75,6 +83,6 @@ public final class VQModel {
 
     /** The decoder part of {@link #decode} on an already quantized latent. */
     public NDArray decodeQuantized(NDArray zq) {
-        return decoder.forward(postQuantConv.forward(zq));
+        return Precision.float32(decoder.forward(postQuantConv.forward(zq)));
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.restora.core.checkpoint.StateDict;
+import dev.restora.core.nn.Precision;
 
 /**
  * VectorQuantizer2 at inference (spec §2.3): for each position the nearest code by the float32 distance
@@ -20,15 +21,22 @@ public final class VectorQuantizer {
     private final NDArray codebook;
     private final NDArray codebookT;
     private final NDArray codeNorms;
+    /** half precision: the codebook^T in float16 for autocast's float16 einsum z.e, else null */
+    private final NDArray codebookTHalf;
 
     public VectorQuantizer(NDArray codebook) {
+        this(codebook, false);
+    }
+
+    private VectorQuantizer(NDArray codebook, boolean half) {
         this.codebook = codebook;
         this.codebookT = codebook.transpose();
         this.codeNorms = codebook.square().sum(new int[] {1});
+        this.codebookTHalf = half ? Precision.half(codebookT) : null;
     }
 
     static VectorQuantizer load(StateDict sd, long nEmbed, long embedDim) {
-        return new VectorQuantizer(sd.get("embedding.weight", nEmbed, embedDim));
+        return new VectorQuantizer(sd.get("embedding.weight", nEmbed, embedDim), sd.halfPrecision());
     }
 
     public long codes() {
@@ -49,7 +57,10 @@ public final class VectorQuantizer {
                 NDArray zf = flat.get(new NDIndex(start + ":" + Math.min(n, start + chunk)));
                 zf.attach(scope);
                 NDArray zz = zf.square().sum(new int[] {1}, true);
-                NDArray d = zz.add(codeNorms).sub(zf.matMul(codebookT).mul(2));
+                // half precision as autocast: the sums of squares in float32, the einsum z.e in float16
+                NDArray dot = codebookTHalf == null ? zf.matMul(codebookT)
+                        : Precision.float32(Precision.half(zf).matMul(codebookTHalf));
+                NDArray d = zz.add(codeNorms).sub(dot.mul(2));
                 NDArray idx = d.argMin(1);
                 idx.attach(parent);
                 parts.add(idx);
