@@ -9,8 +9,8 @@ import dev.restora.core.diffusion.PreviewPolicy;
 import dev.restora.core.diffusion.StepEvent;
 import dev.restora.core.image.ImageBuffer;
 import dev.restora.core.image.ImageOps;
-import dev.restora.core.nn.ConvHook;
 import dev.restora.core.nn.quant.Int8Calibration;
+import dev.restora.core.nn.quant.Int8Mode;
 import dev.restora.core.nn.quant.Int8Network;
 import dev.restora.core.pipeline.Media;
 import dev.restora.core.pipeline.ParameterValues;
@@ -41,7 +41,7 @@ final class EsrganPipeline implements RestorationPipeline {
     private final EsrganModel model;
     /** Side of the int8 calibration crop, in input pixels. */
     static final int INT8_CALIBRATION_SIDE = 64;
-    private Int8Network int8;
+    private final Int8Mode int8 = new Int8Mode();
 
     EsrganPipeline(PipelineDescriptor descriptor, EsrganModel model) {
         this.descriptor = descriptor;
@@ -57,56 +57,34 @@ final class EsrganPipeline implements RestorationPipeline {
         return model;
     }
 
+    /**
+     * With {@code fast_mode=int8}, the run goes through this model's int8 network, calibrated on its first use by one
+     * quiet float32 pass over the centre {@value #INT8_CALIBRATION_SIDE} px crop of the input.
+     */
     @Override
     public Media run(Media input, RunContext ctx) {
-        Int8Network q = int8(input, ctx);
-        if (q == null) {
-            return runFloat(input, ctx);
-        }
-        try (ConvHook.Installed on = q.quantized()) {
-            return runFloat(input, ctx);
-        }
-    }
-
-    /**
-     * With {@code fast_mode=int8}: this model's int8 network, calibrated on its first use by one quiet float32 pass
-     * over the centre {@value #INT8_CALIBRATION_SIDE} px crop of the input; null in exact mode.
-     */
-    private Int8Network int8(Media input, RunContext ctx) {
         ParameterValues p = ctx.parameters();
         if (p == null || !p.has(EsrganProvider.FAST_MODE)
                 || !Int8Calibration.INT8.equals(p.getString(EsrganProvider.FAST_MODE))
                 || !(input instanceof Media.Image im)) {
-            return null;
-        }
-        synchronized (this) {
-            if (int8 == null) {
-                int8 = Int8Network.create();
-            }
+            return runFloat(input, ctx);
         }
         ImageBuffer crop = Int8Calibration.centerCrop(im.image(), INT8_CALIBRATION_SIDE);
-        boolean now = int8.calibrateOnce(() -> {
+        return int8.run(() -> {
             try (NDManager s = ctx.scope().newSubManager()) {
                 runFloat(Media.of(crop), Int8Calibration.quiet(ctx.withScope(s)));
             }
-        });
-        if (now) {
-            LOG.info("{} (one pass on a {}x{} crop of the input)", int8.summary(), crop.width(), crop.height());
-        }
-        return int8;
+        }, "one pass on a " + crop.width() + "x" + crop.height() + " crop of the input", () -> runFloat(input, ctx));
     }
 
     @Override
-    public synchronized void close() {
-        if (int8 != null) {
-            int8.close();
-            int8 = null;
-        }
+    public void close() {
+        int8.close();
     }
 
     /** The int8 network of this model once a run asked for it (benchmarks, tests), else null. */
-    synchronized Int8Network int8Network() {
-        return int8;
+    Int8Network int8Network() {
+        return int8.network();
     }
 
     private Media runFloat(Media input, RunContext ctx) {

@@ -18,8 +18,8 @@ import dev.restora.core.engine.OutOfMemory;
 import dev.restora.core.image.ImageBuffer;
 import dev.restora.core.image.ImageCodec;
 import dev.restora.core.image.ImageOps;
-import dev.restora.core.nn.ConvHook;
 import dev.restora.core.nn.quant.Int8Calibration;
+import dev.restora.core.nn.quant.Int8Mode;
 import dev.restora.core.nn.quant.Int8Network;
 import dev.restora.core.nn.Precision;
 import dev.restora.core.pipeline.Media;
@@ -59,7 +59,7 @@ final class ResShiftPipeline implements RestorationPipeline {
     private final NDManager weights;
     /** Side of the int8 calibration crop, in input pixels (one 64 px tile: one v3 64 -> 256 run). */
     static final int INT8_CALIBRATION_SIDE = 64;
-    private Int8Network int8;
+    private final Int8Mode int8 = new Int8Mode();
     /** Builds the float16 instance of the networks on the first half-precision run (null: none) */
     private final Supplier<ResShiftModel> halfLoader;
     private ResShiftModel halfModel;
@@ -104,50 +104,31 @@ final class ResShiftPipeline implements RestorationPipeline {
         return halfModel;
     }
 
+    /**
+     * With {@code fast_mode=int8}, the run goes through this model's int8 network, calibrated on its first use by one
+     * quiet run over all steps on the centre {@value #INT8_CALIBRATION_SIDE} px crop of the input (the whole input for
+     * inpainting, whose mask has the input's size).
+     */
     @Override
     public Media run(Media input, RunContext ctx) {
-        Int8Network q = int8(input, ctx);
-        if (q == null) {
-            return runFloat(input, ctx);
-        }
-        try (ConvHook.Installed on = q.quantized()) {
-            return runFloat(input, ctx);
-        }
-    }
-
-    /**
-     * With {@code fast_mode=int8}: this model's int8 network, calibrated on its first use by one quiet run over all
-     * steps on the centre {@value #INT8_CALIBRATION_SIDE} px crop of the input (the whole input for inpainting, whose
-     * mask has the input's size); null in exact mode.
-     */
-    private Int8Network int8(Media input, RunContext ctx) {
         ParameterValues p = ctx.parameters();
         if (!p.has(ResShiftProvider.FAST_MODE) || !Int8Calibration.INT8.equals(p.getString(ResShiftProvider.FAST_MODE))
                 || !(input instanceof Media.Image im)) {
-            return null;
-        }
-        synchronized (this) {
-            if (int8 == null) {
-                int8 = Int8Network.create();
-            }
+            return runFloat(input, ctx);
         }
         ImageBuffer crop = model.variant().task() == Task.INPAINTING ? im.image()
                 : Int8Calibration.centerCrop(im.image(), INT8_CALIBRATION_SIDE);
-        boolean now = int8.calibrateOnce(() -> {
+        return int8.run(() -> {
             try (NDManager s = ctx.scope().newSubManager()) {
                 runFloat(Media.of(crop), Int8Calibration.quiet(ctx.withScope(s)));
             }
-        });
-        if (now) {
-            LOG.info("{} (one run over all steps on a {}x{} crop of the input)", int8.summary(), crop.width(),
-                    crop.height());
-        }
-        return int8;
+        }, "one run over all steps on a " + crop.width() + "x" + crop.height() + " crop of the input",
+                () -> runFloat(input, ctx));
     }
 
     /** The int8 network of this model once a run asked for it (benchmarks), else null. */
-    synchronized Int8Network int8Network() {
-        return int8;
+    Int8Network int8Network() {
+        return int8.network();
     }
 
     private Media runFloat(Media input, RunContext ctx) {
@@ -390,11 +371,7 @@ final class ResShiftPipeline implements RestorationPipeline {
 
     @Override
     public void close() {
-        synchronized (this) {
-            if (int8 != null) {
-                int8.close();
-            }
-        }
+        int8.close();
         weights.close();
     }
 }

@@ -7,8 +7,8 @@ import dev.restora.core.diffusion.SeededNoise;
 import dev.restora.core.diffusion.StackedNoise;
 import dev.restora.core.diffusion.Stage;
 import dev.restora.core.engine.OutOfMemory;
-import dev.restora.core.nn.ConvHook;
 import dev.restora.core.nn.quant.Int8Calibration;
+import dev.restora.core.nn.quant.Int8Mode;
 import dev.restora.core.nn.quant.Int8Network;
 import dev.restora.core.pipeline.Media;
 import dev.restora.core.pipeline.ParameterValues;
@@ -38,7 +38,7 @@ public final class SpeechEnhancementPipeline implements RestorationPipeline {
     private final Recommended recommended;
     /** Length of the int8 calibration excerpt. */
     static final double INT8_CALIBRATION_SECONDS = 1.0;
-    private Int8Network int8;
+    private final Int8Mode int8 = new Int8Mode();
 
     /** The model's recommended sampling settings (for "0 / -1 = recommended" parameters). */
     public record Recommended(int steps, double snr) {
@@ -81,30 +81,15 @@ public final class SpeechEnhancementPipeline implements RestorationPipeline {
                 SpeechParameters.keySteps(p));
     }
 
+    /**
+     * With {@code fast_mode=int8}, the run goes through this model's int8 network, calibrated on its first use by one
+     * quiet float32 run over all of the sampler's steps (same sampler and steps, no corrector) on a
+     * {@value #INT8_CALIBRATION_SECONDS} s excerpt from the middle of the input's first channel.
+     */
     @Override
     public Media run(Media input, RunContext context) {
-        Int8Network q = int8(input, context);
-        if (q == null) {
-            return runFloat(input, context);
-        }
-        try (ConvHook.Installed on = q.quantized()) {
-            return runFloat(input, context);
-        }
-    }
-
-    /**
-     * With {@code fast_mode=int8}: this model's int8 network, calibrated on its first use by one quiet float32 run
-     * over all of the sampler's steps (same sampler and steps, no corrector) on a
-     * {@value #INT8_CALIBRATION_SECONDS} s excerpt from the middle of the input's first channel; null otherwise.
-     */
-    private Int8Network int8(Media input, RunContext context) {
         if (!SpeechParameters.int8(context.parameters()) || !(input instanceof Media.Audio audio)) {
-            return null;
-        }
-        synchronized (this) {
-            if (int8 == null) {
-                int8 = Int8Network.create();
-            }
+            return runFloat(input, context);
         }
         AudioClip clip = audio.clip();
         int len = (int) Math.min(clip.frames(), Math.round(INT8_CALIBRATION_SECONDS * clip.sampleRate()));
@@ -117,31 +102,24 @@ public final class SpeechEnhancementPipeline implements RestorationPipeline {
         calib.put(SpeechParameters.CHUNK_SECONDS, 0.0);
         calib.put(SpeechParameters.PREVIEW_AUDIO, false);
         ParameterValues values = ParameterValues.of(descriptor.parameters(), calib);
-        boolean now = int8.calibrateOnce(() -> {
+        return int8.run(() -> {
             try (ai.djl.ndarray.NDManager s = context.scope().newSubManager()) {
                 RunContext quiet = Int8Calibration.quiet(context.withScope(s));
                 runFloat(Media.of(excerpt), new RunContext(s, quiet.device(), values, quiet.noise(), quiet.listener(),
                         quiet.token(), quiet.previews()));
             }
-        });
-        if (now) {
-            LOG.info("{} (one run without corrector on {} s of the input)", int8.summary(),
-                    String.format(java.util.Locale.ROOT, "%.1f", len / (double) clip.sampleRate()));
-        }
-        return int8;
+        }, String.format(java.util.Locale.ROOT, "one run without corrector on %.1f s of the input",
+                len / (double) clip.sampleRate()), () -> runFloat(input, context));
     }
 
     /** The int8 network of this model once a run asked for it (benchmarks, tests), else null. */
-    public synchronized Int8Network int8Network() {
-        return int8;
+    public Int8Network int8Network() {
+        return int8.network();
     }
 
     @Override
-    public synchronized void close() {
-        if (int8 != null) {
-            int8.close();
-            int8 = null;
-        }
+    public void close() {
+        int8.close();
     }
 
     private Media runFloat(Media input, RunContext context) {

@@ -129,8 +129,9 @@ public final class SpeechPresets {
     }
 
     /**
-     * The default, then the candidates named in {@code names} (comma-separated) in that order; unknown names are
-     * refused.
+     * The default, then the candidates named in {@code names} (comma-separated) in that order. {@code restora bench
+     * sgmse --presets} measures a score model and a bridge model with one list, so for those two kinds a name of the
+     * other one is skipped; a name neither knows is refused.
      */
     public static List<Candidate> select(Kind kind, String names, boolean withOde) {
         List<Candidate> all = candidates(kind, true);
@@ -143,8 +144,15 @@ public final class SpeechPresets {
         for (String w : wanted) {
             all.stream().filter(c -> c.name().equals(w) && !out.contains(c)).findFirst().ifPresent(out::add);
         }
+        List<Candidate> sibling = switch (kind) {
+            case SCORE -> candidates(Kind.BRIDGE, true);
+            case BRIDGE -> candidates(Kind.SCORE, true);
+            case STORM -> List.of();
+        };
         for (String w : wanted) {
-            if (all.stream().noneMatch(c -> c.name().equals(w))) {
+            boolean known = all.stream().anyMatch(c -> c.name().equals(w))
+                    || sibling.stream().anyMatch(c -> c.name().equals(w));
+            if (!known) {
                 throw new IllegalArgumentException("no " + kind.label() + " preset candidate '" + w + "'; known: "
                         + String.join(", ", all.stream().map(Candidate::name).toList()));
             }

@@ -81,4 +81,21 @@ class SpeechPresetsTest {
                 () -> SpeechPresets.select(SpeechPresets.Kind.STORM, "probability_flow_ode", false),
                 "StoRM has no ODE candidate");
     }
+
+    @Test
+    void oneListServesTheScoreAndTheBridgeModel() {
+        String both = "pc_n10_no_corrector,bridge_ode_n10";
+        assertEquals(List.of("default", "pc_n10_no_corrector"),
+                SpeechPresets.select(SpeechPresets.Kind.SCORE, both, false).stream()
+                        .map(SpeechPresets.Candidate::name).toList());
+        assertEquals(List.of("default", "bridge_ode_n10"),
+                SpeechPresets.select(SpeechPresets.Kind.BRIDGE, both, false).stream()
+                        .map(SpeechPresets.Candidate::name).toList());
+        assertThrows(IllegalArgumentException.class,
+                () -> SpeechPresets.select(SpeechPresets.Kind.SCORE, "pc_n10_no_corrector,no_such_preset", false),
+                "a name no model knows is refused");
+        assertThrows(IllegalArgumentException.class,
+                () -> SpeechPresets.select(SpeechPresets.Kind.STORM, "bridge_ode_n10", false),
+                "StoRM is measured alone: the bridge's names are not its");
+    }
 }
