@@ -3,17 +3,17 @@ package dev.restora.sgmse;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.restora.audio.metrics.SpeechMetrics;
+import dev.restora.core.diffusion.CancellationToken;
+import dev.restora.core.diffusion.PreviewPolicy;
 import dev.restora.core.diffusion.SeededNoise;
 import dev.restora.core.diffusion.Stage;
-import dev.restora.core.diffusion.CancellationToken;
-import dev.restora.core.pipeline.ParameterValues;
-import dev.restora.core.diffusion.PreviewPolicy;
-import dev.restora.core.pipeline.RunContext;
 import dev.restora.core.diffusion.StepListener;
+import dev.restora.core.pipeline.AbTimer;
+import dev.restora.core.pipeline.ParameterValues;
+import dev.restora.core.pipeline.RunContext;
 import dev.restora.sgmse.sampling.SamplerProbe;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,11 +84,11 @@ public final class PresetComparison {
             }
             int calls = c.networkCalls(kind, recommendedSteps);
             row.put("network_calls", calls < 0 ? "adaptive" : calls);
-            double med = median(secs[i]);
+            double med = AbTimer.median(secs[i]);
             row.put("seconds", med);
             row.put("seconds_runs", secs[i]);
             row.put("real_time_factor", med / audioSeconds);
-            row.put("time_vs_default", med / median(secs[0]));
+            row.put("time_vs_default", med / AbTimer.median(secs[0]));
             row.put("si_sdr_vs_default_db", i == 0 ? null : finite(SpeechMetrics.siSdr(outs[i], outs[0])));
             if (clean != null) {
                 row.put("si_sdr_vs_clean_db", finite(SpeechMetrics.siSdr(outs[i], clean)));
@@ -108,12 +108,5 @@ public final class PresetComparison {
 
     private static Object finite(double v) {
         return Double.isFinite(v) ? Math.round(v * 100) / 100.0 : String.valueOf(v);
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 }

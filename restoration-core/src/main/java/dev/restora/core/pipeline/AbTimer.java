@@ -32,19 +32,15 @@ public final class AbTimer {
      */
     public static Map<String, Object> compare(String property, int pairs, Runnable work, PrintStream log, String name) {
         String saved = System.getProperty(property);
-        double[] off = new double[pairs];
-        double[] on = new double[pairs];
+        double[][] t;
         try {
-            run(property, false, work);
-            run(property, true, work);
-            for (int i = 0; i < pairs; i++) {
-                boolean firstOn = i % 2 == 1;
-                double a = run(property, firstOn, work);
-                double b = run(property, !firstOn, work);
-                off[i] = firstOn ? b : a;
-                on[i] = firstOn ? a : b;
-                log.printf("%s A/B %s: off %.3f s, on %.3f s%n", name, property, off[i], on[i]);
-            }
+            t = alternate(pairs, true, () -> {
+                System.setProperty(property, "false");
+                work.run();
+            }, () -> {
+                System.setProperty(property, "true");
+                work.run();
+            }, (off, on) -> log.printf("%s A/B %s: off %.3f s, on %.3f s%n", name, property, off, on));
         } finally {
             if (saved == null) {
                 System.clearProperty(property);
@@ -55,22 +51,53 @@ public final class AbTimer {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("property", property);
         r.put("pairs", pairs);
-        r.put("off_seconds", median(off));
-        r.put("on_seconds", median(on));
-        r.put("ratio_on_off", median(on) / median(off));
-        r.put("off_runs", off);
-        r.put("on_runs", on);
+        r.put("off_seconds", median(t[0]));
+        r.put("on_seconds", median(t[1]));
+        r.put("ratio_on_off", median(t[1]) / median(t[0]));
+        r.put("off_runs", t[0]);
+        r.put("on_runs", t[1]);
         return r;
     }
 
-    private static double run(String property, boolean value, Runnable work) {
-        System.setProperty(property, Boolean.toString(value));
+    /** Receives the two timings (seconds) of each pair as it ends. */
+    public interface PairLog {
+        void pair(double a, double b);
+    }
+
+    /**
+     * Times {@code a} and {@code b} {@code pairs} times each, alternating in this process (the side going first
+     * alternates too), after one warm-up of each unless {@code warmUp} is false (both have run already).
+     *
+     * @return the seconds of {@code a}'s runs and of {@code b}'s runs, in pair order
+     */
+    public static double[][] alternate(int pairs, boolean warmUp, Runnable a, Runnable b, PairLog log) {
+        if (warmUp) {
+            a.run();
+            b.run();
+        }
+        double[] ta = new double[pairs];
+        double[] tb = new double[pairs];
+        for (int i = 0; i < pairs; i++) {
+            if (i % 2 == 1) {
+                tb[i] = time(b);
+                ta[i] = time(a);
+            } else {
+                ta[i] = time(a);
+                tb[i] = time(b);
+            }
+            log.pair(ta[i], tb[i]);
+        }
+        return new double[][] {ta, tb};
+    }
+
+    private static double time(Runnable r) {
         long t0 = System.nanoTime();
-        work.run();
+        r.run();
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    static double median(double[] v) {
+    /** The median of {@code v} (the mean of the middle two for an even count). */
+    public static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         int n = s.length;
