@@ -20,6 +20,8 @@ public final class Conv2dLayer {
     private final PaddingMode mode;
     /** float16 weight: autocast's conv2d (the input is cast to float16) */
     private final boolean half;
+    /** the weight reordered once for oneDNN on the CPU (made at the first float32 CPU call) */
+    private final PrepackedConv prepacked = new PrepackedConv(this);
 
     public Conv2dLayer(NDArray weight, NDArray bias, int stride, int padding, int dilation, int groups, PaddingMode mode) {
         if (weight.getShape().dimension() != 4) {
@@ -96,6 +98,16 @@ public final class Conv2dLayer {
         return mode;
     }
 
+    /** Whether this layer's weight is held prepacked for the CPU now ({@link PrepackedConv}). */
+    boolean prepacked() {
+        return prepacked.packed();
+    }
+
+    /** The input shape this layer's weight is prepacked for now, or null. */
+    long[] prepackedShape() {
+        return prepacked.packedShape();
+    }
+
     public NDArray forward(NDArray x) {
         ConvHook hook = ConvHook.current();
         return hook != null ? hook.forward(this, x) : forwardFloat(x);
@@ -114,8 +126,9 @@ public final class Conv2dLayer {
             in = MemoryFormat.channelsLast(Padding.pad(x, mode, padding, padding, padding, padding));
             pad = 0;
         }
-        NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(in, weight, bias, new Shape(stride, stride),
-                new Shape(pad, pad), new Shape(dilation, dilation), groups).singletonOrThrow();
+        NDArray y = PrepackedConv.applies(this, in) ? prepacked.forward(in, pad)
+                : ai.djl.nn.convolutional.Conv2d.conv2d(in, weight, bias, new Shape(stride, stride),
+                        new Shape(pad, pad), new Shape(dilation, dilation), groups).singletonOrThrow();
         Shape k = weight.getShape();
         MacCounter.add(y.size() * k.get(1) * k.get(2) * k.get(3));
         return y;

@@ -9,7 +9,8 @@ import java.io.UncheckedIOException;
 /**
  * The tiny TorchScript helper for the few operations DJL lacks ({@code torch-helper.pt}, made by
  * {@code restoration-core/scripts/make_torch_helper.py}; no weights, no network): memory-format changes and a fused
- * SiLU, torch's group norm (with a channels-last CPU kernel) optionally fused with SiLU. Loaded once; {@link #INSTANCE} is null where the engine is not PyTorch, and callers then fall back to plain
+ * SiLU, torch's group norm (with a channels-last CPU kernel) optionally fused with SiLU, and torch's fused
+ * scaled dot-product attention. Loaded once; {@link #INSTANCE} is null where the engine is not PyTorch, and callers then fall back to plain
  * DJL operations.
  */
 final class TorchHelper {
@@ -97,6 +98,55 @@ final class TorchHelper {
              ai.djl.pytorch.jni.IValue t = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) shift);
              ai.djl.pytorch.jni.IValue r = ai.djl.pytorch.jni.IValueUtils.runMethod(module,
                      "group_norm_affine_modulated_silu", v, g, w, b, e, s, t)) {
+            return r.toTensor((ai.djl.pytorch.engine.PtNDManager) x.getManager());
+        }
+    }
+
+    /**
+     * {@code scaled_dot_product_attention(q, k, v, scale=scale)}: softmax(q k^T * scale) v by libtorch's fused kernel
+     * (no Nq x Nk logits held at once); q, k, v of rank 4 for the fused kernel. The result belongs to q's manager.
+     */
+    NDArray attention(NDArray q, NDArray k, NDArray v, double scale) {
+        try (ai.djl.pytorch.jni.IValue a = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) q);
+             ai.djl.pytorch.jni.IValue b = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) k);
+             ai.djl.pytorch.jni.IValue c = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) v);
+             ai.djl.pytorch.jni.IValue s = ai.djl.pytorch.jni.IValue.from(scale);
+             ai.djl.pytorch.jni.IValue r = ai.djl.pytorch.jni.IValueUtils.runMethod(module, "attention", a, b, c, s)) {
+            return r.toTensor((ai.djl.pytorch.engine.PtNDManager) q.getManager());
+        }
+    }
+
+    /**
+     * {@code conv_prepack}: the weight reordered once into oneDNN's blocked layout for inputs of {@code inputSize}
+     * (other sizes still run, through the same packed weight). The handle owns the packed copy until closed.
+     */
+    ai.djl.pytorch.jni.IValue convPrepack(NDArray w, NDArray b, int stride, int padding, int dilation, int groups,
+                                          long[] inputSize) {
+        java.util.List<ai.djl.pytorch.jni.IValue> list = new java.util.ArrayList<>();
+        list.add(ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) w));
+        if (b != null) {
+            list.add(ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) b));
+        }
+        list.add(ai.djl.pytorch.jni.IValue.from((long) stride));
+        list.add(ai.djl.pytorch.jni.IValue.from((long) padding));
+        list.add(ai.djl.pytorch.jni.IValue.from((long) dilation));
+        list.add(ai.djl.pytorch.jni.IValue.from((long) groups));
+        list.add(ai.djl.pytorch.jni.IValue.listFrom(inputSize));
+        ai.djl.pytorch.jni.IValue[] args = list.toArray(new ai.djl.pytorch.jni.IValue[0]);
+        try {
+            return ai.djl.pytorch.jni.IValueUtils.runMethod(module, b == null ? "conv_prepack_nobias" : "conv_prepack",
+                    args);
+        } finally {
+            for (ai.djl.pytorch.jni.IValue v : args) {
+                v.close();
+            }
+        }
+    }
+
+    /** {@code conv_run(x, context)}: the convolution of a {@link #convPrepack} handle; the result belongs to x's manager. */
+    NDArray convRun(NDArray x, ai.djl.pytorch.jni.IValue context) {
+        try (ai.djl.pytorch.jni.IValue v = ai.djl.pytorch.jni.IValue.from((ai.djl.pytorch.engine.PtNDArray) x);
+             ai.djl.pytorch.jni.IValue r = ai.djl.pytorch.jni.IValueUtils.runMethod(module, "conv_run", v, context)) {
             return r.toTensor((ai.djl.pytorch.engine.PtNDManager) x.getManager());
         }
     }

@@ -87,12 +87,23 @@ class LinearAttentionActivationTest {
             NDArray k = scope.randomNormal(new ai.djl.ndarray.types.Shape(1, 32, 8));
             NDArray v = scope.randomNormal(new ai.djl.ndarray.types.Shape(1, 32, 8));
             int before = scope.getManagedArrays().size();
-            NDArray out = Attention.chunked(q, k, v, 0.35, 8);
+            NDArray out;
+            System.setProperty(Attention.FUSED_PROPERTY, "false"); // the plain path chunks; the fused one needs not
+            try {
+                out = Attention.chunked(q, k, v, 0.35, 8);
+            } finally {
+                System.clearProperty(Attention.FUSED_PROPERTY);
+            }
             int added = scope.getManagedArrays().size() - before;
             System.out.println("chunked attention, 8 chunks: " + added + " arrays left in the caller's scope");
             // k transposed, one output per chunk, the concatenation: nothing per chunk beyond its output
             assertEquals(1 + 8 + 1, added);
             assertEquals(scope, out.getManager());
+            // fused: q, k, v viewed as rank 4, the kernel's output and its view back to rank 3
+            before = scope.getManagedArrays().size();
+            NDArray fused = Attention.chunked(q, k, v, 0.35, 8);
+            assertEquals(3 + 1 + 1, scope.getManagedArrays().size() - before);
+            assertEquals(scope, fused.getManager());
         }
     }
 }
