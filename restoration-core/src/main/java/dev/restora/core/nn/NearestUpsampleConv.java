@@ -52,10 +52,36 @@ public final class NearestUpsampleConv {
         NDArray w = sd.get("weight", out, in, 3, 3);
         NDArray b = sd.getOptional("bias");
         Conv2dLayer plain = new Conv2dLayer(Conv2dLayer.weight(sd, w), b, 1, 1, 1, 1, PaddingMode.ZEROS);
+        return new NearestUpsampleConv(plain, phaseLayer(w, b, sd.halfPrecision()));
+    }
+
+    /**
+     * For an existing 3x3 convolution with stride 1, zero padding 1, dilation 1 and no groups (anything else is
+     * refused). The phase weights are summed from its weights (from float16 taps for a float16 layer).
+     */
+    public static NearestUpsampleConv of(Conv2dLayer conv) {
+        Shape k = conv.weight().getShape();
+        if (k.get(2) != 3 || k.get(3) != 3 || conv.stride() != 1 || conv.padding() != 1 || conv.dilation() != 1
+                || conv.groups() != 1 || conv.paddingMode() != PaddingMode.ZEROS) {
+            throw new IllegalArgumentException("not a 3x3 convolution with stride 1 and zero padding 1: " + k);
+        }
+        boolean half = conv.weight().getDataType() == DataType.FLOAT16;
+        return new NearestUpsampleConv(conv, phaseLayer(conv.weight(), conv.bias(), half));
+    }
+
+    private static Conv2dLayer phaseLayer(NDArray w, NDArray b, boolean half) {
         NDArray pw = phaseWeights(w);
-        NDArray pb = b == null ? null : b.getManager().create(repeat4(b.toFloatArray()), new Shape(4 * out));
-        return new NearestUpsampleConv(plain, new Conv2dLayer(Conv2dLayer.weight(sd, pw), pb, 1, 1, 1, 1,
-                PaddingMode.ZEROS));
+        if (half) {
+            NDArray h = Precision.half(pw);
+            pw.close();
+            pw = h;
+        }
+        NDArray pb = null;
+        if (b != null) {
+            float[] bias = floats(b);
+            pb = b.getManager().create(repeat4(bias), new Shape(4L * bias.length));
+        }
+        return new Conv2dLayer(pw, pb, 1, 1, 1, 1, PaddingMode.ZEROS);
     }
 
     /** The stacked phase kernels [4*out, in, 2, 2] of a 3x3 weight [out, in, 3, 3], phase {@code 2a+b} outermost. */
@@ -63,7 +89,7 @@ public final class NearestUpsampleConv {
         Shape s = w.getShape();
         int o = (int) s.get(0);
         int in = (int) s.get(1);
-        float[] src = w.toType(DataType.FLOAT32, false).toFloatArray();
+        float[] src = floats(w);
         float[] dst = new float[4 * o * in * 4];
         for (int a = 0; a < 2; a++) {
             for (int b = 0; b < 2; b++) {
@@ -88,6 +114,16 @@ public final class NearestUpsampleConv {
             }
         }
         return w.getManager().create(dst, new Shape(4L * o, in, 2, 2));
+    }
+
+    /** The values of {@code a} as float32 (a temporary float32 copy of a float16 array is closed again). */
+    private static float[] floats(NDArray a) {
+        NDArray f = Precision.float32(a);
+        float[] v = f.toFloatArray();
+        if (f != a) {
+            f.close();
+        }
+        return v;
     }
 
     private static float[] repeat4(float[] b) {

@@ -2,6 +2,7 @@ package dev.restora.core.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -121,6 +122,25 @@ class NearestUpsampleConvTest {
             }
             assertSame(pw, up.phaseConv().weight());
             assertEquals(before, wm.getManagedArrays().size(), "a forward added arrays to the weights' manager");
+        }
+    }
+
+    @Test
+    void ofAnExistingConvolutionMatchesAndRefusesOtherShapes() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray w = m.randomNormal(new Shape(3, 2, 3, 3));
+            NDArray b = m.randomNormal(new Shape(3));
+            Conv2dLayer conv = new Conv2dLayer(w, b, 1, 1, 1, 1, PaddingMode.ZEROS);
+            NDArray x = m.randomNormal(new Shape(1, 2, 4, 3));
+            double err = relError(conv.forward(Resize.nearest2x(x)), NearestUpsampleConv.of(conv).forward(x));
+            assertTrue(err <= 1e-5, "relative error " + err);
+            assertSame(conv, NearestUpsampleConv.of(conv).plainConv());
+            assertThrows(IllegalArgumentException.class,
+                    () -> NearestUpsampleConv.of(new Conv2dLayer(w, b, 2, 1, 1, 1, PaddingMode.ZEROS)));
+            assertThrows(IllegalArgumentException.class,
+                    () -> NearestUpsampleConv.of(conv.withPaddingMode(PaddingMode.REFLECT)));
+            assertThrows(IllegalArgumentException.class,
+                    () -> NearestUpsampleConv.of(new Conv2dLayer(w, b, 1, 0, 1, 1, PaddingMode.ZEROS)));
         }
     }
 
