@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  *
  * <p>Runs on N x C x H x W (the Keras graph is NHWC; axis 3 = channels becomes axis 1). The forward pass visits the
  * layers in the file's order (Keras writes them topologically; checked at load) and closes each intermediate as soon
- * as its last consumer has run, so a tile holds only the live activations. A nearest x2 UpSampling2D followed by a
- * 3x3 {@code same} convolution runs as one sub-pixel convolution ({@link NearestUpsampleConv}): the upsampling is not
+ * as its last consumer has run, so a tile holds only the live activations. A nearest UpSampling2D followed by a 3x3
+ * {@code same} convolution runs as one sub-pixel convolution ({@link NearestUpsampleConv}): the upsampling is not
  * run unless something else reads it.
  */
 final class GraphNetwork {
@@ -91,7 +91,7 @@ final class GraphNetwork {
         List<Node> nodes = new ArrayList<>();
         List<Long> channels = new ArrayList<>();
         List<Integer> scales = new ArrayList<>();
-        java.util.Set<Integer> upsampled2x = new java.util.HashSet<>();
+        Map<Integer, Integer> upsampling = new HashMap<>();
         long inCh = -1;
         for (TfjsModel.Layer l : model.layers()) {
             String where = src + ": layer '" + l.name() + "' (" + l.className() + ")";
@@ -128,7 +128,8 @@ final class GraphNetwork {
                     TfConv2d conv = TfConv2d.load(model, l, inChs[0], weights);
                     ch = conv.outChannels();
                     Node up = nodes.get(in[0]);
-                    NearestUpsampleConv fused = upsampled2x.contains(in[0]) ? conv.afterNearest2x() : null;
+                    Integer factor = upsampling.get(in[0]);
+                    NearestUpsampleConv fused = factor != null ? conv.afterNearest(factor) : null;
                     if (fused != null) {
                         // reads the upsampling's input; the upsampling itself is left unused (not run)
                         in = up.inputs().clone();
@@ -190,9 +191,7 @@ final class GraphNetwork {
                     ch = inChs[0];
                     s *= f;
                     op = x -> x[0].repeat(2, f).repeat(3, f);
-                    if (f == 2) {
-                        upsampled2x.add(nodes.size());
-                    }
+                    upsampling.put(nodes.size(), f);
                 }
                 case "MultiplyBeta" -> {
                     arity(where, in, 1);

@@ -103,13 +103,13 @@ final class TfConv2d {
     }
 
     /**
-     * This convolution applied after a nearest x2 upsampling, as one sub-pixel convolution at the low resolution
-     * ({@link NearestUpsampleConv}); null unless it is a 3x3 {@code same} convolution with stride 1 (where TF's
-     * padding is the symmetric padding 1 the identity assumes).
+     * This convolution applied after a nearest upsampling by {@code factor}, as one sub-pixel convolution at the
+     * low resolution ({@link NearestUpsampleConv}); null unless it is a 3x3 {@code same} convolution with stride 1
+     * (where TF's padding is the symmetric padding 1 the identity assumes).
      */
-    NearestUpsampleConv afterNearest2x() {
-        boolean fits = kh == 3 && kw == 3 && stride == 1 && !same && conv.padding() == 1;
-        return fits ? NearestUpsampleConv.of(conv) : null;
+    NearestUpsampleConv afterNearest(int factor) {
+        boolean fits = kh == 3 && kw == 3 && stride == 1 && !same && conv.padding() == 1 && factor >= 2;
+        return fits ? NearestUpsampleConv.of(conv, factor) : null;
     }
 
     NDArray forward(NDArray x) {

@@ -86,6 +86,28 @@ class NearestUpsampleConvTest {
         }
     }
 
+    @ParameterizedTest(name = "x{0} {1}x{2} channelsLast={3}")
+    @CsvSource({
+        "3, 5, 4, true",
+        "3, 4, 5, false",
+        "4, 3, 3, true",
+    })
+    void largerFactorsMatchNearestThenConv(int factor, int h, int w, boolean channelsLast) {
+        System.setProperty(MemoryFormat.PROPERTY, Boolean.toString(channelsLast));
+        try (NDManager m = NDManager.newBaseManager()) {
+            Conv2dLayer conv = new Conv2dLayer(m.randomNormal(new Shape(4, 3, 3, 3)), m.randomNormal(new Shape(4)), 1,
+                    1, 1, 1, PaddingMode.ZEROS);
+            NearestUpsampleConv up = NearestUpsampleConv.of(conv, factor);
+            assertEquals(new Shape(4L * factor * factor, 3, 2, 2), up.phaseConv().weight().getShape());
+            NDArray x = m.randomNormal(new Shape(2, 3, h, w));
+            NDArray expected = conv.forward(x.repeat(2, factor).repeat(3, factor));
+            NDArray y = up.forward(x);
+            double err = relError(expected, y);
+            assertTrue(err <= 1e-5, "relative error " + err);
+            assertEquals(channelsLast, MemoryFormat.isChannelsLast(y));
+        }
+    }
+
     /** A single tap per kernel: a phase or shift mix-up moves the tap's contribution and cannot pass. */
     @Test
     void everySingleTapLandsWhereTheUpsampledConvPutsIt() {
@@ -98,6 +120,9 @@ class NearestUpsampleConvTest {
                 NDArray expected = Conv2dLayer.load(sd, 1, 1, 3, 1, 1).forward(Resize.nearest2x(x));
                 NDArray y = NearestUpsampleConv.load(sd, 1, 1).forward(x);
                 assertEquals(0, relError(expected, y), 1e-6, "tap " + k);
+                Conv2dLayer conv = Conv2dLayer.load(sd, 1, 1, 3, 1, 1);
+                assertEquals(0, relError(conv.forward(x.repeat(2, 3).repeat(3, 3)),
+                        NearestUpsampleConv.of(conv, 3).forward(x)), 1e-6, "x3 tap " + k);
             }
         }
     }
@@ -132,15 +157,16 @@ class NearestUpsampleConvTest {
             NDArray b = m.randomNormal(new Shape(3));
             Conv2dLayer conv = new Conv2dLayer(w, b, 1, 1, 1, 1, PaddingMode.ZEROS);
             NDArray x = m.randomNormal(new Shape(1, 2, 4, 3));
-            double err = relError(conv.forward(Resize.nearest2x(x)), NearestUpsampleConv.of(conv).forward(x));
+            double err = relError(conv.forward(Resize.nearest2x(x)), NearestUpsampleConv.of(conv, 2).forward(x));
             assertTrue(err <= 1e-5, "relative error " + err);
-            assertSame(conv, NearestUpsampleConv.of(conv).plainConv());
+            assertSame(conv, NearestUpsampleConv.of(conv, 2).plainConv());
             assertThrows(IllegalArgumentException.class,
-                    () -> NearestUpsampleConv.of(new Conv2dLayer(w, b, 2, 1, 1, 1, PaddingMode.ZEROS)));
+                    () -> NearestUpsampleConv.of(new Conv2dLayer(w, b, 2, 1, 1, 1, PaddingMode.ZEROS), 2));
             assertThrows(IllegalArgumentException.class,
-                    () -> NearestUpsampleConv.of(conv.withPaddingMode(PaddingMode.REFLECT)));
+                    () -> NearestUpsampleConv.of(conv.withPaddingMode(PaddingMode.REFLECT), 2));
+            assertThrows(IllegalArgumentException.class, () -> NearestUpsampleConv.of(conv, 1));
             assertThrows(IllegalArgumentException.class,
-                    () -> NearestUpsampleConv.of(new Conv2dLayer(w, b, 1, 0, 1, 1, PaddingMode.ZEROS)));
+                    () -> NearestUpsampleConv.of(new Conv2dLayer(w, b, 1, 0, 1, 1, PaddingMode.ZEROS), 2));
         }
     }
 
