@@ -5,6 +5,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.restora.core.checkpoint.StateDict;
+import dev.restora.core.nn.quant.Int8Conv2d;
 
 /**
  * {@code conv3x3(F.interpolate(x, scale_factor=s, mode='nearest'))} (padding 1, integer s >= 2; s = 2 in the
@@ -33,7 +34,10 @@ import dev.restora.core.checkpoint.StateDict;
  *
  * <p>{@code -Drestora.nn.subpixelUpsample=false} (read at every call) runs the plain path, nearest upsampling then
  * the 3x3 convolution, with the same weights (for A/B; in a half-precision view it holds a float16 copy of the 3x3
- * weights as well). Inputs other than 4-D also take the plain path.
+ * weights as well). Inputs other than 4-D also take the plain path, and so does a call under a {@link ConvHook}
+ * (the int8 mode's calibration and quantized runs) when {@link Int8Conv2d#eligible} differs between the two
+ * convolutions (a thin output such as ESRGAN's 3-channel last convolution after x3 or x4: its s*s*3 phase outputs
+ * would be quantized where the original convolution stays float32), so that the int8 mode quantizes the same layers.
  */
 public final class NearestUpsampleConv {
     /** System property switching the sub-pixel path (default true). */
@@ -43,12 +47,15 @@ public final class NearestUpsampleConv {
     private final Conv2dLayer phases;
     private final int factor;
     private final long out;
+    /** Whether the int8 mode would quantize the phase convolution but not the plain one (or the reverse). */
+    private final boolean int8Differs;
 
     private NearestUpsampleConv(Conv2dLayer plain, Conv2dLayer phases, int factor) {
         this.plain = plain;
         this.phases = phases;
         this.factor = factor;
         this.out = plain.outChannels();
+        this.int8Differs = Int8Conv2d.eligible(plain) != Int8Conv2d.eligible(phases);
     }
 
     /**
@@ -172,7 +179,7 @@ public final class NearestUpsampleConv {
 
     /** {@code conv3x3(nearest(x, factor))} for an N x C x H x W {@code x}. */
     public NDArray forward(NDArray x) {
-        if (!enabled() || x.getShape().dimension() != 4) {
+        if (!enabled() || x.getShape().dimension() != 4 || int8Differs && ConvHook.current() != null) {
             return plain.forward(factor == 2 ? Resize.nearest2x(x) : x.repeat(2, factor).repeat(3, factor));
         }
         return Scoped.apply(x, this::subPixel);

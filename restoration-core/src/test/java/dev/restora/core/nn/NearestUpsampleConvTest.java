@@ -185,6 +185,34 @@ class NearestUpsampleConvTest {
         }
     }
 
+    /** Under a hook the int8 mode quantizes what it did before: a thin conv whose phases it would take runs plain. */
+    @Test
+    void underAHookAThinConvolutionWhosePhasesTheInt8ModeWouldQuantizeRunsPlain() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Conv2dLayer thin = new Conv2dLayer(m.randomNormal(new Shape(3, 20, 3, 3)), null, 1, 1, 1, 1,
+                    PaddingMode.ZEROS);
+            Conv2dLayer wide = new Conv2dLayer(m.randomNormal(new Shape(16, 20, 3, 3)), null, 1, 1, 1, 1,
+                    PaddingMode.ZEROS);
+            NDArray x = m.randomNormal(new Shape(1, 20, 3, 4));
+            for (int factor : new int[] {2, 3}) {
+                for (Conv2dLayer conv : List.of(thin, wide)) {
+                    NearestUpsampleConv up = NearestUpsampleConv.of(conv, factor);
+                    List<Conv2dLayer> seen = new ArrayList<>();
+                    try (ConvHook.Installed h = ConvHook.install((c, in) -> {
+                        seen.add(c);
+                        return c.forwardFloat(in);
+                    })) {
+                        up.forward(x);
+                    }
+                    // thin x2: 12 phase outputs, thin and not eligible either; thin x3: 27, eligible
+                    boolean plain = conv == thin && factor == 3;
+                    assertEquals(List.of(plain ? up.plainConv() : up.phaseConv()), seen, "x" + factor + ", "
+                            + conv.outChannels() + " outputs");
+                }
+            }
+        }
+    }
+
     @Test
     void halfPrecisionViewHoldsFloat16PhaseWeights() {
         try (NDManager m = NDManager.newBaseManager()) {
