@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.restora.core.RestoraException;
+import dev.restora.core.nn.NearestUpsampleConv;
 import dev.restora.core.tfjs.TfjsModel;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +23,9 @@ import java.util.regex.Pattern;
  *
  * <p>Runs on N x C x H x W (the Keras graph is NHWC; axis 3 = channels becomes axis 1). The forward pass visits the
  * layers in the file's order (Keras writes them topologically; checked at load) and closes each intermediate as soon
- * as its last consumer has run, so a tile holds only the live activations.
+ * as its last consumer has run, so a tile holds only the live activations. A nearest UpSampling2D followed by a 3x3
+ * {@code same} convolution runs as one sub-pixel convolution ({@link NearestUpsampleConv}): the upsampling is not
+ * run unless something else reads it.
  */
 final class GraphNetwork {
     /** The custom layer's constant: {@code MultiplyBeta.call = x * BETA} with {@code BETA = 0.2}. */
@@ -39,6 +42,8 @@ final class GraphNetwork {
     }
 
     private final List<Node> nodes;
+    /** Whether a node's output is needed for the network's output (an upsampling fused into its convolution is not). */
+    private final boolean[] live;
     private final int[] consumers;
     private final int output;
     private final long inChannels;
@@ -51,10 +56,16 @@ final class GraphNetwork {
         this.inChannels = inChannels;
         this.outChannels = outChannels;
         this.scale = scale;
+        this.live = new boolean[nodes.size()];
         this.consumers = new int[nodes.size()];
-        for (Node n : nodes) {
-            for (int i : n.inputs()) {
-                consumers[i]++;
+        live[output] = true;
+        live[0] = true;
+        for (int n = nodes.size() - 1; n >= 0; n--) {
+            if (live[n]) {
+                for (int i : nodes.get(n).inputs()) {
+                    live[i] = true;
+                    consumers[i]++;
+                }
             }
         }
     }
@@ -80,6 +91,7 @@ final class GraphNetwork {
         List<Node> nodes = new ArrayList<>();
         List<Long> channels = new ArrayList<>();
         List<Integer> scales = new ArrayList<>();
+        Map<Integer, Integer> upsampling = new HashMap<>();
         long inCh = -1;
         for (TfjsModel.Layer l : model.layers()) {
             String where = src + ": layer '" + l.name() + "' (" + l.className() + ")";
@@ -115,7 +127,16 @@ final class GraphNetwork {
                     arity(where, in, 1);
                     TfConv2d conv = TfConv2d.load(model, l, inChs[0], weights);
                     ch = conv.outChannels();
-                    op = x -> conv.forward(x[0]);
+                    Node up = nodes.get(in[0]);
+                    Integer factor = upsampling.get(in[0]);
+                    NearestUpsampleConv fused = factor != null ? conv.afterNearest(factor) : null;
+                    if (fused != null) {
+                        // reads the upsampling's input; the upsampling itself is left unused (not run)
+                        in = up.inputs().clone();
+                        op = x -> fused.forward(x[0]);
+                    } else {
+                        op = x -> conv.forward(x[0]);
+                    }
                 }
                 case "Activation" -> {
                     arity(where, in, 1);
@@ -170,6 +191,7 @@ final class GraphNetwork {
                     ch = inChs[0];
                     s *= f;
                     op = x -> x[0].repeat(2, f).repeat(3, f);
+                    upsampling.put(nodes.size(), f);
                 }
                 case "MultiplyBeta" -> {
                     arity(where, in, 1);
@@ -243,15 +265,19 @@ final class GraphNetwork {
     }
 
     /**
-     * The output for a 1 x C x H x W input in the network's range; {@code tap} sees every layer's output (name,
-     * array) before it may be closed, e.g. to compare an intermediate in a parity test. Intermediates are closed
-     * when their last consumer ran; the input and the output stay.
+     * The output for a 1 x C x H x W input in the network's range; {@code tap} sees every computed layer's output
+     * (name, array) before it may be closed, e.g. to compare an intermediate in a parity test (an upsampling fused
+     * into its convolution is not computed). Intermediates are closed when their last consumer ran; the input and
+     * the output stay.
      */
     NDArray forward(NDArray x, BiConsumer<String, NDArray> tap) {
         NDArray[] values = new NDArray[nodes.size()];
         int[] left = consumers.clone();
         values[0] = x;
         for (int n = 1; n < nodes.size(); n++) {
+            if (!live[n]) {
+                continue;
+            }
             Node node = nodes.get(n);
             NDArray[] in = new NDArray[node.inputs().length];
             for (int i = 0; i < in.length; i++) {

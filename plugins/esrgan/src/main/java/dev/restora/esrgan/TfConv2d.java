@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.restora.core.RestoraException;
 import dev.restora.core.nn.Conv2dLayer;
+import dev.restora.core.nn.NearestUpsampleConv;
 import dev.restora.core.nn.PaddingMode;
 import dev.restora.core.tfjs.TfjsModel;
 
@@ -99,6 +100,16 @@ final class TfConv2d {
 
     long outChannels() {
         return conv.outChannels();
+    }
+
+    /**
+     * This convolution applied after a nearest upsampling by {@code factor}, as one sub-pixel convolution at the
+     * low resolution ({@link NearestUpsampleConv}); null unless it is a 3x3 {@code same} convolution with stride 1
+     * (where TF's padding is the symmetric padding 1 the identity assumes).
+     */
+    NearestUpsampleConv afterNearest(int factor) {
+        boolean fits = kh == 3 && kw == 3 && stride == 1 && !same && conv.padding() == 1 && factor >= 2;
+        return fits ? NearestUpsampleConv.of(conv, factor) : null;
     }
 
     NDArray forward(NDArray x) {

@@ -1,6 +1,7 @@
 package dev.restora.esrgan;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.restora.core.RestoraException;
+import dev.restora.core.nn.NearestUpsampleConv;
 import dev.restora.core.tfjs.TfjsModel;
 import dev.restora.core.tfjs.TfjsModelReader;
 import java.util.ArrayList;
@@ -18,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The graph builder's closed set: other kinds and other settings of the known ones are refused by name at load;
@@ -51,6 +55,30 @@ class GraphNetworkTest {
     static void assertNames(RestoraException e, String... words) {
         for (String w : words) {
             assertTrue(e.getMessage().contains(w), "'" + w + "' in: " + e.getMessage());
+        }
+    }
+
+    /** UPsample -> SR (3x3 same) runs fused: UPsample is not computed, the output is the plain path's. */
+    @ParameterizedTest
+    @EnumSource(value = EsrganVariant.class, names = {"SLIM_X2", "SLIM_X4", "MEDIUM_X3", "MEDIUM_X4"})
+    void nearestUpsampleThenConvRunsAsOneSubPixelConvolution(EsrganVariant v) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            GraphNetwork net = GraphNetwork.build(TfjsModelReader.read(TestModels.files(v)), m);
+            NDArray x = m.randomUniform(0, 255, new Shape(1, 3, 7, 6));
+            List<String> seen = new ArrayList<>();
+            NDArray fused = net.forward(x, (name, value) -> seen.add(name));
+            assertTrue(seen.contains("SR") && !seen.contains("UPsample"), "computed: " + seen);
+            NDArray plain;
+            System.setProperty(NearestUpsampleConv.PROPERTY, "false");
+            try {
+                plain = net.forward(x);
+            } finally {
+                System.clearProperty(NearestUpsampleConv.PROPERTY);
+            }
+            assertEquals(new Shape(1, 3, 7L * v.scale(), 6L * v.scale()), fused.getShape());
+            double scale = plain.abs().max().getFloat();
+            double diff = fused.sub(plain).abs().max().getFloat();
+            assertTrue(diff <= 1e-5 * scale, "max difference " + diff + " of " + scale);
         }
     }
 
