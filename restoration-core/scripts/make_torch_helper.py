@@ -33,7 +33,7 @@ attention(q, k, v, scale):
                      (libtorch's fused CPU kernel: the Nq x Nk logits never exist at once, the softmax is computed block
                      by block with running maxima; same values to float rounding). Debian's torch 1.13, which writes
                      this file, predates that operation, so the method is scripted with a placeholder body and the
-                     placeholder is replaced in the archive's code (see rewrite_attention below); libtorch 2.x, which
+                     placeholder is replaced in the archive's code (see rewrite below); libtorch 2.x, which
                      the app runs, compiles the code on load.
 """
 import io
@@ -156,32 +156,40 @@ class TorchHelper(torch.nn.Module):
         return torch.nn.functional.group_norm(x, groups, None, None, eps)
 
 
-PLACEHOLDER = re.compile(r"torch\.addcdiv\(q, k, v, value=scale\)")
-SDPA = "torch.scaled_dot_product_attention(q, k, v, None, 0., False, scale=scale)"
+ATTENTION = {r"torch\.addcdiv\(q, k, v, value=scale\)":
+             "torch.scaled_dot_product_attention(q, k, v, None, 0., False, scale=scale)"}
 
 
-def rewrite_attention(archive: bytes) -> bytes:
-    """The saved module with attention's placeholder replaced by torch.scaled_dot_product_attention; the code's
-    debug tables (source ranges of the original text, optional on load) are left out as they no longer match."""
+def rewrite(archive: bytes, replacements: dict) -> bytes:
+    """The saved module with each placeholder (a regular expression that must occur exactly once in the scripted
+    code) replaced by an operation newer than the torch that scripted it; the code's debug tables (source ranges of
+    the original text, optional on load) are left out as they no longer match."""
     out = io.BytesIO()
-    replaced = 0
+    counts = {k: 0 for k in replacements}
     with zipfile.ZipFile(io.BytesIO(archive)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename.endswith(".debug_pkl"):
                 continue
             if item.filename.endswith("code/__torch__.py"):
-                text, replaced = PLACEHOLDER.subn(SDPA, data.decode("utf-8"))
+                text = data.decode("utf-8")
+                for pattern, replacement in replacements.items():
+                    text, n = re.subn(pattern, replacement, text)
+                    counts[pattern] += n
                 data = text.encode("utf-8")
             zout.writestr(item, data)
-    if replaced != 1:
-        raise SystemExit("expected one attention placeholder in the scripted code, found %d" % replaced)
+    for pattern, n in counts.items():
+        if n != 1:
+            raise SystemExit("expected one placeholder %s in the scripted code, found %d" % (pattern, n))
     return out.getvalue()
 
 
-if __name__ == "__main__":
-    m = torch.jit.script(TorchHelper().eval())
+def save(module: torch.nn.Module, path: str, replacements: dict) -> None:
     buffer = io.BytesIO()
-    torch.jit.save(m, buffer)
-    with open(sys.argv[1], "wb") as f:
-        f.write(rewrite_attention(buffer.getvalue()))
+    torch.jit.save(torch.jit.script(module.eval()), buffer)
+    with open(path, "wb") as f:
+        f.write(rewrite(buffer.getvalue(), replacements))
+
+
+if __name__ == "__main__":
+    save(TorchHelper(), sys.argv[1], ATTENTION)
