@@ -9,9 +9,11 @@ import dev.restora.core.checkpoint.StateDict;
  * torch.nn.GroupNorm on N x C x ... tensors, computed in float32 whatever the input type (the official
  * GroupNorm32 of guided-diffusion does the same), with the biased variance.
  *
- * <p>Where the TorchScript helper is loaded, torch's own group norm runs (the operation the official code calls;
- * its CPU kernel has a channels-last variant, so the layout is kept in one pass), optionally fused with the SiLU
- * that follows almost every group norm in these networks ({@link #forwardSilu}).
+ * <p>Where the TorchScript helper is loaded, the group norm runs there, optionally fused with the SiLU that follows
+ * almost every group norm in these networks ({@link #forwardSilu}): torch's own group norm on row-major maps (the
+ * operation the official code calls); on channels-last maps exact per-channel moments (torch's batch-norm statistics
+ * kernel, two passes) combined per group, which keeps the layout (torch's channels-last group norm takes
+ * E[x^2] - E[x]^2 in float32 and loses digits on maps with a large mean).
  * {@code -Drestora.nn.nativeGroupNorm=false} selects the DJL-only paths below instead (read at every call, for A/B
  * benchmarks). The helper's results are inference tensors: never update them in place (see {@link Residual}).
  */
