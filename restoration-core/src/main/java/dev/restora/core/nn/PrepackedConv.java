@@ -21,6 +21,8 @@ import ai.djl.pytorch.jni.IValue;
 final class PrepackedConv implements AutoCloseable {
     /** System property: prepacked convolution weights on the CPU (default true). */
     static final String PROPERTY = "restora.nn.prepackedConv";
+    /** unique resource ids for the weights' manager (identity hash codes may repeat) */
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
 
     private final Conv2dLayer conv;
     private IValue context;
@@ -80,7 +82,7 @@ final class PrepackedConv implements AutoCloseable {
             packedChannelsLast = channelsLast;
             if (!attached) {
                 // freed with the weights: a model's manager closes when the model is unloaded
-                conv.weight().getManager().attachInternal("prepacked-conv-" + System.identityHashCode(this), this);
+                conv.weight().getManager().attachInternal("prepacked-conv-" + IDS.incrementAndGet(), this);
                 attached = true;
             }
         }
