@@ -119,6 +119,9 @@ public final class EngineSetup {
         if (System.getenv(OPT_OUT_TRACKING) == null && System.getProperty(OPT_OUT_TRACKING) == null) {
             System.setProperty(OPT_OUT_TRACKING, "true");
         }
+        if (NativeAllocator.configure()) {
+            LOG.debug("glibc malloc: mmap threshold 32 MiB, trim threshold 512 MiB (tensors reuse freed memory)");
+        }
         if (ProcessEnvironment.enableMpsFallback(DeviceChoice.mpsPossible())) {
             LOG.info("{}=1 set for Apple's GPU (operators MPS lacks run on the CPU)", ProcessEnvironment.MPS_FALLBACK);
         }
