@@ -14,8 +14,8 @@ group_norm(x, groups, eps) and group_norm_affine(x, groups, weight, bias, eps):
                      torch.nn.functional.group_norm (an operation DJL lacks) for a row-major x. For a channels-last
                      x, libtorch's channels-last kernel takes the variance as E[x^2] - E[x]^2 in float32, which
                      loses digits when a group's mean is large against its spread; instead the exact per-channel
-                     moments (torch's batch-norm statistics kernel: two
-                     vectorised passes, the mean and then the mean of (x - mean)^2) are combined per group by the law of total variance,
+                     moments (torch's batch-norm statistics kernel: two vectorised passes, the mean and then the
+                     mean of (x - mean)^2) are combined per group by the law of total variance,
                      var_g = mean_c(var_c + (mean_c - mean_g)^2), and applied as one per-channel scale and shift
                      (addcmul), which keeps the layout
 group_norm_silu(x, groups, eps), group_norm_affine_silu(x, groups, weight, bias, eps):
