@@ -11,6 +11,7 @@ import dev.restora.core.diffusion.StepListener;
 import dev.restora.core.image.ImageBuffer;
 import dev.restora.core.checkpoint.StateDict;
 import dev.restora.core.nn.MacCounter;
+import dev.restora.core.nn.quant.Deviation;
 import dev.restora.core.nn.Precision;
 import dev.restora.core.pipeline.AbTimer;
 import dev.restora.core.pipeline.Media;
@@ -291,7 +292,7 @@ final class ResShiftBenchmark implements PipelineBenchmark {
         m.put("gmacs", macs[1] / 1e9);
         m.put("exact_gmacs", macs[0] / 1e9);
         m.put("macs_ratio_to_exact", macs[1] / (double) macs[0]);
-        m.put("psnr_vs_exact_random_weights_db", psnr(outputs[1], outputs[0]));
+        m.put("psnr_vs_exact_random_weights_db", Deviation.psnr(outputs[0], outputs[1], 1.0));
         m.put("psnr_vs_exact_fixture_model_db", fixturePsnr(device, log));
         m.put("psnr_note", "neither network is trained: the released-size random network's x0 barely depends on its "
                 + "input (so reuse changes almost nothing), the fixture model's changes as much as a new seed (so any "
@@ -300,7 +301,7 @@ final class ResShiftBenchmark implements PipelineBenchmark {
         log.printf("%s: %.2f s vs exact %.2f s (ratio %.3f, same process, alternating); MACs %.3f of exact; PSNR vs "
                 + "exact %.1f dB (random weights)%n", name, (Double) ab.get("on_seconds"),
                 (Double) ab.get("off_seconds"), (Double) ab.get("ratio_on_off"), macs[1] / (double) macs[0],
-                psnr(outputs[1], outputs[0]));
+                Deviation.psnr(outputs[0], outputs[1], 1.0));
         return m;
     }
 
@@ -361,22 +362,12 @@ final class ResShiftBenchmark implements PipelineBenchmark {
             float[] exact = run(model, device, weights, lq, 0, Map.of());
             float[] approx = run(model, device, weights, lq, 0,
                     Map.of(ResShiftProvider.FAST_MODE, ResShiftProvider.ENCODER_PROPAGATION));
-            double db = psnr(approx, exact);
+            double db = Deviation.psnr(exact, approx, 1.0);
             log.printf("encoder propagation on the fixture model (pipe_32x32): PSNR vs exact %.1f dB%n", db);
             return db;
         } catch (IOException | RuntimeException e) {
             return "not measured: " + e.getMessage();
         }
-    }
-
-    /** PSNR in dB of {@code a} against {@code ref}, both in [0, 1]. */
-    static double psnr(float[] a, float[] ref) {
-        double se = 0;
-        for (int i = 0; i < a.length; i++) {
-            double d = a[i] - ref[i];
-            se += d * d;
-        }
-        return 10 * Math.log10(a.length / se);
     }
 
     /** Resets the kernel's peak-RSS counter (Linux: write 5 to /proc/self/clear_refs); best effort. */

@@ -23,6 +23,7 @@ import dev.restora.core.diffusion.StepListener;
 import dev.restora.core.image.ImageBuffer;
 import dev.restora.core.image.ImageCodec;
 import dev.restora.core.nn.MacCounter;
+import dev.restora.core.nn.quant.Deviation;
 import dev.restora.core.parity.ParityCases;
 import dev.restora.core.parity.ParityFixtures;
 import dev.restora.core.pipeline.Media;
@@ -90,10 +91,10 @@ class EncoderPropagationTest {
             assertArrayEquals(exact, everyStep, "the encoder at every step must give the exact output");
             float[] auto = run(p, provider, img, base, KeySteps.AUTO, 11);
             assertFalse(java.util.Arrays.equals(exact, auto), "the default schedule must reuse features");
-            double psnrAuto = psnr(auto, exact);
+            double psnrAuto = Deviation.psnr(exact, auto, 1.0);
             System.out.printf("encoder propagation, %s (4 steps, fixture model): PSNR vs exact: auto {0,2} %.1f dB; "
                     + "exact with another seed %.1f dB%n", ParityFixtures.str(c, "name"), psnrAuto,
-                    psnr(run(p, provider, img, base, null, 12), exact));
+                    Deviation.psnr(exact, run(p, provider, img, base, null, 12), 1.0));
             assertTrue(psnrAuto >= PSNR_FLOOR_DB, "default schedule: " + psnrAuto + " dB from the exact output, "
                     + "below the floor " + PSNR_FLOOR_DB);
         }
@@ -111,16 +112,6 @@ class EncoderPropagationTest {
                     params, new SeededNoise(seed), StepListener.NONE, new CancellationToken(), PreviewPolicy.OFF)))
                     .image().rgb();
         }
-    }
-
-    /** PSNR in dB of {@code a} against {@code ref}, both in [0, 1]. */
-    static double psnr(float[] a, float[] ref) {
-        double se = 0;
-        for (int i = 0; i < a.length; i++) {
-            double d = a[i] - ref[i];
-            se += d * d;
-        }
-        return 10 * Math.log10(a.length / se);
     }
 
     /**

@@ -21,6 +21,7 @@ import dev.restora.core.diffusion.Stage;
 import dev.restora.core.diffusion.StepListener;
 import dev.restora.core.image.ImageBuffer;
 import dev.restora.core.nn.Precision;
+import dev.restora.core.nn.quant.Deviation;
 import dev.restora.core.parity.ParityFixtures;
 import dev.restora.core.pipeline.Media;
 import dev.restora.core.pipeline.ParameterSpec;
@@ -53,14 +54,6 @@ class HalfPrecisionTest {
     }
 
     /** PSNR of two images in [0, 1]. */
-    static double psnr(float[] a, float[] b) {
-        double se = 0;
-        for (int i = 0; i < a.length; i++) {
-            double d = a[i] - b[i];
-            se += d * d;
-        }
-        return 10 * Math.log10(1 / (se / a.length));
-    }
 
     private static double maxAbs(float[] a, float[] b) {
         double m = 0;
@@ -148,8 +141,8 @@ class HalfPrecisionTest {
                     approx = latentAndDecoded(halfModel, img, mask, scope, l);
                 }
                 double latentErr = relToMaxAbs(approx[0], ref[0]);
-                double decodedPsnr = psnr(ref[1], approx[1]);
-                double psnr = psnr(full, half);
+                double decodedPsnr = Deviation.psnr(ref[1], approx[1], 1.0);
+                double psnr = Deviation.psnr(full, half, 1.0);
                 System.out.printf("%s %dx%d, float16 vs float32: sampled latent max |difference| %.2g of its max "
                                 + "|value|, its decoding (no quantization) PSNR %.1f dB, final image PSNR %.1f dB "
                                 + "(max |difference| %.3g)%n", ParityFixtures.str(c, "name"), img.width(),
@@ -191,9 +184,9 @@ class HalfPrecisionTest {
             p.put(ResShiftProvider.PRECISION, "float32");
             float[] full = run(l, img, p);
             System.out.printf("float16, 3 tiles 2 at a time vs 1 at a time: PSNR %.1f dB; vs float32: %.1f dB and "
-                    + "%.1f dB%n", psnr(single, batched), psnr(full, batched), psnr(full, single));
+                    + "%.1f dB%n", Deviation.psnr(single, batched, 1.0), Deviation.psnr(full, batched, 1.0), Deviation.psnr(full, single, 1.0));
             assertEquals(full.length, batched.length);
-            assertTrue(psnr(full, batched) > 18 && psnr(full, single) > 18);
+            assertTrue(Deviation.psnr(full, batched, 1.0) > 18 && Deviation.psnr(full, single, 1.0) > 18);
             assertNotEquals(0.0, maxAbs(full, batched));
         }
     }

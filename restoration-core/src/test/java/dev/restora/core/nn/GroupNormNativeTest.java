@@ -37,17 +37,6 @@ class GroupNormNativeTest {
         }
     }
 
-    private static void assertClose(float[] expected, float[] actual, double relTol) {
-        assertEquals(expected.length, actual.length);
-        double max = 0;
-        double diff = 0;
-        for (int i = 0; i < expected.length; i++) {
-            max = Math.max(max, Math.abs(expected[i]));
-            diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
-        }
-        assertTrue(diff <= relTol * max, "max difference " + diff + " of max " + max);
-    }
-
     @Test
     void nativeGroupNormEqualsTheReferenceAndKeepsTheLayout() {
         assertTrue(GroupNorm.nativeEnabled(), "the helper must load in this engine");
@@ -60,15 +49,15 @@ class GroupNormNativeTest {
             for (GroupNorm g : new GroupNorm[] {affine, plain}) {
                 float[] ref = reference(() -> g.forward(x));
                 float[] refSilu = reference(() -> Activations.silu(g.forward(x)));
-                assertClose(ref, g.forward(x).toFloatArray(), 2e-6);
+                NnReference.assertRelClose(ref, g.forward(x).toFloatArray(), 2e-6);
                 NDArray y = g.forward(nhwc);
-                assertClose(ref, y.toFloatArray(), 2e-6);
+                NnReference.assertRelClose(ref, y.toFloatArray(), 2e-6);
                 assertTrue(MemoryFormat.isChannelsLast(y), "group norm of a channels-last map");
                 assertFalse(MemoryFormat.isChannelsLast(g.forward(x)), "group norm of a row-major map");
                 NDArray s = g.forwardSilu(nhwc);
-                assertClose(refSilu, s.toFloatArray(), 2e-6);
+                NnReference.assertRelClose(refSilu, s.toFloatArray(), 2e-6);
                 assertTrue(MemoryFormat.isChannelsLast(s), "fused group norm + silu of a channels-last map");
-                assertClose(refSilu, g.forwardSilu(x).toFloatArray(), 2e-6);
+                NnReference.assertRelClose(refSilu, g.forwardSilu(x).toFloatArray(), 2e-6);
             }
         }
     }
@@ -83,8 +72,8 @@ class GroupNormNativeTest {
             NDArray x = m.randomNormal(0, 0.5f, new Shape(2, 32, 40, 33), DataType.FLOAT32).add(100);
             GroupNorm g = new GroupNorm(8, 1e-6, m.randomNormal(new Shape(32)), m.randomNormal(new Shape(32)));
             float[] ref = reference(() -> g.forward(x));
-            assertClose(ref, g.forward(MemoryFormat.channelsLast(x)).toFloatArray(), 2e-5);
-            assertClose(ref, g.forward(x).toFloatArray(), 2e-5);
+            NnReference.assertRelClose(ref, g.forward(MemoryFormat.channelsLast(x)).toFloatArray(), 2e-5);
+            NnReference.assertRelClose(ref, g.forward(x).toFloatArray(), 2e-5);
         }
     }
 
@@ -97,9 +86,9 @@ class GroupNormNativeTest {
             NDArray shift = e.get(":, 64:");
             GroupNorm g = new GroupNorm(32, 1e-5, m.randomNormal(new Shape(64)), m.randomNormal(new Shape(64)));
             float[] ref = reference(() -> Activations.silu(g.forward(x).mul(scale.add(1)).add(shift)));
-            assertClose(ref, g.forwardScaleShiftSilu(x, scale, shift).toFloatArray(), 2e-6);
+            NnReference.assertRelClose(ref, g.forwardScaleShiftSilu(x, scale, shift).toFloatArray(), 2e-6);
             NDArray y = g.forwardScaleShiftSilu(MemoryFormat.channelsLast(x), scale, shift);
-            assertClose(ref, y.toFloatArray(), 2e-6);
+            NnReference.assertRelClose(ref, y.toFloatArray(), 2e-6);
             assertTrue(MemoryFormat.isChannelsLast(y));
         }
     }
@@ -109,11 +98,11 @@ class GroupNormNativeTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.randomNormal(0, 1, new Shape(2, 16, 30), DataType.FLOAT32);
             GroupNorm g = new GroupNorm(4, 1e-5, m.randomNormal(new Shape(16)), m.randomNormal(new Shape(16)));
-            assertClose(reference(() -> g.forward(x)), g.forward(x).toFloatArray(), 2e-6);
+            NnReference.assertRelClose(reference(() -> g.forward(x)), g.forward(x).toFloatArray(), 2e-6);
             NDArray h = x.toType(DataType.FLOAT16, false);
             NDArray y = g.forward(h);
             assertEquals(DataType.FLOAT16, y.getDataType());
-            assertClose(reference(() -> g.forward(h).toType(DataType.FLOAT32, false)),
+            NnReference.assertRelClose(reference(() -> g.forward(h).toType(DataType.FLOAT32, false)),
                     y.toType(DataType.FLOAT32, false).toFloatArray(), 1e-3);
         }
     }

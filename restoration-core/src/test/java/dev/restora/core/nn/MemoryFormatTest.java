@@ -33,17 +33,6 @@ class MemoryFormatTest {
         return new float[][] {off, on};
     }
 
-    private static void assertClose(float[] expected, float[] actual, double relTol) {
-        assertEquals(expected.length, actual.length);
-        double max = 0;
-        double diff = 0;
-        for (int i = 0; i < expected.length; i++) {
-            max = Math.max(max, Math.abs(expected[i]));
-            diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
-        }
-        assertTrue(diff <= relTol * max, "max difference " + diff + " of max " + max);
-    }
-
     @Test
     void helperChangesTheLayoutNotTheValues() {
         assertTrue(MemoryFormat.enabled(), "the helper must load in this engine");
@@ -74,7 +63,7 @@ class MemoryFormatTest {
             GroupNorm norm = new GroupNorm(32, 1e-5, m.randomNormal(new Shape(64)), m.randomNormal(new Shape(64)));
             Supplier<NDArray> block = () -> conv.forward(Resize.nearest2x(Activations.silu(norm.forward(conv.forward(x)))));
             float[][] r = bothPaths(block);
-            assertClose(r[0], r[1], 1e-5);
+            NnReference.assertRelClose(r[0], r[1], 1e-5);
 
             NDArray h = conv.forward(x);
             assertTrue(MemoryFormat.isChannelsLast(h), "conv output");
@@ -94,9 +83,9 @@ class MemoryFormatTest {
             GroupNorm plain = new GroupNorm(3, 1e-5, null, null);
             for (GroupNorm g : new GroupNorm[] {affine, plain}) {
                 float[][] r = bothPaths(() -> g.forward(MemoryFormat.channelsLast(x)));
-                assertClose(r[0], r[1], 2e-6);
+                NnReference.assertRelClose(r[0], r[1], 2e-6);
                 float[][] one = bothPaths(() -> g.forward(x.get("0:1")));
-                assertClose(one[0], one[1], 2e-6);
+                NnReference.assertRelClose(one[0], one[1], 2e-6);
             }
         }
     }

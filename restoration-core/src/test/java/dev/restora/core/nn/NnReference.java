@@ -2,6 +2,7 @@ package dev.restora.core.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -31,6 +32,18 @@ final class NnReference {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + res, e);
         }
+    }
+
+    /** Asserts equal lengths and max|expected - actual| <= relTol * max|expected|. */
+    static void assertRelClose(float[] expected, float[] actual, double relTol) {
+        assertEquals(expected.length, actual.length);
+        double max = 0;
+        double diff = 0;
+        for (int i = 0; i < expected.length; i++) {
+            max = Math.max(max, Math.abs(expected[i]));
+            diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
+        }
+        assertTrue(diff <= relTol * max, "max difference " + diff + " of max " + max);
     }
 
     /** Asserts shape equality and max|actual - expected| <= abs, printing the observed difference. */
