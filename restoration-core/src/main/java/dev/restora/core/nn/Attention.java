@@ -29,6 +29,12 @@ public final class Attention {
      * @param bias  added to the logits before the softmax ([..., Nq, Nk], broadcastable), or null
      */
     public static NDArray scaledDotProduct(NDArray q, NDArray k, NDArray v, double scale, NDArray bias) {
+        ConvHook hook = ConvHook.current();
+        return hook != null ? hook.attention(q, k, v, scale, bias) : scaledDotProductFloat(q, k, v, scale, bias);
+    }
+
+    /** {@link #scaledDotProduct} in the operands' own precision, whatever {@link ConvHook} is installed. */
+    public static NDArray scaledDotProductFloat(NDArray q, NDArray k, NDArray v, double scale, NDArray bias) {
         countProducts(q, k, v);
         if (bias == null && fusedApplies(q, k, v)) {
             return fused(q, k, v, scale);
@@ -68,7 +74,7 @@ public final class Attention {
     }
 
     /** q k^T and the weighted sum of v: rows(q) x d x Nk + rows(q) x Nk x dv MACs. */
-    private static void countProducts(NDArray q, NDArray k, NDArray v) {
+    public static void countProducts(NDArray q, NDArray k, NDArray v) {
         long nk = k.getShape().get(k.getShape().dimension() - 2);
         long d = q.getShape().get(q.getShape().dimension() - 1);
         long rows = q.size() / d;

@@ -33,7 +33,23 @@ public final class LinearLayer {
         return weight.getShape().get(0);
     }
 
+    public NDArray weight() {
+        return weight;
+    }
+
+    /** The bias, or null. */
+    public NDArray bias() {
+        return bias;
+    }
+
+    /** The layer's output; through the thread's {@link ConvHook} when one is installed (the int8 fast mode). */
     public NDArray forward(NDArray x) {
+        ConvHook hook = ConvHook.current();
+        return hook != null ? hook.linear(this, x) : forwardFloat(x);
+    }
+
+    /** The layer in its own precision (float32, or float16 for a half copy), whatever {@link ConvHook} is installed. */
+    public NDArray forwardFloat(NDArray x) {
         if (half) {
             x = Precision.half(x);
         }

@@ -2,8 +2,10 @@ package dev.restora.core.nn.quant;
 
 import ai.djl.ndarray.NDArray;
 import dev.restora.core.engine.CpuInfo;
+import dev.restora.core.nn.Attention;
 import dev.restora.core.nn.Conv2dLayer;
 import dev.restora.core.nn.ConvHook;
+import dev.restora.core.nn.LinearLayer;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -13,18 +15,24 @@ import java.util.function.Supplier;
  * CVPR 2023; Q-Diffusion, Li et al., ICCV 2023). {@link #calibrate} runs the float32 network on representative
  * inputs over all of the sampler's time steps and records each convolution's input and output range
  * ({@link RangeObserver}, min/max); afterwards, inside {@link #quantized()}, every eligible convolution
- * ({@link Int8Conv2d#eligible}) runs in int8 with those ranges. Convolutions not seen during calibration, 1x1 and
- * thin ones stay float32. Networks are unchanged: the switch happens in {@link Conv2dLayer#forward} through a
- * per-thread {@link ConvHook}. Keep one instance per loaded model (calibration is its one-time cost); close it with
+ * ({@link Int8Conv2d#eligible}) runs in int8 with those ranges, and every eligible linear layer
+ * ({@link Int8Linear}) in dynamic int8. Convolutions not seen during calibration, grouped and thin ones stay float32.
+ * Networks are unchanged: the switch happens in {@link Conv2dLayer#forward} and {@link LinearLayer#forward} through
+ * a per-thread {@link ConvHook}. Keep one instance per loaded model (calibration is its one-time cost); close it with
  * the model.
  */
 public final class Int8Network implements AutoCloseable {
     private final Map<Conv2dLayer, RangeObserver[]> ranges = new IdentityHashMap<>();
     private final Map<Conv2dLayer, Int8Conv2d> layers = new IdentityHashMap<>();
+    /** made on first use: dynamic quantization needs no calibration */
+    private final Map<LinearLayer, Int8Linear> linears = new IdentityHashMap<>();
+    /** attention products in bfloat16 ({@link Bf16Attention}) where the CPU has bfloat16 dot products */
+    private final boolean bf16Attention;
     private volatile boolean calibrated;
     private double calibrationSeconds;
 
-    private Int8Network() {
+    private Int8Network(boolean bf16Attention) {
+        this.bf16Attention = bf16Attention;
     }
 
     /** A network's int8 mode on this machine; refused with a clear message on a CPU without VNNI/AMX. */
@@ -36,7 +44,7 @@ public final class Int8Network implements AutoCloseable {
     public static Int8Network create(CpuInfo cpu) {
         Int8Support.require(cpu);
         QuantHelper.get();
-        return new Int8Network();
+        return new Int8Network(Bf16Attention.supported(cpu));
     }
 
     public boolean calibrated() {
@@ -51,6 +59,11 @@ public final class Int8Network implements AutoCloseable {
     /** Convolutions that run in int8 after calibration. */
     public synchronized int int8Layers() {
         return layers.size();
+    }
+
+    /** Linear layers run in int8 so far (they join on their first quantized call). */
+    public synchronized int int8Linears() {
+        return linears.size();
     }
 
     /** Convolutions seen during calibration that stay float32. */
@@ -121,12 +134,12 @@ public final class Int8Network implements AutoCloseable {
         return y;
     }
 
-    /** Runs the calibrated convolutions of this network in int8 on this thread until the result is closed. */
+    /**
+     * Runs the calibrated convolutions and the linear layers of this network in int8, and its long attentions with
+     * bfloat16 products where the CPU has them, on this thread until the result is closed.
+     */
     public ConvHook.Installed quantized() {
-        if (!calibrated) {
-            throw new IllegalStateException("int8 network used before calibration");
-        }
-        return ConvHook.install(this::quantizedForward);
+        return quantized(conv -> true);
     }
 
     /** As {@link #quantized()} for the convolutions {@code which} accepts only (the others run float32). */
@@ -134,7 +147,22 @@ public final class Int8Network implements AutoCloseable {
         if (!calibrated) {
             throw new IllegalStateException("int8 network used before calibration");
         }
-        return ConvHook.install((conv, x) -> which.test(conv) ? quantizedForward(conv, x) : conv.forwardFloat(x));
+        return ConvHook.install(new ConvHook() {
+            @Override
+            public NDArray forward(Conv2dLayer conv, NDArray x) {
+                return which.test(conv) ? quantizedForward(conv, x) : conv.forwardFloat(x);
+            }
+
+            @Override
+            public NDArray linear(LinearLayer layer, NDArray x) {
+                return quantizedLinear(layer, x);
+            }
+
+            @Override
+            public NDArray attention(NDArray q, NDArray k, NDArray v, double scale, NDArray bias) {
+                return lowPrecisionAttention(q, k, v, scale, bias);
+            }
+        });
     }
 
     private NDArray quantizedForward(Conv2dLayer conv, NDArray x) {
@@ -143,6 +171,25 @@ public final class Int8Network implements AutoCloseable {
             q = layers.get(conv);
         }
         return q != null ? q.forward(x) : conv.forwardFloat(x);
+    }
+
+    private NDArray lowPrecisionAttention(NDArray q, NDArray k, NDArray v, double scale, NDArray bias) {
+        if (!bf16Attention || !Bf16Attention.applies(q, k, v, bias)) {
+            return Attention.scaledDotProductFloat(q, k, v, scale, bias);
+        }
+        Attention.countProducts(q, k, v);
+        return Bf16Attention.forward(q, k, v, scale);
+    }
+
+    private NDArray quantizedLinear(LinearLayer layer, NDArray x) {
+        if (!Int8Linear.eligible(layer)) {
+            return layer.forwardFloat(x);
+        }
+        Int8Linear q;
+        synchronized (this) {
+            q = linears.computeIfAbsent(layer, Int8Linear::new);
+        }
+        return q.forward(x);
     }
 
     /**
@@ -170,5 +217,9 @@ public final class Int8Network implements AutoCloseable {
             l.close();
         }
         layers.clear();
+        for (Int8Linear l : linears.values()) {
+            l.close();
+        }
+        linears.clear();
     }
 }

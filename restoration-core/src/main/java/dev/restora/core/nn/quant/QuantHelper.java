@@ -16,7 +16,8 @@ import java.io.UncheckedIOException;
  * The TorchScript helper of quantized operations DJL lacks ({@code quant-helper.pt}, made by
  * {@code restoration-core/scripts/make_quant_helper.py} with torch 1.13; no weights, no network): per-channel weight
  * quantization with packing for the engine's int8 convolution, and a static int8 convolution that quantizes its
- * float32 input and dequantizes its output. Loaded once per process.
+ * float32 input and dequantizes its output, a dynamic int8 linear layer (per-channel weights, the input quantized
+ * from its own range at each call) and a bfloat16 attention. Loaded once per process.
  *
  * <p>The packed weights are a TorchScript custom-class object that DJL cannot convert; they stay an opaque
  * {@link IValue} handle, returned by {@link #prepack} and handed back to {@link #conv} (closing it frees them).
@@ -84,6 +85,44 @@ public final class QuantHelper {
         IValue[] all = {packed, args[0], args[1], args[2], args[3], args[4], args[5]};
         try (IValue r = IValueUtils.runMethod(module, "conv", all)) {
             return r.toTensor((PtNDManager) x.getManager());
+        } finally {
+            closeAll(args);
+        }
+    }
+
+    /**
+     * The weights {@code w} [out, in] quantized symmetrically per output channel with {@code scales} [out] and packed
+     * for the int8 linear layer with the float32 {@code bias} [out]. Close the result to free it.
+     */
+    public IValue prepackLinear(NDArray w, NDArray scales, NDArray bias) {
+        IValue[] args = {IValue.from((PtNDArray) w), IValue.from((PtNDArray) scales), IValue.from((PtNDArray) bias)};
+        try {
+            return IValueUtils.runMethod(module, "linear_prepack", args);
+        } finally {
+            closeAll(args);
+        }
+    }
+
+    /**
+     * The dynamic int8 linear layer of {@code x} [..., in] with {@code packed}: x quantized per tensor from its own
+     * range, int32 accumulation, float32 result [..., out] in x's manager.
+     */
+    public NDArray linear(IValue packed, NDArray x) {
+        try (IValue in = IValue.from((PtNDArray) x);
+             IValue r = IValueUtils.runMethod(module, "linear", packed, in)) {
+            return r.toTensor((PtNDManager) x.getManager());
+        }
+    }
+
+    /**
+     * softmax(q k^T * scale) v with both products in bfloat16 and the softmax in float32 (float32 q, k, v
+     * [..., N, d]); the float32 result belongs to q's manager.
+     */
+    public NDArray attentionBf16(NDArray q, NDArray k, NDArray v, double scale) {
+        IValue[] args = {IValue.from((PtNDArray) q), IValue.from((PtNDArray) k), IValue.from((PtNDArray) v),
+            IValue.from(scale)};
+        try (IValue r = IValueUtils.runMethod(module, "attention_bf16", args)) {
+            return r.toTensor((PtNDManager) q.getManager());
         } finally {
             closeAll(args);
         }

@@ -98,10 +98,11 @@ class Int8ConvTest {
     void calibratedNetworkRunsEligibleConvsInInt8() {
         try (NDManager m = NDManager.newBaseManager(); Int8Network net = Int8Network.create(VNNI)) {
             Conv2dLayer c1 = randomConv(m, 16, 32, 3, PaddingMode.ZEROS);
-            Conv2dLayer c2 = randomConv(m, 32, 32, 1, PaddingMode.ZEROS); // 1x1: stays float32
-            Conv2dLayer c3 = randomConv(m, 32, 16, 3, PaddingMode.ZEROS);
+            Conv2dLayer c2 = randomConv(m, 32, 32, 1, PaddingMode.ZEROS); // 1x1: int8 as well
+            Conv2dLayer thin = randomConv(m, 32, 8, 3, PaddingMode.ZEROS); // 8 output channels: stays float32
+            Conv2dLayer c3 = randomConv(m, 8, 16, 3, PaddingMode.ZEROS); // 8 input channels: stays float32
             java.util.function.Function<NDArray, NDArray> f = x ->
-                    c3.forward(c2.forward(c1.forward(x).maximum(0)).maximum(0));
+                    c3.forward(thin.forward(c2.forward(c1.forward(x).maximum(0)).maximum(0)));
             NDArray[] calib = {m.randomNormal(new Shape(1, 16, 16, 16)), m.randomNormal(new Shape(1, 16, 16, 16))};
             net.calibrate(() -> {
                 for (NDArray x : calib) {
@@ -110,15 +111,16 @@ class Int8ConvTest {
                 return null;
             });
             assertEquals(2, net.int8Layers());
-            assertEquals(1, net.floatLayers());
+            assertEquals(2, net.floatLayers());
             NDArray x = m.randomNormal(new Shape(1, 16, 16, 16));
             NDArray ref = f.apply(x);
             NDArray y;
             try (ConvHook.Installed q = net.quantized()) {
                 y = f.apply(x);
-                // the 1x1 conv is untouched
                 NDArray h = m.randomNormal(new Shape(1, 32, 8, 8));
-                assertEquals(0f, c2.forward(h).sub(c2.forwardFloat(h)).abs().max().getFloat());
+                // the thin conv is untouched, the 1x1 is quantized
+                assertEquals(0f, thin.forward(h).sub(thin.forwardFloat(h)).abs().max().getFloat());
+                assertTrue(c2.forward(h).sub(c2.forwardFloat(h)).abs().max().getFloat() > 0f);
             }
             double err = relRms(ref, y);
             assertTrue(err < 0.06 && err > 1e-4, "relative RMS error " + err);
