@@ -73,6 +73,7 @@ final class ResShiftInt8Benchmark {
         whole.put("first_int8_run_seconds_incl_calibration", firstRun);
         whole.put("int8_convolutions", net.int8Layers());
         whole.put("float32_convolutions", net.floatLayers());
+        whole.put("int8_linear_layers", net.int8Linears());
         // both paths have run (the calibration is a float32 run): no further warm-up
         whole.put("ab", Int8Ab.compare(pairs, false, exact, int8, log, "int8_run_v3_" + S + "_to_" + S * 4));
         whole.put("psnr_db_vs_exact", Deviation.psnr(last[0], last[1], 1.0));

@@ -363,6 +363,7 @@ public final class SpeechBenchmark implements PipelineBenchmark {
             r.put("calibration_seconds_6_calls", calibration);
             r.put("int8_convolutions", q.int8Layers());
             r.put("float32_convolutions", q.floatLayers());
+            r.put("int8_linear_layers", q.int8Linears());
             r.put("network_call", ab);
             r.put("call_output_si_sdr_db_vs_exact", dev.restora.audio.metrics.SpeechMetrics.siSdr(out[1], out[0]));
             r.put("default_run_seconds_extrapolated", exactRun * (double) ab.get("ratio_int8_exact"));
