@@ -15,10 +15,10 @@ public final class Int8Calibration {
     /** The {@code fast_mode} value. */
     public static final String INT8 = "int8";
     /** The {@code fast_mode} help for int8 (APPROXIMATE, as every fast mode is labelled). */
-    public static final String HELP = "int8: APPROXIMATE, the 3x3 convolutions run in 8-bit integers with "
+    public static final String HELP = "int8: APPROXIMATE, the convolutions run in 8-bit integers with "
             + "per-channel weight scales and activation ranges calibrated over all sampler steps (post-training "
-            + "quantization, PTQ4DM / Q-Diffusion); calibrated once per loaded model on the first input; needs a CPU "
-            + "with VNNI or AMX";
+            + "quantization, PTQ4DM / Q-Diffusion), linear layers in dynamic int8, long attentions in bfloat16 where "
+            + "the CPU has it; calibrated once per loaded model on the first input; needs a CPU with VNNI or AMX";
     /** The fixed seed of calibration runs. */
     public static final long CALIBRATION_SEED = 0;
 
