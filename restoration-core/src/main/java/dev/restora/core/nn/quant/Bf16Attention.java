@@ -1,12 +1,9 @@
 package dev.restora.core.nn.quant;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import dev.restora.core.engine.CpuInfo;
+import dev.restora.core.nn.Attention;
 
 /**
  * The int8 fast mode's attention: softmax(q k^T * scale) v with the two activation-by-activation products in
@@ -47,19 +44,6 @@ public final class Bf16Attention {
         if (chunk >= nq) {
             return QuantHelper.get().attentionBf16(q, k, v, scale);
         }
-        String prefix = ":,".repeat(axis);
-        NDManager owner = q.getManager();
-        NDList parts = new NDList();
-        for (long s = 0; s < nq; s += chunk) {
-            // each chunk's logits and probabilities are freed before the next chunk
-            try (NDManager scope = owner.newSubManager()) {
-                NDArray qs = q.get(new NDIndex(prefix + s + ":" + Math.min(nq, s + chunk)));
-                qs.attach(scope);
-                NDArray out = QuantHelper.get().attentionBf16(qs, k, v, scale);
-                out.attach(owner);
-                parts.add(out);
-            }
-        }
-        return NDArrays.concat(parts, axis);
+        return Attention.byQueryChunks(q, chunk, qs -> QuantHelper.get().attentionBf16(qs, k, v, scale));
     }
 }

@@ -22,7 +22,7 @@ public final class Int8Conv2d implements AutoCloseable {
     private final ActivationQuant out;
     private final boolean padFirst;
     private final long macsPerOutput;
-    private IValue packed;
+    private final LazyPacked packed = new LazyPacked(this::pack);
 
     public Int8Conv2d(Conv2dLayer conv, ActivationQuant in, ActivationQuant out) {
         this.conv = conv;
@@ -64,18 +64,15 @@ public final class Int8Conv2d implements AutoCloseable {
         return out;
     }
 
-    private synchronized IValue packed() {
-        if (packed == null) {
-            NDArray w = conv.weight();
-            try (NDManager m = w.getManager().newSubManager()) {
-                long n = w.getShape().get(0);
-                NDArray scales = m.create(weightScales(w), new Shape(n));
-                NDArray bias = conv.bias() != null ? conv.bias() : m.zeros(new Shape(n));
-                packed = QuantHelper.get().prepack(w, scales, bias, conv.stride(), padFirst ? 0 : conv.padding(),
-                        conv.dilation(), conv.groups());
-            }
+    private IValue pack() {
+        NDArray w = conv.weight();
+        try (NDManager m = w.getManager().newSubManager()) {
+            long n = w.getShape().get(0);
+            NDArray scales = m.create(weightScales(w), new Shape(n));
+            NDArray bias = conv.bias() != null ? conv.bias() : m.zeros(new Shape(n));
+            return QuantHelper.get().prepack(w, scales, bias, conv.stride(), padFirst ? 0 : conv.padding(),
+                    conv.dilation(), conv.groups());
         }
-        return packed;
     }
 
     public NDArray forward(NDArray x) {
@@ -84,17 +81,14 @@ public final class Int8Conv2d implements AutoCloseable {
             int p = conv.padding();
             input = Padding.pad(x, conv.paddingMode(), p, p, p, p);
         }
-        NDArray y = QuantHelper.get().conv(packed(), input, in, out, MemoryFormat.enabled());
+        NDArray y = QuantHelper.get().conv(packed.get(), input, in, out, MemoryFormat.enabled());
         MacCounter.matMul(y.size(), macsPerOutput, 1);
         return y;
     }
 
     /** Frees the packed weights. */
     @Override
-    public synchronized void close() {
-        if (packed != null) {
-            packed.close();
-            packed = null;
-        }
+    public void close() {
+        packed.close();
     }
 }

@@ -19,7 +19,7 @@ public final class Int8Linear implements AutoCloseable {
     static final long MIN_ROWS = 64;
 
     private final LinearLayer layer;
-    private IValue packed;
+    private final LazyPacked packed = new LazyPacked(this::pack);
 
     public Int8Linear(LinearLayer layer) {
         this.layer = layer;
@@ -31,17 +31,14 @@ public final class Int8Linear implements AutoCloseable {
         return layer.weight().getDataType() == DataType.FLOAT32 && w.get(0) >= 16 && w.get(1) >= 16;
     }
 
-    private synchronized IValue packed() {
-        if (packed == null) {
-            NDArray w = layer.weight();
-            try (NDManager m = w.getManager().newSubManager()) {
-                long n = w.getShape().get(0);
-                NDArray scales = m.create(Int8Conv2d.weightScales(w), new Shape(n));
-                NDArray bias = layer.bias() != null ? layer.bias() : m.zeros(new Shape(n));
-                packed = QuantHelper.get().prepackLinear(w, scales, bias);
-            }
+    private IValue pack() {
+        NDArray w = layer.weight();
+        try (NDManager m = w.getManager().newSubManager()) {
+            long n = w.getShape().get(0);
+            NDArray scales = m.create(Int8Conv2d.weightScales(w), new Shape(n));
+            NDArray bias = layer.bias() != null ? layer.bias() : m.zeros(new Shape(n));
+            return QuantHelper.get().prepackLinear(w, scales, bias);
         }
-        return packed;
     }
 
     public NDArray forward(NDArray x) {
@@ -49,17 +46,14 @@ public final class Int8Linear implements AutoCloseable {
         if (x.getDataType() != DataType.FLOAT32 || x.size() / in < MIN_ROWS) {
             return layer.forwardFloat(x);
         }
-        NDArray y = QuantHelper.get().linear(packed(), x);
+        NDArray y = QuantHelper.get().linear(packed.get(), x);
         MacCounter.matMul(y.size(), in, 1);
         return y;
     }
 
     /** Frees the packed weights. */
     @Override
-    public synchronized void close() {
-        if (packed != null) {
-            packed.close();
-            packed = null;
-        }
+    public void close() {
+        packed.close();
     }
 }
