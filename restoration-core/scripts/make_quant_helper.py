@@ -20,13 +20,28 @@ linear_prepack(w, scales, bias):
 linear(packed, x):
     dynamic int8 linear (quantized::linear_dynamic): x (float32 [..., in]) is quantized to quint8 per tensor from its
     own range at every call (no calibration), int32 accumulation, float32 result [..., out] with the bias added.
+prepack_float_out(w, scales, in_scale, in_zero_point, stride, padding, dilation, groups):
+    w quantized as for prepack, packed for oneDNN's int8 convolution with a float32 output (onednn.qconv_prepack, the
+    x86 backend of torch.compile's quantization; libtorch 2.x). Returns an opaque tensor to hand back to
+    conv_float_out.
+conv_float_out(packed, x, in_scale, in_zero_point, scales, bias, stride, padding, dilation, groups, channels_last):
+    quantize x to uint8 as for conv, then onednn.qconv2d_pointwise with a float32 output: int32 accumulation scaled
+    by in_scale * scales and the bias added in float32, written once (no quint8 output to requantize and dequantize).
+    Both are scripted with placeholders and swapped into the saved code (make_torch_helper.rewrite): Debian's torch
+    1.13, which writes this file, lacks the onednn operations.
 attention_bf16(q, k, v, scale):
     softmax(q k^T * scale) v for float32 q, k, v [..., N, d] with both products in bfloat16 (scale applied to q in
-    float32 first, the softmax taken in float32 from the bfloat16 logits), returned in float32.
+    float32 first; the softmax reads the bfloat16 logits, computes in float32 and writes bfloat16 probabilities),
+    returned in float32.
 """
+import os
 import sys
+from typing import List, Optional
 
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_torch_helper import save  # noqa: E402  (the placeholder rewrite for operations newer than torch 1.13)
 
 
 class QuantHelper(torch.nn.Module):
@@ -60,12 +75,39 @@ class QuantHelper(torch.nn.Module):
         return torch.ops.quantized.linear_dynamic(x, packed, False)
 
     @torch.jit.export
+    def prepack_float_out(self, w: torch.Tensor, scales: torch.Tensor, in_scale: float, in_zero_point: int,
+                          stride: int, padding: int, dilation: int, groups: int) -> torch.Tensor:
+        zero_points = torch.zeros(scales.shape, dtype=torch.long)
+        qw = torch.quantize_per_channel(w, scales.double(), zero_points, 0, torch.qint8).int_repr()
+        # placeholder for 1.13's compiler: onednn.qconv_prepack in the saved code
+        return torch.addcdiv(qw, scales, scales, value=in_scale)
+
+    @torch.jit.export
+    def conv_float_out(self, packed: torch.Tensor, x: torch.Tensor, in_scale: float, in_zero_point: int,
+                       scales: torch.Tensor, bias: torch.Tensor, stride: int, padding: int, dilation: int, groups: int,
+                       channels_last: bool) -> torch.Tensor:
+        qx = torch.quantize_per_tensor(x, in_scale, in_zero_point, torch.quint8).int_repr()
+        zero_points = torch.zeros(scales.shape, dtype=torch.long)
+        # placeholder for 1.13's compiler: onednn.qconv2d_pointwise with a float32 output in the saved code
+        y = torch.addcmul(qx, packed, zero_points, value=in_scale)
+        return y if channels_last else y.contiguous()
+
+    @torch.jit.export
     def attention_bf16(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, scale: float) -> torch.Tensor:
         logits = torch.matmul((q * scale).to(torch.bfloat16), k.to(torch.bfloat16).transpose(-1, -2))
-        p = torch.softmax(logits, -1, torch.float32).to(torch.bfloat16)
-        return torch.matmul(p, v.to(torch.bfloat16)).to(torch.float32)
+        # torch's softmax of a bfloat16 tensor accumulates in float32 and writes bfloat16 probabilities in one pass
+        return torch.matmul(torch.softmax(logits, -1), v.to(torch.bfloat16)).to(torch.float32)
 
+
+ONEDNN = {
+    r"torch\.addcdiv\(qw, scales, scales, value=in_scale\)":
+        "ops.onednn.qconv_prepack(qw, scales, in_scale, in_zero_point, [stride, stride], [padding, padding], "
+        "[dilation, dilation], groups, None)",
+    r"torch\.addcmul\(qx, packed, zero_points, value=in_scale\)":
+        "ops.onednn.qconv2d_pointwise(qx, in_scale, in_zero_point, packed, scales, zero_points, bias, "
+        "[stride, stride], [padding, padding], [dilation, dilation], groups, 1., 0, 6, \"none\", "
+        "annotate(List[Optional[number]], []), None)",
+}
 
 if __name__ == "__main__":
-    m = torch.jit.script(QuantHelper().eval())
-    torch.jit.save(m, sys.argv[1])
+    save(QuantHelper(), sys.argv[1], ONEDNN)

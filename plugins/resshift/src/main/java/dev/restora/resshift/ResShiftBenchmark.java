@@ -54,6 +54,9 @@ final class ResShiftBenchmark implements PipelineBenchmark {
         k.put("vq_decode_512", "vq_decode_512");
         k.put("run_v3_64_to_256", "whole_run_lq64_to_256");
         k.put("run_v3_128_to_512", "whole_run_lq128_to_512");
+        // the int8 fast mode's whole runs against the same official (float32) runs
+        k.put("int8_run_v3_64_to_256", "whole_run_lq64_to_256");
+        k.put("int8_run_v3_128_to_512", "whole_run_lq128_to_512");
         return k;
     }
 

@@ -31,7 +31,9 @@ import java.util.Random;
  * The int8 figures of {@code restora bench resshift} (new names, beside the exact ones): a whole v3 64 -> 256 run
  * with {@code fast_mode=int8} against exact (A/B alternating, with the one-time calibration timed apart and the
  * output PSNR against exact), then with that calibration one UNet call at a 64x64 latent and one VQ decode to
- * 256 x 256, each A/B with its output's deviation. Random weights: the deviation of a trained network differs.
+ * 256 x 256, each A/B with its output's deviation, and one 128 -> 512 run each way (single runs, as the official
+ * script times that run). The whole runs' {@code seconds} are the int8 medians, so that {@code --reference} prints
+ * them against the official runs. Random weights: the deviation of a trained network differs.
  */
 final class ResShiftInt8Benchmark {
     /** {@code -Drestora.bench.int8=false} leaves the int8 figures out. */
@@ -52,12 +54,7 @@ final class ResShiftInt8Benchmark {
             return ms;
         }
         ResShiftPipeline p = new ResShiftPipeline(new ResShiftProvider().descriptor(), model, device, weights);
-        float[] rgb = new float[3 * S * S];
-        Random r = new Random(1);
-        for (int i = 0; i < rgb.length; i++) {
-            rgb[i] = r.nextFloat();
-        }
-        ImageBuffer img = ImageBuffer.rgb(S, S, rgb);
+        ImageBuffer img = randomImage(S, 1);
         float[][] last = new float[2][];
         Runnable exact = () -> last[0] = run(p, img, device, weights, ResShiftProvider.EXACT);
         Runnable int8 = () -> last[1] = run(p, img, device, weights, Int8Calibration.INT8);
@@ -75,7 +72,9 @@ final class ResShiftInt8Benchmark {
         whole.put("float32_convolutions", net.floatLayers());
         whole.put("int8_linear_layers", net.int8Linears());
         // both paths have run (the calibration is a float32 run): no further warm-up
-        whole.put("ab", Int8Ab.compare(pairs, false, exact, int8, log, "int8_run_v3_" + S + "_to_" + S * 4));
+        Map<String, Object> ab = Int8Ab.compare(pairs, false, exact, int8, log, "int8_run_v3_" + S + "_to_" + S * 4);
+        whole.put("ab", ab);
+        whole.put("seconds", ab.get("int8_seconds"));
         whole.put("psnr_db_vs_exact", Deviation.psnr(last[0], last[1], 1.0));
         ms.add(whole);
 
@@ -86,7 +85,34 @@ final class ResShiftInt8Benchmark {
         }, weights));
         ms.add(part("int8_vq_decode_" + S * 4, net, pairs, log, scope -> model.decode(
                 scope.randomNormal(new Shape(1, model.autoencoder().config().embedDim(), S, S))), weights));
+        ms.add(largeRun(p, 2 * S, device, weights, log));
         return ms;
+    }
+
+    /** One whole run each way on an s x s input in one tile (the model's calibration is reused). */
+    private static Map<String, Object> largeRun(ResShiftPipeline p, int s, Device device, NDManager weights,
+                                                PrintStream log) {
+        String name = "int8_run_v3_" + s + "_to_" + s * 4;
+        ImageBuffer img = randomImage(s, 2);
+        float[][] last = new float[2][];
+        Map<String, Object> ab = Int8Ab.compare(1, false,
+                () -> last[0] = run(p, img, device, weights, ResShiftProvider.EXACT),
+                () -> last[1] = run(p, img, device, weights, Int8Calibration.INT8), log, name);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("ab", ab);
+        m.put("seconds", ab.get("int8_seconds"));
+        m.put("psnr_db_vs_exact", Deviation.psnr(last[0], last[1], 1.0));
+        return m;
+    }
+
+    private static ImageBuffer randomImage(int s, long seed) {
+        float[] rgb = new float[3 * s * s];
+        Random r = new Random(seed);
+        for (int i = 0; i < rgb.length; i++) {
+            rgb[i] = r.nextFloat();
+        }
+        return ImageBuffer.rgb(s, s, rgb);
     }
 
     private interface Call {
@@ -128,7 +154,7 @@ final class ResShiftInt8Benchmark {
     private static float[] run(ResShiftPipeline p, ImageBuffer img, Device device, NDManager weights, String mode) {
         try (NDManager scope = weights.newSubManager()) {
             RunContext ctx = new RunContext(scope, device, ParameterValues.of(ResShiftProvider.parameters(),
-                    Map.of(ResShiftProvider.FAST_MODE, mode, ResShiftProvider.TILE_SIZE, S)), new SeededNoise(1),
+                    Map.of(ResShiftProvider.FAST_MODE, mode, ResShiftProvider.TILE_SIZE, img.width())), new SeededNoise(1),
                     StepListener.NONE, new CancellationToken(), PreviewPolicy.OFF);
             return ((Media.Image) p.run(Media.of(img), ctx)).image().rgb();
         }

@@ -2,6 +2,7 @@ package dev.restora.core.nn.quant;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.IValue;
 import dev.restora.core.nn.Conv2dLayer;
@@ -17,12 +18,23 @@ import dev.restora.core.nn.PaddingMode;
  * Non-zero padding modes pad in float32 first, as {@link Conv2dLayer} does.
  */
 public final class Int8Conv2d implements AutoCloseable {
+    /**
+     * System property: the float32-output kernel (oneDNN's {@code qconv2d_pointwise}) where true (the default), else
+     * the quint8-output one followed by a dequantization (read at every call, for A/B).
+     */
+    public static final String FLOAT_OUTPUT_PROPERTY = "restora.int8.floatOutput";
+
     private final Conv2dLayer conv;
     private final ActivationQuant in;
     private final ActivationQuant out;
     private final boolean padFirst;
     private final long macsPerOutput;
     private final LazyPacked packed = new LazyPacked(this::pack);
+    private final LazyPacked packedFloatOut = new LazyPacked(this::packFloatOut);
+    /** the float32 weight scales and bias the float32-output kernel takes at every call (made with its packing) */
+    private NDManager floatOutArrays;
+    private NDArray scales;
+    private NDArray bias;
 
     public Int8Conv2d(Conv2dLayer conv, ActivationQuant in, ActivationQuant out) {
         this.conv = conv;
@@ -75,20 +87,52 @@ public final class Int8Conv2d implements AutoCloseable {
         }
     }
 
+    private synchronized IValue packFloatOut() {
+        NDArray w = conv.weight();
+        long n = w.getShape().get(0);
+        // packing happens on first use, inside a network call: the arrays are this layer's own (a manager of its
+        // own, and out of the NDScope of the step, which would close them when the step ends)
+        floatOutArrays = w.getManager().newSubManager();
+        scales = floatOutArrays.create(weightScales(w), new Shape(n));
+        bias = conv.bias() != null ? conv.bias() : floatOutArrays.zeros(new Shape(n));
+        NDScope.unregister(scales, bias);
+        return QuantHelper.get().prepackFloatOut(w, scales, in, conv.stride(), padFirst ? 0 : conv.padding(),
+                conv.dilation(), conv.groups());
+    }
+
+    /**
+     * The int8 convolution of {@code x}, dequantized to float32: by default straight from the int32 accumulator
+     * (oneDNN's float32 output); with {@code -Drestora.int8.floatOutput=false} requantized to the calibrated output
+     * range and dequantized, as before.
+     */
     public NDArray forward(NDArray x) {
         NDArray input = x;
         if (padFirst) {
             int p = conv.padding();
             input = Padding.pad(x, conv.paddingMode(), p, p, p, p);
         }
-        NDArray y = QuantHelper.get().conv(packed.get(), input, in, out, MemoryFormat.enabled());
+        NDArray y;
+        if ("false".equals(System.getProperty(FLOAT_OUTPUT_PROPERTY))) {
+            y = QuantHelper.get().conv(packed.get(), input, in, out, MemoryFormat.enabled());
+        } else {
+            IValue p = packedFloatOut.get();
+            synchronized (this) {
+                y = QuantHelper.get().convFloatOut(p, input, in, scales, bias, conv.stride(),
+                        padFirst ? 0 : conv.padding(), conv.dilation(), conv.groups(), MemoryFormat.enabled());
+            }
+        }
         MacCounter.matMul(y.size(), macsPerOutput, 1);
         return y;
     }
 
     /** Frees the packed weights. */
     @Override
-    public void close() {
+    public synchronized void close() {
         packed.close();
+        packedFloatOut.close();
+        if (floatOutArrays != null) {
+            floatOutArrays.close();
+            floatOutArrays = null;
+        }
     }
 }

@@ -91,6 +91,43 @@ public final class QuantHelper {
     }
 
     /**
+     * The weights {@code w} [out, in/groups, kh, kw] quantized symmetrically per output channel with {@code scales}
+     * [out] and packed for oneDNN's int8 convolution with a float32 output, for inputs quantized with {@code in}.
+     * The result is an opaque tensor handle for {@link #convFloatOut}; close it to free it.
+     */
+    public IValue prepackFloatOut(NDArray w, NDArray scales, ActivationQuant in, int stride, int padding,
+                                  int dilation, int groups) {
+        IValue[] args = {IValue.from((PtNDArray) w), IValue.from((PtNDArray) scales), IValue.from(in.scale()),
+            IValue.from((long) in.zeroPoint()), IValue.from((long) stride), IValue.from((long) padding),
+            IValue.from((long) dilation), IValue.from((long) groups)};
+        try {
+            return IValueUtils.runMethod(module, "prepack_float_out", args);
+        } finally {
+            closeAll(args);
+        }
+    }
+
+    /**
+     * The int8 convolution of {@code x} with {@code packed} ({@link #prepackFloatOut}): x quantized to uint8
+     * ({@code in}), int32 accumulation scaled back by {@code in.scale() * scales} with the float32 {@code bias} added,
+     * written as float32, channels-last or row-major. The result belongs to x's manager.
+     */
+    public NDArray convFloatOut(IValue packed, NDArray x, ActivationQuant in, NDArray scales, NDArray bias, int stride,
+                                int padding, int dilation, int groups, boolean channelsLast) {
+        IValue[] args = {IValue.from((PtNDArray) x), IValue.from(in.scale()), IValue.from((long) in.zeroPoint()),
+            IValue.from((PtNDArray) scales), IValue.from((PtNDArray) bias), IValue.from((long) stride),
+            IValue.from((long) padding), IValue.from((long) dilation), IValue.from((long) groups),
+            IValue.from(channelsLast)};
+        IValue[] all = {packed, args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8],
+            args[9]};
+        try (IValue r = IValueUtils.runMethod(module, "conv_float_out", all)) {
+            return r.toTensor((PtNDManager) x.getManager());
+        } finally {
+            closeAll(args);
+        }
+    }
+
+    /**
      * The weights {@code w} [out, in] quantized symmetrically per output channel with {@code scales} [out] and packed
      * for the int8 linear layer with the float32 {@code bias} [out]. Close the result to free it.
      */

@@ -53,6 +53,35 @@ class Int8ConvTest {
     }
 
     @Test
+    void floatOutputKernelAgreesWithTheDequantizingOneAndIsCloserToFloat() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Conv2dLayer conv = randomConv(m, 32, 48, 3, PaddingMode.ZEROS);
+            NDArray x = m.randomNormal(new Shape(1, 32, 24, 24));
+            NDArray ref = conv.forwardFloat(x);
+            ActivationQuant in = ActivationQuant.ofRange(x.min().getFloat(), x.max().getFloat());
+            ActivationQuant out = ActivationQuant.ofRange(ref.min().getFloat(), ref.max().getFloat());
+            NDArray direct;
+            NDArray requantized;
+            try (Int8Conv2d q = new Int8Conv2d(conv, in, out)) {
+                direct = q.forward(x);
+                System.setProperty(Int8Conv2d.FLOAT_OUTPUT_PROPERTY, "false");
+                try {
+                    requantized = q.forward(x);
+                } finally {
+                    System.clearProperty(Int8Conv2d.FLOAT_OUTPUT_PROPERTY);
+                }
+            }
+            // the same int8 products: they differ by the output's requantization step (range / 255) at most
+            float step = (float) out.scale();
+            assertTrue(direct.sub(requantized).abs().max().getFloat() <= step * 0.5f + 1e-4f);
+            assertTrue(direct.sub(requantized).abs().max().getFloat() > 0f, "the property switched nothing");
+            // and without that step the float32 output is closer to float
+            assertTrue(relRms(ref, direct) < relRms(ref, requantized),
+                    relRms(ref, direct) + " vs " + relRms(ref, requantized));
+        }
+    }
+
+    @Test
     void weightScalesArePerOutputChannelSymmetric() {
         try (NDManager m = NDManager.newBaseManager()) {
             float[] w = new float[3 * 2 * 2 * 2];
