@@ -63,18 +63,21 @@ class Int8ConvTest {
             NDArray direct;
             NDArray requantized;
             try (Int8Conv2d q = new Int8Conv2d(conv, in, out)) {
-                direct = q.forward(x);
-                System.setProperty(Int8Conv2d.FLOAT_OUTPUT_PROPERTY, "false");
+                requantized = q.forward(x);
+                System.setProperty(Int8Conv2d.FLOAT_OUTPUT_PROPERTY, "true");
                 try {
-                    requantized = q.forward(x);
+                    direct = q.forward(x);
                 } finally {
                     System.clearProperty(Int8Conv2d.FLOAT_OUTPUT_PROPERTY);
                 }
             }
-            // the same int8 products: they differ by the output's requantization step (range / 255) at most
+            // the same int8 products: they differ by the rounding to the output's step (range / 255), uniform over
+            // +-step/2 (RMS step/sqrt(12)), and by the clamping of the few values beyond the calibrated range
             float step = (float) out.scale();
-            assertTrue(direct.sub(requantized).abs().max().getFloat() <= step * 0.5f + 1e-4f);
-            assertTrue(direct.sub(requantized).abs().max().getFloat() > 0f, "the property switched nothing");
+            NDArray d = direct.sub(requantized);
+            double rms = Math.sqrt(d.pow(2).mean().getFloat());
+            assertTrue(rms < 0.35 * step && d.abs().max().getFloat() < 2 * step, "RMS " + rms + ", step " + step);
+            assertTrue(rms > 0.1 * step, "the property switched nothing");
             // and without that step the float32 output is closer to float
             assertTrue(relRms(ref, direct) < relRms(ref, requantized),
                     relRms(ref, direct) + " vs " + relRms(ref, requantized));
