@@ -32,7 +32,10 @@ public final class Int8Conv2d implements AutoCloseable {
     private final long macsPerOutput;
     private final LazyPacked packed = new LazyPacked(this::pack);
     private final LazyPacked packedFloatOut = new LazyPacked(this::packFloatOut);
-    /** the float32 weight scales and bias the float32-output kernel takes at every call (made with its packing) */
+    /**
+     * the float32 weight scales and bias the float32-output kernel takes at every call, made with its packing (under
+     * {@link LazyPacked}'s lock, so a caller of its get() sees them)
+     */
     private NDManager floatOutArrays;
     private NDArray scales;
     private NDArray bias;
@@ -88,7 +91,7 @@ public final class Int8Conv2d implements AutoCloseable {
         }
     }
 
-    private synchronized IValue packFloatOut() {
+    private IValue packFloatOut() {
         NDArray w = conv.weight();
         long n = w.getShape().get(0);
         // packing happens on first use, inside a network call: the arrays are this layer's own (a manager of its
@@ -114,10 +117,8 @@ public final class Int8Conv2d implements AutoCloseable {
         NDArray y;
         if (Boolean.getBoolean(FLOAT_OUTPUT_PROPERTY)) {
             IValue p = packedFloatOut.get();
-            synchronized (this) {
-                y = QuantHelper.get().convFloatOut(p, input, in, scales, bias, conv.stride(),
-                        padFirst ? 0 : conv.padding(), conv.dilation(), conv.groups(), MemoryFormat.enabled());
-            }
+            y = QuantHelper.get().convFloatOut(p, input, in, scales, bias, conv.stride(),
+                    padFirst ? 0 : conv.padding(), conv.dilation(), conv.groups(), MemoryFormat.enabled());
         } else {
             y = QuantHelper.get().conv(packed.get(), input, in, out, MemoryFormat.enabled());
         }

@@ -85,6 +85,27 @@ class Int8ConvTest {
     }
 
     @Test
+    void floatOutputPackingInsideAStepScopeOutlivesTheStep() {
+        System.setProperty(Int8Conv2d.FLOAT_OUTPUT_PROPERTY, "true");
+        try (NDManager m = NDManager.newBaseManager()) {
+            Conv2dLayer conv = randomConv(m, 16, 16, 3, PaddingMode.ZEROS);
+            NDArray x = m.randomNormal(new Shape(1, 16, 8, 8));
+            ActivationQuant q = ActivationQuant.ofRange(-4, 4);
+            try (Int8Conv2d layer = new Int8Conv2d(conv, q, q)) {
+                float[] first;
+                // the first call packs, as it does inside a diffusion step's scope
+                try (ai.djl.ndarray.NDScope step = new ai.djl.ndarray.NDScope()) {
+                    first = layer.forward(x).toFloatArray();
+                }
+                // the scales and bias made with the packing are the layer's, not the step's
+                assertEquals(0f, m.create(first).sub(m.create(layer.forward(x).toFloatArray())).abs().max().getFloat());
+            }
+        } finally {
+            System.clearProperty(Int8Conv2d.FLOAT_OUTPUT_PROPERTY);
+        }
+    }
+
+    @Test
     void weightScalesArePerOutputChannelSymmetric() {
         try (NDManager m = NDManager.newBaseManager()) {
             float[] w = new float[3 * 2 * 2 * 2];
