@@ -29,10 +29,11 @@ conv_float_out(packed, x, in_scale, in_zero_point, scales, bias, stride, padding
     by in_scale * scales and the bias added in float32, written once (no quint8 output to requantize and dequantize).
     Both are scripted with placeholders and swapped into the saved code (make_torch_helper.rewrite): Debian's torch
     1.13, which writes this file, lacks the onednn operations.
-attention_bf16(q, k, v, scale):
+attention_bf16(q, k, v, scale, chunk):
     softmax(q k^T * scale) v for float32 q, k, v [..., N, d] with both products in bfloat16 (scale applied to q in
     float32 first; the softmax reads the bfloat16 logits, computes in float32 and writes bfloat16 probabilities),
-    returned in float32.
+    returned in float32. k^T and v are converted (and k^T laid out for the product) once; the queries go through in
+    chunks of `chunk` rows, so that only one chunk's logits exist at a time.
 """
 import os
 import sys
@@ -93,10 +94,20 @@ class QuantHelper(torch.nn.Module):
         return y if channels_last else y.contiguous()
 
     @torch.jit.export
-    def attention_bf16(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, scale: float) -> torch.Tensor:
-        logits = torch.matmul((q * scale).to(torch.bfloat16), k.to(torch.bfloat16).transpose(-1, -2))
-        # torch's softmax of a bfloat16 tensor accumulates in float32 and writes bfloat16 probabilities in one pass
-        return torch.matmul(torch.softmax(logits, -1), v.to(torch.bfloat16)).to(torch.float32)
+    def attention_bf16(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, scale: float,
+                       chunk: int) -> torch.Tensor:
+        qb = (q * scale).to(torch.bfloat16)
+        kt = k.to(torch.bfloat16).transpose(-1, -2).contiguous()
+        vb = v.to(torch.bfloat16)
+        n = q.size(-2)
+        if chunk >= n:
+            # torch's softmax of a bfloat16 tensor accumulates in float32 and writes bfloat16 probabilities in one pass
+            return torch.matmul(torch.softmax(torch.matmul(qb, kt), -1), vb).to(torch.float32)
+        parts: List[torch.Tensor] = []
+        for start in range(0, n, chunk):
+            logits = torch.matmul(qb.narrow(-2, start, min(chunk, n - start)), kt)
+            parts.append(torch.matmul(torch.softmax(logits, -1), vb))
+        return torch.cat(parts, -2).to(torch.float32)
 
 
 ONEDNN = {

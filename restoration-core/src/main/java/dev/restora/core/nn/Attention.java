@@ -103,7 +103,7 @@ public final class Attention {
      * results concatenated: each chunk's intermediates (logits, softmax) live in a scope closed before the next
      * chunk, so only one chunk's exist at a time. The result belongs to q's manager.
      */
-    public static NDArray byQueryChunks(NDArray q, long chunk, UnaryOperator<NDArray> attention) {
+    private static NDArray byQueryChunks(NDArray q, long chunk, UnaryOperator<NDArray> attention) {
         int axis = q.getShape().dimension() - 2;
         long nq = q.getShape().get(axis);
         String lead = ":,".repeat(axis);

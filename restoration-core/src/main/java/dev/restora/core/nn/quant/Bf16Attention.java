@@ -3,7 +3,6 @@ package dev.restora.core.nn.quant;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.restora.core.engine.CpuInfo;
-import dev.restora.core.nn.Attention;
 
 /**
  * The int8 fast mode's attention: softmax(q k^T * scale) v with the two activation-by-activation products in
@@ -41,9 +40,7 @@ public final class Bf16Attention {
         long nq = q.getShape().get(axis);
         long lead = q.getShape().size() / (nq * q.getShape().get(axis + 1));
         long chunk = Math.max(1, CHUNK_LOGITS / (lead * k.getShape().get(axis)));
-        if (chunk >= nq) {
-            return QuantHelper.get().attentionBf16(q, k, v, scale);
-        }
-        return Attention.byQueryChunks(q, chunk, qs -> QuantHelper.get().attentionBf16(qs, k, v, scale));
+        // one helper call: k and v converted once, the chunks looped over inside (no per-chunk conversions)
+        return QuantHelper.get().attentionBf16(q, k, v, scale, Math.min(chunk, nq));
     }
 }

@@ -152,12 +152,12 @@ public final class QuantHelper {
     }
 
     /**
-     * softmax(q k^T * scale) v with both products in bfloat16 and the softmax in float32 (float32 q, k, v
-     * [..., N, d]); the float32 result belongs to q's manager.
+     * softmax(q k^T * scale) v with both products in bfloat16 and the softmax computed in float32 (float32 q, k, v
+     * [..., N, d]), the queries in chunks of {@code chunk} rows; the float32 result belongs to q's manager.
      */
-    public NDArray attentionBf16(NDArray q, NDArray k, NDArray v, double scale) {
+    public NDArray attentionBf16(NDArray q, NDArray k, NDArray v, double scale, long chunk) {
         IValue[] args = {IValue.from((PtNDArray) q), IValue.from((PtNDArray) k), IValue.from((PtNDArray) v),
-            IValue.from(scale)};
+            IValue.from(scale), IValue.from(chunk)};
         try (IValue r = IValueUtils.runMethod(module, "attention_bf16", args)) {
             return r.toTensor((PtNDManager) q.getManager());
         } finally {
