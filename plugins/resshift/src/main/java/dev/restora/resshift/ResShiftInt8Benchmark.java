@@ -128,14 +128,7 @@ final class ResShiftInt8Benchmark {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", name);
         m.put("ab", Int8Ab.compare(pairs, exact, int8, log, name));
-        double se = 0;
-        double ss = 0;
-        for (int i = 0; i < out[0].length; i++) {
-            double d = out[0][i] - out[1][i];
-            se += d * d;
-            ss += (double) out[0][i] * out[0][i];
-        }
-        m.put("relative_rms_deviation", Math.sqrt(se / Math.max(ss, 1e-30)));
+        m.put("relative_rms_deviation", Deviation.relativeRms(out[0], out[1]));
         return m;
     }
 

@@ -204,8 +204,7 @@ public final class Int8Network implements AutoCloseable {
                 q = layers.get(conv);
             }
             if (q != null) {
-                NDArray d = q.forward(x).sub(y);
-                sink.accept(conv, Math.sqrt(d.pow(2).mean().getFloat() / Math.max(1e-30, y.pow(2).mean().getFloat())));
+                sink.accept(conv, Deviation.relativeRms(y, q.forward(x)));
             }
             return y;
         });

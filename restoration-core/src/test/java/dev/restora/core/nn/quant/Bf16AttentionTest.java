@@ -20,10 +20,6 @@ class Bf16AttentionTest {
             List.of("avx2", "fma", "avx512_vnni", "avx512_bf16"));
     private static final CpuInfo VNNI_ONLY = new CpuInfo("vnni CPU", "amd64", 2, List.of("avx2", "fma", "avx512_vnni"));
 
-    private static double relRms(NDArray ref, NDArray y) {
-        return Math.sqrt(y.sub(ref).pow(2).mean().getFloat() / ref.pow(2).mean().getFloat());
-    }
-
     @Test
     void closeToFloatAttentionWholeAndInChunks() {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -39,7 +35,7 @@ class Bf16AttentionTest {
                 NDArray y = Bf16Attention.forward(q, k, v, scale);
                 assertEquals(ref.getShape(), y.getShape());
                 assertEquals(DataType.FLOAT32, y.getDataType());
-                double err = relRms(ref, y);
+                double err = Deviation.relativeRms(ref, y);
                 // bfloat16 keeps 8 bits of mantissa: about 0.5 % RMS on Gaussian data
                 assertTrue(err < 0.02, s[0] + " queries: relative RMS error " + err);
                 assertTrue(err > 1e-5, s[0] + " queries: identical to float32, not bfloat16?");
@@ -74,7 +70,7 @@ class Bf16AttentionTest {
                 try (ConvHook.Installed h = net.quantized()) {
                     y = Attention.scaledDotProduct(q, q, q, 0.25, null);
                 }
-                double err = relRms(ref, y);
+                double err = Deviation.relativeRms(ref, y);
                 if (cpu == BF16) {
                     assertTrue(err > 1e-5 && err < 0.02, "relative RMS error " + err);
                 } else {

@@ -21,10 +21,6 @@ class Int8ConvTest {
     private static final CpuInfo VNNI = new CpuInfo("test CPU", "amd64", 2, List.of("avx2", "fma", "avx512_vnni"));
     private static final CpuInfo AVX2 = new CpuInfo("old CPU", "amd64", 2, List.of("avx", "avx2", "fma"));
 
-    private static double relRms(NDArray ref, NDArray y) {
-        return Math.sqrt(y.sub(ref).pow(2).mean().getFloat() / ref.pow(2).mean().getFloat());
-    }
-
     private static Conv2dLayer randomConv(NDManager m, int cin, int cout, int k, PaddingMode mode) {
         NDArray w = m.randomNormal(new Shape(cout, cin, k, k)).mul(1.0 / Math.sqrt(cin * k * k));
         NDArray b = m.randomNormal(new Shape(cout)).mul(0.1);
@@ -43,7 +39,7 @@ class Int8ConvTest {
                 try (Int8Conv2d q = new Int8Conv2d(conv, in, out)) {
                     NDArray y = q.forward(x);
                     assertEquals(ref.getShape(), y.getShape());
-                    double err = relRms(ref, y);
+                    double err = Deviation.relativeRms(ref, y);
                     // 8-bit input, weights and output over Gaussian data: about 2 % RMS (spike: 1.7-1.9 %)
                     assertTrue(err < 0.04, mode + ": relative RMS error " + err);
                     assertTrue(err > 1e-4, mode + ": int8 output identical to float32, not quantized?");
@@ -79,8 +75,8 @@ class Int8ConvTest {
             assertTrue(rms < 0.35 * step && d.abs().max().getFloat() < 2 * step, "RMS " + rms + ", step " + step);
             assertTrue(rms > 0.1 * step, "the property switched nothing");
             // and without that step the float32 output is closer to float
-            assertTrue(relRms(ref, direct) < relRms(ref, requantized),
-                    relRms(ref, direct) + " vs " + relRms(ref, requantized));
+            assertTrue(Deviation.relativeRms(ref, direct) < Deviation.relativeRms(ref, requantized),
+                    Deviation.relativeRms(ref, direct) + " vs " + Deviation.relativeRms(ref, requantized));
         }
     }
 
@@ -175,7 +171,7 @@ class Int8ConvTest {
                 assertEquals(0f, thin.forward(h).sub(thin.forwardFloat(h)).abs().max().getFloat());
                 assertTrue(c2.forward(h).sub(c2.forwardFloat(h)).abs().max().getFloat() > 0f);
             }
-            double err = relRms(ref, y);
+            double err = Deviation.relativeRms(ref, y);
             assertTrue(err < 0.06 && err > 1e-4, "relative RMS error " + err);
             // outside the scope, float32 again
             assertEquals(0f, f.apply(x).sub(ref).abs().max().getFloat());

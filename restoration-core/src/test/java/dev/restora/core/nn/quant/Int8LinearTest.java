@@ -22,10 +22,6 @@ class Int8LinearTest {
                 m.randomNormal(new Shape(out)).mul(0.1));
     }
 
-    private static double relRms(NDArray ref, NDArray y) {
-        return Math.sqrt(y.sub(ref).pow(2).mean().getFloat() / ref.pow(2).mean().getFloat());
-    }
-
     @Test
     void int8LinearMatchesFloatWithinInt8Error() {
         try (NDManager m = NDManager.newBaseManager(); Int8Linear q = new Int8Linear(randomLinear(m, 96, 288))) {
@@ -36,7 +32,7 @@ class Int8LinearTest {
                 NDArray ref = layer.forwardFloat(x);
                 NDArray y = q2.forward(x);
                 assertEquals(ref.getShape(), y.getShape());
-                double err = relRms(ref, y);
+                double err = Deviation.relativeRms(ref, y);
                 // 8-bit weights and input over Gaussian data: about 1 % RMS (spike: 0.7-1.0 %)
                 assertTrue(err < 0.03, "relative RMS error " + err);
                 assertTrue(err > 1e-5, "int8 output identical to float32, not quantized?");
@@ -72,7 +68,7 @@ class Int8LinearTest {
                 y = layer.forward(x);
             }
             assertEquals(1, net.int8Linears());
-            double err = relRms(ref, y);
+            double err = Deviation.relativeRms(ref, y);
             assertTrue(err < 0.03 && err > 1e-5, "relative RMS error " + err);
             // outside the scope, float32 again
             assertEquals(0f, layer.forward(x).sub(ref).abs().max().getFloat());
