@@ -150,8 +150,11 @@ for j in "$INPUT"/*.jar "${FX_JARS[@]}"; do
     unzip -q -j -o "$j" $names -d "$d"
 done
 if [ "$OS" = linux ]; then
-    cp "$HERE/linux/restora.sh" "$INPUT/restora.sh"
-    chmod 755 "$INPUT/restora.sh"
+    # one script under each launcher's name: it sets the environment and runs bin/<its name>
+    for n in restora restora-studio; do
+        cp "$HERE/linux/restora.sh" "$INPUT/$n.sh"
+        chmod 755 "$INPUT/$n.sh"
+    done
 fi
 
 # ---- 3. the Java runtime: jlink with JavaFX, then JavaFX's native libraries --------------------------------------
@@ -213,12 +216,11 @@ for t in "${TYPES[@]}"; do
     extra=()
     case "$t" in
         deb|rpm)
-            # custom desktop entries (they set ONEDNN_MAX_CPU_ISA) and postinst/prerm (/usr/bin/restora)
+            # custom desktop entries (through lib/app/*.sh: the environment) and postinst/prerm (/usr/bin/restora)
             res="$OUT/resources-$t"
             rm -rf "$res"; mkdir -p "$res"
             # jpackage 17 makes a menu entry for every launcher: the command line's is hidden (NoDisplay)
-            cp "$HERE/linux/restora-studio.desktop" "$HERE/linux/restora.desktop" "$res/"
-            for s in postinst prerm; do sed "s|@INSTALL_DIR@|/opt/$NAME|g" "$HERE/linux/$s" > "$res/$s"; done
+            for s in restora-studio.desktop restora.desktop postinst prerm; do sed "s|@INSTALL_DIR@|/opt/$NAME|g" "$HERE/linux/$s" > "$res/$s"; done
             if [ "$t" = deb ]; then deps=libgtk-3-0; else deps=gtk3; fi
             extra=(--resource-dir "$res" --linux-package-name "$NAME" --linux-package-deps "$deps"
                 --linux-shortcut --linux-menu-group "Graphics;AudioVideo" --linux-app-category graphics

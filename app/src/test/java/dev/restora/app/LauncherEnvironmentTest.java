@@ -3,40 +3,66 @@ package dev.restora.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.restora.core.engine.NativeAllocator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The {@code restora} launcher's environment for the engine, run for real against a stand-in Java that prints it:
- * on macOS ({@code uname -s} = Darwin, faked on the PATH) {@code PYTORCH_ENABLE_MPS_FALLBACK=1} (a user's value kept),
- * elsewhere not set; telemetry off everywhere.
+ * The launchers' environment for the engine, run for real against a stand-in Java (or jpackage launcher) that prints
+ * it, with {@code uname} and {@code getconf} faked on the PATH: on macOS {@code PYTORCH_ENABLE_MPS_FALLBACK=1} (a
+ * user's value kept), elsewhere not set; telemetry off everywhere; on Linux with glibc and at least 15 GiB of RAM
+ * {@link NativeAllocator#HEAP_TUNABLES} in {@code GLIBC_TUNABLES}, unless the user chose otherwise. The checkout's
+ * {@code restora} and the installers' {@code lib/app/restora.sh} (under the studio's name too) alike.
  */
 @DisabledOnOs(OS.WINDOWS)
 class LauncherEnvironmentTest {
+    private static final long GIB = 1L << 30;
+
     @TempDir
     Path dir;
 
     @Test
     void macOsGetsTheMpsFallbackOthersDoNot() throws Exception {
-        Path root = fakeCheckout();
-        Map<String, String> mac = run(root, "Darwin", null);
+        Path launcher = fakeCheckout();
+        Map<String, String> mac = run(launcher, "Darwin", 16 * GIB, Map.of());
         assertEquals("1", mac.get("PYTORCH_ENABLE_MPS_FALLBACK"), mac.toString());
         assertEquals("true", mac.get("OPT_OUT_TRACKING"));
-        assertEquals("0", run(root, "Darwin", "0").get("PYTORCH_ENABLE_MPS_FALLBACK"), "the user's value is kept");
-        Map<String, String> linux = run(root, "Linux", null);
+        assertEquals("0", run(launcher, "Darwin", 16 * GIB, Map.of("PYTORCH_ENABLE_MPS_FALLBACK", "0"))
+                .get("PYTORCH_ENABLE_MPS_FALLBACK"), "the user's value is kept");
+        Map<String, String> linux = run(launcher, "Linux", 16 * GIB, Map.of());
         assertEquals("", linux.get("PYTORCH_ENABLE_MPS_FALLBACK"), linux.toString());
         assertEquals("true", linux.get("OPT_OUT_TRACKING"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"restora", "restora.sh", "restora-studio.sh"})
+    void heapAllocatorOnLinuxWithGlibcAndEnoughMemory(String script) throws Exception {
+        Path launcher = script.equals("restora") ? fakeCheckout() : fakeAppImage(script);
+        assertEquals(NativeAllocator.HEAP_TUNABLES, tunables(launcher, "Linux", 16 * GIB, Map.of()), "16 GiB");
+        assertEquals(NativeAllocator.HEAP_TUNABLES, tunables(launcher, "Linux", 15 * GIB, Map.of()), "15 GiB");
+        assertEquals("", tunables(launcher, "Linux", 8 * GIB, Map.of()), "8 GiB: glibc's defaults");
+        assertEquals(NativeAllocator.HEAP_TUNABLES, tunables(launcher, "Linux", 8 * GIB,
+                Map.of("RESTORA_MALLOC", "heap")), "forced");
+        assertEquals("", tunables(launcher, "Linux", 64 * GIB, Map.of("RESTORA_MALLOC", "system")), "declined");
+        assertEquals("glibc.malloc.mmap_max=3", tunables(launcher, "Linux", 64 * GIB,
+                Map.of("GLIBC_TUNABLES", "glibc.malloc.mmap_max=3")), "the user's malloc settings win");
+        assertEquals("glibc.rtld.optional_static_tls=1:" + NativeAllocator.HEAP_TUNABLES, tunables(launcher, "Linux",
+                64 * GIB, Map.of("GLIBC_TUNABLES", "glibc.rtld.optional_static_tls=1")), "other tunables are kept");
+        assertEquals("", tunables(launcher, "Darwin", 64 * GIB, Map.of()), "not glibc");
+        assertEquals("", tunables(launcher, "Linux-musl", 64 * GIB, Map.of()), "a libc without GNU_LIBC_VERSION");
     }
 
     /** The launcher with a built app (jar and stamp) and no sources: it runs without building. */
@@ -50,27 +76,55 @@ class LauncherEnvironmentTest {
         Path stamp = Files.writeString(lib.resolve(".restora-build"), "");
         Files.setLastModifiedTime(script, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         Files.setLastModifiedTime(stamp, FileTime.fromMillis(System.currentTimeMillis()));
-        Path bin = Files.createDirectories(dir.resolve("jdk/bin"));
-        Path java = bin.resolve("java");
-        Files.writeString(java, "#!/bin/sh\necho \"PYTORCH_ENABLE_MPS_FALLBACK=${PYTORCH_ENABLE_MPS_FALLBACK:-}\"\n"
-                + "echo \"OPT_OUT_TRACKING=${OPT_OUT_TRACKING:-}\"\n");
-        java.toFile().setExecutable(true);
-        return root;
+        printEnvironment(Files.createDirectories(dir.resolve("jdk/bin")).resolve("java"));
+        return script;
     }
 
-    private Map<String, String> run(Path root, String os, String userValue) throws Exception {
-        Path fakeBin = Files.createDirectories(dir.resolve("uname-" + os));
+    /** An app-image's {@code lib/app/<script>} with a stand-in {@code bin/<launcher>} of the script's name. */
+    private Path fakeAppImage(String script) throws IOException {
+        Path image = dir.resolve("image");
+        Path path = Files.createDirectories(image.resolve("lib/app")).resolve(script);
+        Files.copy(Path.of("..", "installers", "linux", "restora.sh"), path);
+        path.toFile().setExecutable(true);
+        printEnvironment(Files.createDirectories(image.resolve("bin")).resolve(script.replace(".sh", "")));
+        return path;
+    }
+
+    private static void printEnvironment(Path program) throws IOException {
+        Files.writeString(program, "#!/bin/sh\necho \"PYTORCH_ENABLE_MPS_FALLBACK=${PYTORCH_ENABLE_MPS_FALLBACK:-}\"\n"
+                + "echo \"OPT_OUT_TRACKING=${OPT_OUT_TRACKING:-}\"\necho \"GLIBC_TUNABLES=${GLIBC_TUNABLES:-}\"\n");
+        program.toFile().setExecutable(true);
+    }
+
+    private String tunables(Path launcher, String os, long ram, Map<String, String> userEnv) throws Exception {
+        return run(launcher, os, ram, userEnv).get("GLIBC_TUNABLES");
+    }
+
+    /**
+     * Runs the launcher with {@code uname -s} printing {@code os} ("Linux-musl": Linux whose getconf knows no glibc)
+     * and getconf reporting {@code ram} bytes; returns the variables the stand-in printed.
+     */
+    private Map<String, String> run(Path launcher, String os, long ram, Map<String, String> userEnv) throws Exception {
+        Path fakeBin = Files.createDirectories(dir.resolve("fake-" + os + "-" + ram));
+        boolean glibc = os.equals("Linux");
         Path uname = fakeBin.resolve("uname");
-        Files.writeString(uname, "#!/bin/sh\necho " + os + "\n");
+        Files.writeString(uname, "#!/bin/sh\necho " + (os.startsWith("Linux") ? "Linux" : os) + "\n");
         uname.toFile().setExecutable(true);
-        List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("restora").toString(), "--version"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        Path getconf = fakeBin.resolve("getconf");
+        Files.writeString(getconf, "#!/bin/sh\ncase \"$1\" in\n"
+                + "  GNU_LIBC_VERSION) " + (glibc ? "echo 'glibc 2.36'" : "echo unknown >&2; exit 1") + " ;;\n"
+                + "  _PHYS_PAGES) echo " + ram / 4096 + " ;;\n"
+                + "  PAGESIZE) echo 4096 ;;\n"
+                + "  *) exit 1 ;;\nesac\n");
+        getconf.toFile().setExecutable(true);
+        ProcessBuilder pb = new ProcessBuilder(List.of(launcher.getFileName().toString().endsWith(".sh") ? "sh" : "bash",
+                launcher.toString(), "--version")).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
-        env.remove("PYTORCH_ENABLE_MPS_FALLBACK");
-        env.remove("OPT_OUT_TRACKING");
-        if (userValue != null) {
-            env.put("PYTORCH_ENABLE_MPS_FALLBACK", userValue);
+        for (String name : List.of("PYTORCH_ENABLE_MPS_FALLBACK", "OPT_OUT_TRACKING", "GLIBC_TUNABLES",
+                "RESTORA_MALLOC")) {
+            env.remove(name);
         }
+        env.putAll(userEnv);
         env.put("JAVA_HOME", dir.resolve("jdk").toString());
         env.put("RESTORA_HOME", dir.resolve("data").toString());
         env.put("PATH", fakeBin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
@@ -78,14 +132,14 @@ class LauncherEnvironmentTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
-        Map<String, String> vars = new java.util.TreeMap<>();
+        Map<String, String> vars = new TreeMap<>();
         for (String line : out.split("\n")) {
             int eq = line.indexOf('=');
             if (eq > 0) {
                 vars.put(line.substring(0, eq), line.substring(eq + 1));
             }
         }
-        assertTrue(vars.containsKey("PYTORCH_ENABLE_MPS_FALLBACK"), out);
+        assertTrue(vars.containsKey("GLIBC_TUNABLES"), out);
         return vars;
     }
 }

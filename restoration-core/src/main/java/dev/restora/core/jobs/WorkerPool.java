@@ -9,6 +9,7 @@ import dev.restora.core.engine.DeviceChoice;
 import dev.restora.core.engine.DeviceInfo;
 import dev.restora.core.engine.Devices;
 import dev.restora.core.engine.EngineSetup;
+import dev.restora.core.engine.NativeAllocator;
 import dev.restora.core.engine.OutOfMemory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -312,6 +313,10 @@ public final class WorkerPool implements AutoCloseable {
                     return;
                 }
                 runJob(job);
+                if (queue.size() == 0) {
+                    // idle: a heap-only allocator gives the run's free memory back (NativeAllocator)
+                    NativeAllocator.releaseFreeMemory();
+                }
             }
         }
 

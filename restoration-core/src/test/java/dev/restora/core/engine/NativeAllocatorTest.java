@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.jna.Platform;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** glibc's allocator settings are applied through mallopt on Linux, once per process. */
@@ -19,5 +25,52 @@ class NativeAllocatorTest {
         assertTrue(NativeAllocator.configure(), "mallopt refused a setting");
         assertTrue(NativeAllocator.configure(), "idempotent");
         assertEquals(32 << 20, NativeAllocator.MMAP_THRESHOLD, "glibc's largest mmap threshold on 64-bit");
+    }
+
+    /**
+     * What the launchers' {@link NativeAllocator#HEAP_TUNABLES} buy, in a child JVM each way: with them a freed 128 MiB
+     * block is reused without page faults and {@link NativeAllocator#releaseFreeMemory} gives it back; with glibc's
+     * defaults (and this class's mallopt) every round faults its 32768 pages in again.
+     */
+    @Test
+    void heapTunablesReuseLargeBlocksWithoutPageFaults() throws Exception {
+        assumeTrue(Platform.isLinux(), "glibc: Linux only");
+        Map<String, Long> heap = child(NativeAllocator.HEAP_TUNABLES);
+        assertEquals(1L, heap.get("heapOnly"), heap.toString());
+        assertTrue(heap.get("faults") < 2000, "a freed 128 MiB block faulted in again: " + heap);
+        assertEquals(1L, heap.get("released"), heap.toString());
+        assertTrue(heap.get("rssKib") - heap.get("rssAfterKib") > 100 << 10, "malloc_trim returned too little: " + heap);
+
+        Map<String, Long> mapped = child(null);
+        assertEquals(0L, mapped.get("heapOnly"), mapped.toString());
+        assertTrue(mapped.get("faults") > 16_000, "glibc's defaults map large blocks afresh: " + mapped);
+        assertEquals(0L, mapped.get("released"), "nothing to release without the tunables: " + mapped);
+    }
+
+    private static Map<String, Long> child(String tunables) throws Exception {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "-Djna.tmpdir=" + System.getProperty("jna.tmpdir", "target/jna"),
+                HeapFaultsChild.class.getName());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().remove("GLIBC_TUNABLES");
+        if (tunables != null) {
+            pb.environment().put("GLIBC_TUNABLES", tunables);
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        Map<String, Long> values = new HashMap<>();
+        String line = out.lines().filter(l -> l.startsWith("faults=")).findFirst().orElseThrow(() ->
+                new AssertionError("no result from the child: " + out));
+        for (String kv : line.split(" ")) {
+            String[] parts = kv.split("=");
+            values.put(parts[0], switch (parts[1]) {
+                case "true" -> 1L;
+                case "false" -> 0L;
+                default -> Long.parseLong(parts[1]);
+            });
+        }
+        return values;
     }
 }
