@@ -68,6 +68,22 @@ run() {   # run COMMAND... inside the sandbox, from an empty working folder
 only_loopback() { [ "$("${NONET[@]}" cat /proc/net/dev | tail -n +3 | grep -c -v '^ *lo:')" = 0 ]; }
 check "no network inside the sandbox (only a loopback interface)" only_loopback
 
+# ---- the launchers' environment scripts (lib/app/restora.sh, restora-studio.sh) ------------------------------------
+env_of() {   # env_of SCRIPT: the environment the image's script hands to bin/<its name> (a stand-in that prints it)
+    local d="$T/envcheck"; rm -rf "$d"; mkdir -p "$d/lib/app" "$d/bin"
+    cp "$IMG/lib/app/$1" "$d/lib/app/$1"
+    printf '#!/bin/sh\nenv\n' > "$d/bin/${1%.sh}"; chmod 755 "$d/bin/${1%.sh}"
+    "$d/lib/app/$1" > "$T/env-$1.txt"
+}
+for s in restora.sh restora-studio.sh; do
+    check "$s runs bin/${s%.sh} with ONEDNN_MAX_CPU_ISA" \
+        bash -c "$(declare -f env_of); T='$T' IMG='$IMG'; env_of $s && grep -q '^ONEDNN_MAX_CPU_ISA=' '$T/env-$s.txt'"
+done
+if [ "$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)" -ge $((15 * 1024 * 1024)) ]; then
+    check "restora.sh sets one heap for every tensor (GLIBC_TUNABLES; 15 GiB of RAM or more here)" \
+        grep -q '^GLIBC_TUNABLES=.*glibc.malloc.mmap_max=0' "$T/env-restora.sh.txt"
+fi
+
 # ---- restora pipelines: the start-up time ----------------------------------------------------------------------------
 best=""
 for i in 1 2 3; do

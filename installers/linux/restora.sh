@@ -6,8 +6,8 @@
 # - ONEDNN_MAX_CPU_ISA: on virtual machines that advertise AMX without its tile-size CPUID leaf, oneDNN's bfloat16
 #   kernels otherwise die with SIGILL. A value the user set is kept.
 # - GLIBC_TUNABLES (glibc, at least 15 GiB of RAM): every tensor from one heap instead of a fresh mapping per large
-#   tensor, whose page faults cost a ResShift 128 -> 512 run 45 % of its int8 time (see NativeAllocator); the peak
-#   memory grows by about half. RESTORA_MALLOC=system keeps glibc's defaults, RESTORA_MALLOC=heap forces it; a
+#   tensor, whose page faults cost a ResShift 128 -> 512 run over 40 % of its int8 time (see NativeAllocator); the
+#   peak memory grows by about half. RESTORA_MALLOC=system keeps glibc's defaults, RESTORA_MALLOC=heap forces it; a
 #   GLIBC_TUNABLES with malloc settings of the user's own wins.
 self="$0"
 while [ -L "$self" ]; do

@@ -117,8 +117,9 @@ class LauncherEnvironmentTest {
                 + "  PAGESIZE) echo 4096 ;;\n"
                 + "  *) exit 1 ;;\nesac\n");
         getconf.toFile().setExecutable(true);
-        ProcessBuilder pb = new ProcessBuilder(List.of(launcher.getFileName().toString().endsWith(".sh") ? "sh" : "bash",
-                launcher.toString(), "--version")).redirectErrorStream(true);
+        String shell = launcher.getFileName().toString().endsWith(".sh") ? "sh" : "bash";
+        ProcessBuilder pb = new ProcessBuilder(List.of(shell, launcher.toString(), "--version"))
+                .redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         for (String name : List.of("PYTORCH_ENABLE_MPS_FALLBACK", "OPT_OUT_TRACKING", "GLIBC_TUNABLES",
                 "RESTORA_MALLOC")) {

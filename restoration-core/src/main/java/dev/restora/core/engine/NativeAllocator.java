@@ -18,10 +18,11 @@ import com.sun.jna.Platform;
  *
  * <p>Tensors above 32 MiB (a 128-channel map at 512x512 is 128 MiB) still get a fresh mapping each. mallopt cannot
  * change that: the threshold stops at 32 MiB, and turning mmap off reaches only the main arena, not the arenas the
- * running threads already have. Only {@link #HEAP_TUNABLES} in the environment at process start can, so the Linux launchers set it on machines with enough memory ({@code restora}, {@code restora.sh}).
- * Measured on a ResShift 128 -> 512 run: int8 22 -> 12 s, exact 37 -> 34 s; the peak resident memory grows (int8 5.5
- * -> 8.2 GB, exact 4.5 -> 6.0 GB), as one heap fragments where mappings would be returned, so
- * {@link #releaseFreeMemory} gives the free pages back whenever the worker pool falls idle.
+ * running threads already have. Only {@link #HEAP_TUNABLES} in the environment at process start can, so the Linux
+ * launchers ({@code restora}, the installers' {@code lib/app/restora.sh}) set it on machines with at least 15 GiB.
+ * Measured on a ResShift 128 -> 512 run (one process, after a warm-up): int8 22.1 -> 12.5 s, exact 37 -> 33-34 s. The
+ * peak resident memory grows (int8 5.5 -> 8.1 GB, exact 4.5 -> 6.0 GB), as one heap fragments where mappings would be
+ * returned, so {@link #releaseFreeMemory} gives the free pages back whenever the worker pool falls idle.
  */
 public final class NativeAllocator {
     /** System property: tune glibc's allocator at start-up (default true). */
@@ -87,8 +88,8 @@ public final class NativeAllocator {
     }
 
     /**
-     * Gives the free pages of the heaps back to the system ({@code malloc_trim(0)}); only where {@link #heapOnly}, whose
-     * heap otherwise keeps a run's peak. Cheap when little is free.
+     * Gives the free pages of the heaps back to the system ({@code malloc_trim(0)}); only where {@link #heapOnly},
+     * whose heap otherwise keeps a run's peak. Cheap when little is free.
      *
      * @return whether memory was returned
      */

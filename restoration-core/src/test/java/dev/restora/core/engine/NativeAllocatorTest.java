@@ -39,7 +39,8 @@ class NativeAllocatorTest {
         assertEquals(1L, heap.get("heapOnly"), heap.toString());
         assertTrue(heap.get("faults") < 2000, "a freed 128 MiB block faulted in again: " + heap);
         assertEquals(1L, heap.get("released"), heap.toString());
-        assertTrue(heap.get("rssKib") - heap.get("rssAfterKib") > 100 << 10, "malloc_trim returned too little: " + heap);
+        assertTrue(heap.get("rssKib") - heap.get("rssAfterKib") > 100 << 10,
+                "malloc_trim returned too little: " + heap);
 
         Map<String, Long> mapped = child(null);
         assertEquals(0L, mapped.get("heapOnly"), mapped.toString());
