@@ -129,7 +129,9 @@ restore_ms=$(( ($(date +%s%N) - s) / 1000000 ))
 check "restora restore exits 0 offline (${restore_ms} ms${TRACE:+, under strace})" test "$rc" = 0
 check "libtorch was loaded from the image" grep -q "libtorch $IMG/lib/app/native" "$T/restore.txt"
 png_size() { od -An -t u1 -j 16 -N 8 "$1" | awk '{ print ($1*16777216+$2*65536+$3*256+$4) "x" ($5*16777216+$6*65536+$7*256+$8) }'; }
-in_size="$(png_size "$T/work/in.png")"; out_size="$(png_size "$T/out/in_classic-image.png" 2>/dev/null || echo none)"
+# the default image pipeline names the output (in_esrgan.png since the learned default; in_classic-image.png before)
+out_png="$(ls "$T/out"/in_*.png 2>/dev/null | head -1)"
+in_size="$(png_size "$T/work/in.png")"; out_size="$( [ -n "$out_png" ] && png_size "$out_png" || echo none)"
 want="$(echo "$in_size" | awk -Fx '{ print $1*4 "x" $2*4 }')"
 check "the image was upscaled x4 ($in_size -> $out_size)" test "$out_size" = "$want"
 if [ ${#INPUTS[@]} -gt 1 ]; then
