@@ -68,7 +68,9 @@ final class ResShiftBenchmark implements PipelineBenchmark {
         out.put("device", device.toString());
         out.put("threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
         try (NDManager weights = NDManager.newBaseManager(device)) {
-            log.println("building the released-size networks with random weights ...");
+            log.println("building the released-size networks with random weights (seed 0) ...");
+            // seeded: the same weights in every process, so the deviation figures of two runs compare
+            ai.djl.engine.Engine.getInstance().setRandomSeed(0);
             StateDict unetWeights = RandomWeights.unet(v.unet(), weights);
             StateDict vqWeights = RandomWeights.vq(v.vq(), weights);
             ResShiftModel model32 = ResShiftModel.load(v, unetWeights, vqWeights, weights);

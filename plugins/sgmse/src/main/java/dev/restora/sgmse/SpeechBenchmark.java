@@ -404,6 +404,8 @@ public final class SpeechBenchmark implements PipelineBenchmark {
      * and hyper-parameters {@code hp}, without EMA: what the production loaders read.
      */
     static LoadedCheckpoint randomCheckpoint(NDManager m, Map<String, Object> hp, Map<String, NcsnppConfig> nets) {
+        // seeded: the same weights in every process, so the deviation figures of two runs compare
+        ai.djl.engine.Engine.getInstance().setRandomSeed(0);
         Map<String, NDArray> w = new LinkedHashMap<>();
         for (Map.Entry<String, NcsnppConfig> net : nets.entrySet()) {
             for (Map.Entry<String, Shape> e : NcsnppLayout.parameters(net.getValue()).entrySet()) {
