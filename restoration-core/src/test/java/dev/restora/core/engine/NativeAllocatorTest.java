@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** glibc's allocator settings are applied through mallopt on Linux, once per process. */
+/** glibc's allocator: the mallopt settings (Linux, once per process) and what the launchers' heap tunables do. */
 class NativeAllocatorTest {
 
     @Test
