@@ -38,7 +38,10 @@ class Int8QualityTest {
      * PSNR, below that image's exact fidelity; it is reported, not bounded.
      */
     static final double MAX_MEAN_DROP_8BIT_DB = 0.3;
-    /** Lowest PSNR of int8 against exact on any image (measured 46.9-47.7 dB; 50.1-52.9 float32 output), with margin. */
+    /**
+     * Lowest PSNR of int8 against exact on any image (measured 46.9-47.7 dB; 50.1-52.9 with the float32 output), with
+     * margin.
+     */
     static final double MIN_PSNR_VS_EXACT_DB = 44;
 
     private static ImageBuffer upscale(EsrganPipeline p, ImageBuffer in, String mode) {

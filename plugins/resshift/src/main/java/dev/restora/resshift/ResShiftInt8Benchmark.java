@@ -146,9 +146,10 @@ final class ResShiftInt8Benchmark {
 
     private static float[] run(ResShiftPipeline p, ImageBuffer img, Device device, NDManager weights, String mode) {
         try (NDManager scope = weights.newSubManager()) {
-            RunContext ctx = new RunContext(scope, device, ParameterValues.of(ResShiftProvider.parameters(),
-                    Map.of(ResShiftProvider.FAST_MODE, mode, ResShiftProvider.TILE_SIZE, img.width())), new SeededNoise(1),
-                    StepListener.NONE, new CancellationToken(), PreviewPolicy.OFF);
+            ParameterValues params = ParameterValues.of(ResShiftProvider.parameters(),
+                    Map.of(ResShiftProvider.FAST_MODE, mode, ResShiftProvider.TILE_SIZE, img.width()));
+            RunContext ctx = new RunContext(scope, device, params, new SeededNoise(1), StepListener.NONE,
+                    new CancellationToken(), PreviewPolicy.OFF);
             return ((Media.Image) p.run(Media.of(img), ctx)).image().rgb();
         }
     }

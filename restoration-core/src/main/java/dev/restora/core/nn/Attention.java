@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.function.UnaryOperator;
 
 /**
  * Scaled dot-product attention, softmax(q k^T * scale) v, over the last two axes. In float32 without a bias, where the
@@ -95,25 +94,15 @@ public final class Attention {
         }
         countProducts(q, k, v);
         NDArray kt = k.swapAxes(-1, -2);
-        return byQueryChunks(q, chunk, qs -> Precision.softmax(qs.mul((float) scale).matMul(kt), -1).matMul(v));
-    }
-
-    /**
-     * {@code attention} applied to consecutive chunks of {@code chunk} queries (rows of q's second-to-last axis), the
-     * results concatenated: each chunk's intermediates (logits, softmax) live in a scope closed before the next
-     * chunk, so only one chunk's exist at a time. The result belongs to q's manager.
-     */
-    private static NDArray byQueryChunks(NDArray q, long chunk, UnaryOperator<NDArray> attention) {
-        int axis = q.getShape().dimension() - 2;
-        long nq = q.getShape().get(axis);
         String lead = ":,".repeat(axis);
         NDManager owner = q.getManager();
         NDList parts = new NDList();
         for (long s = 0; s < nq; s += chunk) {
+            // each chunk's logits and softmax live in a sub-scope freed before the next chunk
             try (NDManager scope = owner.newSubManager()) {
                 NDArray qs = q.get(new NDIndex(lead + s + ":" + Math.min(nq, s + chunk)));
                 qs.attach(scope);
-                NDArray out = attention.apply(qs);
+                NDArray out = Precision.softmax(qs.mul((float) scale).matMul(kt), -1).matMul(v);
                 out.attach(owner);
                 parts.add(out);
             }

@@ -6,11 +6,12 @@ import dev.restora.core.engine.CpuInfo;
 
 /**
  * The int8 fast mode's attention: softmax(q k^T * scale) v with the two activation-by-activation products in
- * bfloat16 (8-bit mantissa, float32 range) and the softmax computed in float32 from and to bfloat16. Q-Diffusion quantizes these products to int8
- * as well, but int8 softmax probabilities are too coarse for a long sequence (a 4096-token attention moved 5 % RMS
- * here), while bfloat16 keeps each probability to 0.4 % relative and runs both products at the CPU's bfloat16
- * dot-product rate (1.6x the fused float32 kernel on a 4096-token, 512-channel attention, measured). Only on CPUs with bfloat16
- * dot products (AVX512-BF16, AMX-BF16); elsewhere, and for short sequences, the float32 attention runs.
+ * bfloat16 (8-bit mantissa, float32 range) and the softmax computed in float32 from and to bfloat16. Q-Diffusion
+ * quantizes these products to int8 as well, but int8 softmax probabilities are too coarse for a long sequence (a
+ * 4096-token attention moved 5 % RMS here), while bfloat16 keeps each probability to 0.4 % relative and runs both
+ * products at the CPU's bfloat16 dot-product rate (1.6x the fused float32 kernel on a 4096-token, 512-channel
+ * attention, measured). Only on CPUs with bfloat16 dot products (AVX512-BF16, AMX-BF16); elsewhere, and for short
+ * sequences, the float32 attention runs.
  */
 public final class Bf16Attention {
     /** Logits from which the bfloat16 products pay (a 1024-token self-attention). */
