@@ -149,8 +149,11 @@ final class BenchCommand implements Callable<Integer> {
             @SuppressWarnings("unchecked")
             java.util.List<Map<String, Object>> rows = (java.util.List<Map<String, Object>>) cmp.get("ratios");
             for (Map<String, Object> row : rows) {
-                log.printf("%-34s ours %9.3f s   official %9.3f s   ratio %.2f%n", row.get("name"),
-                        row.get("ours_seconds"), row.get("official_seconds"), row.get("ratio"));
+                log.printf("%-34s ours %9.3f s   official %9.3f s   ratio %.2f%s%n", row.get("name"),
+                        row.get("ours_seconds"), row.get("official_seconds"), row.get("ratio"),
+                        row.containsKey("convolution_ratio") ? String.format(
+                                "   (our convolutions alone %.3f s: %.2f)", row.get("ours_convolution_seconds"),
+                                row.get("convolution_ratio")) : "");
             }
         }
         log.flush();

@@ -126,11 +126,16 @@ public final class Conv2dLayer {
             in = MemoryFormat.channelsLast(Padding.pad(x, mode, padding, padding, padding, padding));
             pad = 0;
         }
+        boolean timed = MacCounter.counting();
+        long t0 = timed ? System.nanoTime() : 0L;
         NDArray y = PrepackedConv.applies(this, in) ? prepacked.forward(in, pad)
                 : ai.djl.nn.convolutional.Conv2d.conv2d(in, weight, bias, new Shape(stride, stride),
                         new Shape(pad, pad), new Shape(dilation, dilation), groups).singletonOrThrow();
-        Shape k = weight.getShape();
-        MacCounter.add(y.size() * k.get(1) * k.get(2) * k.get(3));
+        if (timed) {
+            // the engine's CPU ops are synchronous: the time is the convolution's (a GPU's would only be queued)
+            Shape k = weight.getShape();
+            MacCounter.addConvolution(y.size() * k.get(1) * k.get(2) * k.get(3), System.nanoTime() - t0);
+        }
         return y;
     }
 }

@@ -104,6 +104,13 @@ public final class BenchmarkReference {
             row.put("ours_seconds", ours);
             row.put("official_seconds", ref);
             row.put("ratio", ours / ref);
+            Double conv = ourFigure(result, e.getKey(), "convolution_seconds");
+            if (conv != null) {
+                // the float convolutions alone against the whole official figure: the ratio an exact network
+                // could reach on this CPU if everything besides its convolutions took no time
+                row.put("ours_convolution_seconds", conv);
+                row.put("convolution_ratio", conv / ref);
+            }
             rows.add(row);
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -129,12 +136,20 @@ public final class BenchmarkReference {
         if (v instanceof Number n) {
             return n.doubleValue();
         }
-        if (v instanceof Map<?, ?> m && m.get("seconds") instanceof Number n) {
+        return ourFigure(result, name, "seconds");
+    }
+
+    /**
+     * The field {@code field} of our measurement {@code name}: of a top-level object of that name, or of the entry of
+     * the {@code measurements} list with that {@code name}; null when absent.
+     */
+    static Double ourFigure(Map<String, Object> result, String name, String field) {
+        if (result.get(name) instanceof Map<?, ?> m && m.get(field) instanceof Number n) {
             return n.doubleValue();
         }
         if (result.get("measurements") instanceof List<?> list) {
             for (Object o : list) {
-                if (o instanceof Map<?, ?> m && name.equals(m.get("name")) && m.get("seconds") instanceof Number n) {
+                if (o instanceof Map<?, ?> m && name.equals(m.get("name")) && m.get(field) instanceof Number n) {
                     return n.doubleValue();
                 }
             }

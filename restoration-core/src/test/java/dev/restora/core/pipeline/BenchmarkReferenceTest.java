@@ -1,6 +1,7 @@
 package dev.restora.core.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,7 +37,8 @@ class BenchmarkReferenceTest {
     void ratiosAreOursOverOfficialForEveryMappedFigure() throws IOException {
         BenchmarkReference ref = BenchmarkReference.read(write(REFERENCE));
         Map<String, Object> ours = new LinkedHashMap<>();
-        ours.put("measurements", List.of(Map.of("name", "unet_call_64x64", "seconds", 1.0),
+        ours.put("measurements", List.of(Map.of("name", "unet_call_64x64", "seconds", 1.0,
+                        "convolution_seconds", 0.8),
                 Map.of("name", "run_v3_128_to_512", "seconds", 30.0)));
         ours.put("network_call_seconds", 3.0);
         ours.put("run", Map.of("seconds", 250.0));
@@ -54,6 +56,10 @@ class BenchmarkReferenceTest {
         assertRow(rows.get(1), "run_v3_128_to_512", 30.0, 40.0, 0.75);
         assertRow(rows.get(2), "network_call_seconds", 3.0, 4.0, 0.75); // the median wins over a single run
         assertRow(rows.get(3), "run", 250.0, 500.0, 0.5);
+        // our convolutions alone against the official figure, where our measurement timed them
+        assertEquals(0.8, (Double) rows.get(0).get("ours_convolution_seconds"), 1e-12);
+        assertEquals(0.4, (Double) rows.get(0).get("convolution_ratio"), 1e-12);
+        assertFalse(rows.get(1).containsKey("convolution_ratio"));
         assertEquals(List.of("unet_call_128x128"), cmp.get("not_compared"));
         assertEquals("1.13.1", cmp.get("official_torch"));
     }
