@@ -1,6 +1,7 @@
 package dev.restora.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -88,6 +89,25 @@ class CommandLineTest {
         assertEquals(0.25, row.get("official_seconds").getAsDouble(), 0);
         assertEquals(ours / 0.25, row.get("ratio").getAsDouble(), 1e-12);
         assertTrue(r.err().matches("(?s).*matmul\\s+ours .* official\\s+0\\.250 s\\s+ratio .*"), r::toString);
+        assertFalse(r.err().contains("convolutions alone"), "a matmul has no convolution share: " + r);
+
+        // a measurement that timed its convolutions apart also gets their ratio to the official figure
+        Files.writeString(ref, "{\"matmul_official\": 0.25, \"conv_official\": {\"median_s\": 2.0}}");
+        CliRun conv = CliRun.run(dir, "bench", TestUpscaleProvider.ID, "--reference", ref.toString());
+        assertEquals(ExitCodes.OK, conv.code(), conv::toString);
+        JsonObject convJson = JsonParser.parseString(conv.out()).getAsJsonObject();
+        double convSeconds = convJson.getAsJsonObject("conv").get("convolution_seconds").getAsDouble();
+        assertTrue(convSeconds > 0 && convSeconds <= convJson.getAsJsonObject("conv").get("seconds").getAsDouble());
+        JsonObject convRow = null;
+        for (var e : convJson.getAsJsonObject("reference_comparison").getAsJsonArray("ratios")) {
+            if (e.getAsJsonObject().get("name").getAsString().equals("conv")) {
+                convRow = e.getAsJsonObject();
+            }
+        }
+        assertTrue(convRow != null, conv::toString);
+        assertEquals(convSeconds / 2.0, convRow.get("convolution_ratio").getAsDouble(), 1e-12);
+        assertTrue(conv.err().matches("(?s).*conv\\s+ours .* official\\s+2\\.000 s\\s+ratio \\S+"
+                + "\\s+\\(our convolutions alone \\S+ s: \\S+\\).*"), conv::toString);
 
         Files.writeString(ref, "{\"score_call_256x512\": 9.0}");
         CliRun other = CliRun.run(dir, "bench", TestUpscaleProvider.ID, "--reference", ref.toString());
