@@ -221,7 +221,8 @@ for t in "${TYPES[@]}"; do
             rm -rf "$res"; mkdir -p "$res"
             # jpackage 17 makes a menu entry for every launcher: the command line's is hidden (NoDisplay)
             for s in restora-studio.desktop restora.desktop postinst prerm; do sed "s|@INSTALL_DIR@|/opt/$NAME|g" "$HERE/linux/$s" > "$res/$s"; done
-            if [ "$t" = deb ]; then deps=libgtk-3-0; else deps=gtk3; fi
+            # jemalloc: the launchers preload it for the tensors' memory (lib/app/restora.sh, NativeAllocator)
+            if [ "$t" = deb ]; then deps="libgtk-3-0, libjemalloc2"; else deps="gtk3, jemalloc"; fi
             extra=(--resource-dir "$res" --linux-package-name "$NAME" --linux-package-deps "$deps"
                 --linux-shortcut --linux-menu-group "Graphics;AudioVideo" --linux-app-category graphics
                 --linux-deb-maintainer dev@restora.dev --install-dir /opt) ;;

@@ -79,8 +79,16 @@ for s in restora.sh restora-studio.sh; do
     check "$s runs bin/${s%.sh} with ONEDNN_MAX_CPU_ISA" \
         bash -c "$(declare -f env_of); T='$T' IMG='$IMG'; env_of $s && grep -q '^ONEDNN_MAX_CPU_ISA=' '$T/env-$s.txt'"
 done
-if [ "$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)" -ge $((15 * 1024 * 1024)) ]; then
-    check "restora.sh sets one heap for every tensor (GLIBC_TUNABLES; 15 GiB of RAM or more here)" \
+jemalloc_lib=""
+for lib in /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib/aarch64-linux-gnu/libjemalloc.so.2 \
+        /usr/lib64/libjemalloc.so.2 /usr/lib/libjemalloc.so.2; do
+    if [ -r "$lib" ]; then jemalloc_lib="$lib"; break; fi
+done
+if [ -n "$jemalloc_lib" ]; then
+    check "restora.sh preloads jemalloc ($jemalloc_lib) keeping freed pages (MALLOC_CONF)" \
+        bash -c "grep -qx 'LD_PRELOAD=$jemalloc_lib' '$T/env-restora.sh.txt' && grep -q '^MALLOC_CONF=dirty_decay_ms:-1' '$T/env-restora.sh.txt'"
+elif [ "$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)" -ge $((15 * 1024 * 1024)) ]; then
+    check "restora.sh sets one heap for every tensor (GLIBC_TUNABLES; no jemalloc, 15 GiB of RAM or more here)" \
         grep -q '^GLIBC_TUNABLES=.*glibc.malloc.mmap_max=0' "$T/env-restora.sh.txt"
 fi
 

@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The launchers' environment for the engine, run for real against a stand-in Java (or jpackage launcher) that prints
  * it, with {@code uname} and {@code getconf} faked on the PATH: on macOS {@code PYTORCH_ENABLE_MPS_FALLBACK=1} (a
  * user's value kept), elsewhere not set; telemetry off everywhere; on Linux with glibc and at least 15 GiB of RAM
- * {@link NativeAllocator#HEAP_TUNABLES} in {@code GLIBC_TUNABLES}, unless the user chose otherwise. The checkout's
+ * jemalloc preloaded where installed, else {@link NativeAllocator#HEAP_TUNABLES} in {@code GLIBC_TUNABLES}, unless
+ * the user chose otherwise. The checkout's
  * {@code restora} and the installers' {@code lib/app/restora.sh} (under the studio's name too) alike.
  */
 @DisabledOnOs(OS.WINDOWS)
@@ -65,6 +66,41 @@ class LauncherEnvironmentTest {
         assertEquals("", tunables(launcher, "Linux-musl", 64 * GIB, Map.of()), "a libc without GNU_LIBC_VERSION");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"restora", "restora.sh", "restora-studio.sh"})
+    void jemallocPreloadedWhereInstalledWhateverTheMemory(String script) throws Exception {
+        Path launcher = script.equals("restora") ? fakeCheckout() : fakeAppImage(script);
+        String lib = Files.writeString(dir.resolve("libjemalloc.so.2"), "").toString();
+        Map<String, String> je = Map.of("RESTORA_JEMALLOC", lib);
+        for (long ram : new long[] {8 * GIB, 64 * GIB}) {
+            Map<String, String> env = run(launcher, "Linux", ram, je);
+            assertEquals(lib, env.get("LD_PRELOAD"), env.toString());
+            assertEquals(NativeAllocator.JEMALLOC_CONF, env.get("MALLOC_CONF"), env.toString());
+            assertEquals("", env.get("GLIBC_TUNABLES"), "glibc's tunables are not needed then: " + env);
+        }
+        Map<String, String> withUsers = run(launcher, "Linux", 16 * GIB, Map.of("RESTORA_JEMALLOC", lib,
+                "MALLOC_CONF", "narenas:2", "LD_PRELOAD", "/opt/x/libfoo.so"));
+        assertEquals(lib + ":/opt/x/libfoo.so", withUsers.get("LD_PRELOAD"), "the user's preloads are kept");
+        assertEquals(NativeAllocator.JEMALLOC_CONF + ",narenas:2", withUsers.get("MALLOC_CONF"),
+                "the user's jemalloc options come last, so they win");
+        Map<String, String> tcmalloc = run(launcher, "Linux", 16 * GIB, Map.of("RESTORA_JEMALLOC", lib,
+                "LD_PRELOAD", "/usr/lib/libtcmalloc.so.4"));
+        assertEquals("/usr/lib/libtcmalloc.so.4", tcmalloc.get("LD_PRELOAD"), "the user's allocator wins");
+        assertEquals("", tcmalloc.get("GLIBC_TUNABLES"), tcmalloc.toString());
+        Map<String, String> heap = run(launcher, "Linux", 8 * GIB, Map.of("RESTORA_JEMALLOC", lib,
+                "RESTORA_MALLOC", "heap"));
+        assertEquals("", heap.get("LD_PRELOAD"), heap.toString());
+        assertEquals(NativeAllocator.HEAP_TUNABLES, heap.get("GLIBC_TUNABLES"), "glibc's one heap, forced");
+        Map<String, String> system = run(launcher, "Linux", 64 * GIB, Map.of("RESTORA_JEMALLOC", lib,
+                "RESTORA_MALLOC", "system"));
+        assertEquals("", system.get("LD_PRELOAD") + system.get("GLIBC_TUNABLES"), "declined: " + system);
+        assertEquals("", run(launcher, "Darwin", 64 * GIB, je).get("LD_PRELOAD"), "Linux only");
+        Map<String, String> missing = run(launcher, "Linux", 16 * GIB, Map.of("RESTORA_MALLOC", "jemalloc"));
+        assertEquals("", missing.get("LD_PRELOAD"), missing.toString());
+        assertTrue(missing.get("output").contains("no libjemalloc.so.2 was found"), "asked for and missing: said");
+        assertEquals(NativeAllocator.HEAP_TUNABLES, missing.get("GLIBC_TUNABLES"), "then glibc's rule applies");
+    }
+
     /** The launcher with a built app (jar and stamp) and no sources: it runs without building. */
     private Path fakeCheckout() throws IOException {
         Path root = Files.createDirectories(dir.resolve("checkout"));
@@ -92,7 +128,8 @@ class LauncherEnvironmentTest {
 
     private static void printEnvironment(Path program) throws IOException {
         Files.writeString(program, "#!/bin/sh\necho \"PYTORCH_ENABLE_MPS_FALLBACK=${PYTORCH_ENABLE_MPS_FALLBACK:-}\"\n"
-                + "echo \"OPT_OUT_TRACKING=${OPT_OUT_TRACKING:-}\"\necho \"GLIBC_TUNABLES=${GLIBC_TUNABLES:-}\"\n");
+                + "echo \"OPT_OUT_TRACKING=${OPT_OUT_TRACKING:-}\"\necho \"GLIBC_TUNABLES=${GLIBC_TUNABLES:-}\"\n"
+                + "echo \"LD_PRELOAD=${LD_PRELOAD:-}\"\necho \"MALLOC_CONF=${MALLOC_CONF:-}\"\n");
         program.toFile().setExecutable(true);
     }
 
@@ -122,9 +159,11 @@ class LauncherEnvironmentTest {
                 .redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         for (String name : List.of("PYTORCH_ENABLE_MPS_FALLBACK", "OPT_OUT_TRACKING", "GLIBC_TUNABLES",
-                "RESTORA_MALLOC")) {
+                "RESTORA_MALLOC", "RESTORA_JEMALLOC", "LD_PRELOAD", "MALLOC_CONF")) {
             env.remove(name);
         }
+        // jemalloc only where a test puts it: whether this machine has it installed must not matter
+        env.put("RESTORA_JEMALLOC", dir.resolve("no-jemalloc-here.so").toString());
         env.putAll(userEnv);
         env.put("JAVA_HOME", dir.resolve("jdk").toString());
         env.put("RESTORA_HOME", dir.resolve("data").toString());
@@ -141,6 +180,7 @@ class LauncherEnvironmentTest {
             }
         }
         assertTrue(vars.containsKey("GLIBC_TUNABLES"), out);
+        vars.put("output", out);
         return vars;
     }
 }

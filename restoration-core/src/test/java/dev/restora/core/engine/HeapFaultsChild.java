@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * Child of {@link NativeAllocatorTest}: after the app's {@link NativeAllocator#configure}, mallocs, writes and frees a
  * tensor-sized block (128 MiB, as a 128-channel 512x512 float32 map) five times, then prints the fewest minor page
  * faults of the last four rounds (a small allocation of the JVM's between two rounds can make one of them move),
- * whether the process runs on {@link NativeAllocator#HEAP_TUNABLES}, and its resident memory before and after
+ * whether the process runs on {@link NativeAllocator#HEAP_TUNABLES} or on jemalloc, and its resident memory before and after
  * {@link NativeAllocator#releaseFreeMemory}.
  */
 public final class HeapFaultsChild {
@@ -30,8 +30,9 @@ public final class HeapFaultsChild {
         }
         long rss = residentKib();
         boolean released = NativeAllocator.releaseFreeMemory();
-        System.out.println("faults=" + faults + " heapOnly=" + NativeAllocator.heapOnly() + " rssKib=" + rss
-                + " released=" + released + " rssAfterKib=" + residentKib());
+        System.out.println("faults=" + faults + " heapOnly=" + NativeAllocator.heapOnly() + " jemalloc="
+                + NativeAllocator.jemalloc() + " rssKib=" + rss + " released=" + released + " rssAfterKib="
+                + residentKib());
     }
 
     private static void touchAndFree() {
