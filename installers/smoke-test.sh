@@ -195,6 +195,7 @@ if [ "$DEB" = 1 ]; then
         dpkg-deb -I "$deb" > "$T/deb-info.txt"
         dpkg-deb -c "$deb" > "$T/deb-files.txt"
         check ".deb depends on libgtk-3-0" grep -q 'Depends:.*libgtk-3-0' "$T/deb-info.txt"
+        check ".deb depends on libjemalloc2 (the launchers preload it)" grep -q 'Depends:.*libjemalloc2' "$T/deb-info.txt"
         check ".deb postinst links /usr/bin/restora" bash -c "dpkg-deb -e '$deb' '$T/ctl' && grep -q '/usr/bin/restora' '$T/ctl/postinst'"
         check ".deb desktop entry runs the environment script" bash -c "dpkg-deb -x '$deb' '$T/x' && grep -rq '^Exec=/opt/restora-studio/lib/app/restora-studio.sh %F' '$T/x/opt/restora-studio/lib/'*.desktop && [ -x '$T/x/opt/restora-studio/lib/app/restora-studio.sh' ]"
         check ".deb hides the command line's menu entry (NoDisplay)" grep -q '^NoDisplay=true' "$T/x/opt/restora-studio/lib/restora-studio-restora.desktop"
