@@ -169,13 +169,14 @@ fi
 # ---- the studio launcher ------------------------------------------------------------------------------------------
 if unzip -Z1 "$(ls "$IMG"/lib/app/restora-app-*.jar | head -1)" | grep -q '^dev/restora/app/studio/StudioApp.class$'; then
     if command -v xvfb-run >/dev/null 2>&1; then
-        # the launcher is the JVM's process: timeout ends it, then xvfb-run stops its server
+        # as the menu entry starts it: the environment script, which execs the launcher (the JVM's process: timeout
+        # ends it, then xvfb-run stops its server)
         set +e
-        run xvfb-run -a timeout 30 "$IMG/bin/restora-studio" > "$T/studio.txt" 2>&1
+        run xvfb-run -a timeout 30 "$IMG/lib/app/restora-studio.sh" > "$T/studio.txt" 2>&1
         rc=$?
         set -e
         [ "$rc" = 124 ] || sed 's/^/      | /' "$T/studio.txt"
-        check "the studio window runs for 30 s under Xvfb, offline (exit $rc; 124 = ended by the timeout)" test "$rc" = 124
+        check "the studio window (lib/app/restora-studio.sh) runs for 30 s under Xvfb, offline (exit $rc; 124 = ended by the timeout)" test "$rc" = 124
     else
         echo "SKIP  the studio window: xvfb-run is missing (apt-get install -y xvfb libgtk-3-0)"
     fi
