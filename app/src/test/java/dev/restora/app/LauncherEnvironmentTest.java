@@ -23,10 +23,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The launchers' environment for the engine, run for real against a stand-in Java (or jpackage launcher) that prints
  * it, with {@code uname} and {@code getconf} faked on the PATH: on macOS {@code PYTORCH_ENABLE_MPS_FALLBACK=1} (a
- * user's value kept), elsewhere not set; telemetry off everywhere; on Linux with glibc and at least 15 GiB of RAM
- * jemalloc preloaded where installed, else {@link NativeAllocator#HEAP_TUNABLES} in {@code GLIBC_TUNABLES}, unless
- * the user chose otherwise. The checkout's
- * {@code restora} and the installers' {@code lib/app/restora.sh} (under the studio's name too) alike.
+ * user's value kept), elsewhere not set; telemetry off everywhere; on Linux jemalloc preloaded where installed, else
+ * with glibc and at least 15 GiB of RAM {@link NativeAllocator#HEAP_TUNABLES} in {@code GLIBC_TUNABLES}, unless the
+ * user chose otherwise. The checkout's {@code restora} and the installers' {@code lib/app/restora.sh} (under the
+ * studio's name too) alike.
  */
 @DisabledOnOs(OS.WINDOWS)
 class LauncherEnvironmentTest {
