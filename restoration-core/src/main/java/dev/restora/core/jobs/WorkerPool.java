@@ -314,7 +314,8 @@ public final class WorkerPool implements AutoCloseable {
                 }
                 runJob(job);
                 if (queue.size() == 0) {
-                    // idle: a heap-only allocator gives the run's free memory back (NativeAllocator)
+                    // idle: the run's free memory goes back to the system (NativeAllocator: jemalloc's purge, or
+                    // the trim of the launchers' one glibc heap; nothing otherwise)
                     NativeAllocator.releaseFreeMemory();
                 }
             }
